@@ -1,0 +1,51 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is tooling.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+STAMP := $(VENV)/.installed
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: install run test test-fast lint format typecheck asyncapi bench lock clean
+
+$(STAMP): requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/python deploy/local/run.py
+
+test: install
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+typecheck: install
+	$(BIN)/mypy
+
+asyncapi: install
+	@mkdir -p docs
+	$(BIN)/python -m shared.events.asyncapi > docs/asyncapi.json
+	@echo "wrote docs/asyncapi.json"
+
+bench: install
+	$(BIN)/python bench/run.py
+
+# Re-pin after changing pyproject.toml's dependencies.
+lock:
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes \
+		--output-file requirements.lock --quiet
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,81 @@
+"""Operator endpoints: tenants and their API keys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.tenants import service
+from shared.db.database import Database
+from shared.events import streams
+from shared.http.auth import Operator
+from shared.messaging.bus import EventBus
+
+router = APIRouter(prefix="/admin/v1/tenants", tags=["tenants (operator)"])
+
+# A new key must work on every service before its owner can use it; wait this long at most.
+PROPAGATION_TIMEOUT_S = 5.0
+
+
+class NewTenant(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=200, description="The tenant's display name")
+
+
+def _not_found(what: str) -> HTTPException:
+    return HTTPException(404, detail={"error": "not_found", "message": f"{what} not found"})
+
+
+async def _propagated(request: Request) -> bool:
+    bus: EventBus = request.app.state.bus
+    return await bus.wait_consumed(streams.TENANT_KEY_ISSUED, PROPAGATION_TIMEOUT_S)
+
+
+@router.post("", status_code=201, summary="Create a tenant; its first API key is shown once")
+async def create_tenant(body: NewTenant, request: Request, _: Operator) -> dict[str, Any]:
+    db: Database = request.app.state.db
+    async with db.unit_of_work() as uow:
+        created = await service.create_tenant(uow, body.name)
+    created["api_key"]["propagated"] = await _propagated(request)
+    return created
+
+
+@router.get("", summary="List tenants")
+async def list_tenants(request: Request, _: Operator) -> dict[str, Any]:
+    db: Database = request.app.state.db
+    async with db.unit_of_work() as uow:
+        return {"tenants": await service.list_tenants(uow)}
+
+
+@router.get("/{tenant_id}", summary="A tenant and its keys (ids only)")
+async def get_tenant(tenant_id: str, request: Request, _: Operator) -> dict[str, Any]:
+    db: Database = request.app.state.db
+    try:
+        async with db.unit_of_work() as uow:
+            return await service.get_tenant(uow, tenant_id)
+    except service.NotFound:
+        raise _not_found("tenant") from None
+
+
+@router.post("/{tenant_id}/keys", status_code=201, summary="Issue another API key (rotation)")
+async def issue_key(tenant_id: str, request: Request, _: Operator) -> dict[str, Any]:
+    db: Database = request.app.state.db
+    try:
+        async with db.unit_of_work() as uow:
+            key = await service.issue_key(uow, tenant_id)
+    except service.NotFound:
+        raise _not_found("tenant") from None
+    key["propagated"] = await _propagated(request)
+    return key
+
+
+@router.delete("/{tenant_id}/keys/{key_id}", status_code=204, summary="Revoke an API key")
+async def revoke_key(tenant_id: str, key_id: str, request: Request, _: Operator) -> None:
+    db: Database = request.app.state.db
+    try:
+        async with db.unit_of_work() as uow:
+            await service.revoke_key(uow, tenant_id, key_id)
+    except service.NotFound:
+        raise _not_found("key") from None

@@ -1,0 +1,66 @@
+"""A service's database: engine, sessions, its platform tables, and units of work."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from sqlalchemy import MetaData, text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shared.db.engine import create_engine
+from shared.db.migrations import upgrade_to_head
+from shared.db.platform_tables import PlatformTables
+from shared.db.uow import UnitOfWork
+
+
+class Database:
+    def __init__(
+        self,
+        url: str,
+        *,
+        service: str,
+        metadata: MetaData,
+        tables: PlatformTables,
+        migrations: Path | None,
+    ) -> None:
+        self.url = url
+        self.service = service
+        self.metadata = metadata
+        self.tables = tables
+        self.migrations = migrations
+        self.engine = create_engine(url)
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # Set after a commit that wrote outbox rows, so the relay publishes at once.
+        self.outbox_signal = asyncio.Event()
+
+    async def migrate(self) -> None:
+        if self.migrations is None:
+            # Throwaway databases (benchmarks, test probes) have no revisions: create tables.
+            async with self.engine.begin() as conn:
+                await conn.run_sync(self.metadata.create_all)
+            return
+        await upgrade_to_head(self.engine, self.migrations, f"alembic_version_{self.service}")
+
+    async def ping(self) -> None:
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
+        """One transaction: commits when the block ends, rolls back if it raises."""
+        async with self.sessions() as session, session.begin():
+            uow = UnitOfWork(session, self.tables)
+            yield uow
+        if uow.emitted:
+            self.outbox_signal.set()
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        async with self.sessions() as session, session.begin():
+            yield session

@@ -1,0 +1,53 @@
+"""Events of the flare detector."""
+
+from __future__ import annotations
+
+import uuid
+from typing import ClassVar, Literal
+
+from pydantic import AwareDatetime, Field
+
+from shared.events import streams
+from shared.events.base import Frozen, UserEvent
+
+
+class FlareDetected(UserEvent):
+    """A pain observation that counts as a flare (DOMAIN.md section 4). Thin: ids and levels."""
+
+    TYPE: ClassVar[str] = streams.FLARE_DETECTED
+    PUBLIC: ClassVar[bool] = True
+    event_type: Literal["flare-detected"] = "flare-detected"
+    schema_version: Literal[1] = 1
+    flare_id: uuid.UUID
+    log_id: str
+    observed_at: AwareDatetime
+    level: int = Field(ge=0, le=10)
+    baseline: float = Field(ge=0, le=10)
+    spread_further: bool = False
+
+
+class RemovalEvidence(Frozen):
+    """Why an exercise was removed: enough for a clinician to check the decision."""
+
+    exposures: int = Field(ge=0)
+    flares_after: int = Field(ge=0)
+    flares_without: int = Field(ge=0)
+    sessions_without: int = Field(ge=0)
+    windows: tuple[str, ...] = ()
+    statistic: str | None = None
+    value: float | None = None
+    threshold: float | None = None
+    report_ids: tuple[str, ...] = ()
+    note: str | None = Field(default=None, max_length=500)
+
+
+class ExerciseRemoved(UserEvent):
+    TYPE: ClassVar[str] = streams.EXERCISE_REMOVED
+    PUBLIC: ClassVar[bool] = True
+    event_type: Literal["exercise-removed"] = "exercise-removed"
+    schema_version: Literal[1] = 1
+    exercise_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,79}$")
+    rule: Literal["immediate", "delayed"]
+    severity: Literal["suspected", "confirmed"]
+    evidence: RemovalEvidence
+    decided_at: AwareDatetime

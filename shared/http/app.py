@@ -1,0 +1,96 @@
+"""The composition every service shares: lifespan (migrate, start the bus), the operational
+routes (`/healthz`, `/readyz`, `/metrics`, `/asyncapi.json`), errors, correlation ids, metrics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from asgi_correlation_id import CorrelationIdMiddleware
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from shared.db.database import Database
+from shared.events.asyncapi import build_asyncapi
+from shared.http.errors import install_error_handlers
+from shared.http.middleware import MetricsMiddleware
+from shared.messaging.bus import EventBus
+from shared.observability.logging import configure_logging, get_logger
+from shared.settings import ServiceSettings
+
+log = get_logger(__name__)
+
+
+def _ops_router() -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/healthz", summary="The process is alive")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/readyz", summary="Redis and the database answer and every subscriber runs")
+    async def readyz(request: Request) -> JSONResponse:
+        db: Database = request.app.state.db
+        bus: EventBus = request.app.state.bus
+        problems = await bus.problems()
+        try:
+            await db.ping()
+        except Exception as exc:
+            problems.append(f"database unreachable: {type(exc).__name__}")
+        if not bus.started:
+            problems.append("not started")
+        status = 503 if problems else 200
+        return JSONResponse({"status": "ready" if not problems else "not_ready", "problems": problems}, status)
+
+    @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
+    async def metrics(request: Request) -> Response:
+        bus: EventBus = request.app.state.bus
+        try:
+            await bus.problems()  # refreshes lag and pending gauges
+        except Exception:
+            log.warning("metrics_refresh_failed", exc_info=True)
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    @router.get("/asyncapi.json", summary="The event catalogue (AsyncAPI 3)")
+    async def asyncapi() -> dict[str, Any]:
+        return build_asyncapi()
+
+    return router
+
+
+def create_service_app(
+    *,
+    settings: ServiceSettings,
+    db: Database,
+    bus: EventBus,
+    routers: Sequence[APIRouter],
+    title: str,
+    description: str,
+) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        configure_logging(settings.SERVICE, settings.log_level, settings.log_json)
+        await db.migrate()
+        await bus.start()
+        log.info("service_started", consumer=settings.consumer_name)
+        try:
+            yield
+        finally:
+            await bus.stop()
+            await db.dispose()
+            log.info("service_stopped")
+
+    app = FastAPI(title=title, description=description, version="1", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.db = db
+    app.state.bus = bus
+    install_error_handlers(app)
+    app.add_middleware(MetricsMiddleware, service=settings.SERVICE)
+    app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID")
+    app.include_router(_ops_router())
+    for router in routers:
+        app.include_router(router)
+    return app

@@ -1,0 +1,50 @@
+"""Who is calling: a tenant (API key) or an operator (the operator token)."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+import structlog
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from shared.db.database import Database
+from shared.tenancy.replica import tenant_for_key
+
+_bearer = HTTPBearer(auto_error=False, description="Tenant API key or operator token")
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def _unauthorized(message: str) -> HTTPException:
+    return HTTPException(
+        status_code=401,
+        detail={"error": "unauthorized", "message": message},
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+async def require_tenant(request: Request, credentials: Credentials) -> str:
+    if credentials is None:
+        raise _unauthorized("missing Authorization: Bearer <tenant API key>")
+    db: Database = request.app.state.db
+    async with db.read() as session:
+        tenant_id = await tenant_for_key(session, db.tables, credentials.credentials)
+    if tenant_id is None:
+        raise _unauthorized("unknown or revoked API key")
+    structlog.contextvars.bind_contextvars(tenant_id=tenant_id)
+    return tenant_id
+
+
+async def require_operator(request: Request, credentials: Credentials) -> None:
+    token = request.app.state.settings.operator_token
+    if token is None:
+        raise HTTPException(503, detail={"error": "unavailable", "message": "no operator token set"})
+    if credentials is None or not hmac.compare_digest(
+        credentials.credentials.encode(), token.get_secret_value().encode()
+    ):
+        raise _unauthorized("operator token required")
+
+
+TenantId = Annotated[str, Depends(require_tenant)]
+Operator = Annotated[None, Depends(require_operator)]

@@ -1,0 +1,61 @@
+"""One machine-readable error shape: `{"error": code, "message": text, "fields": [...]}`.
+
+Validation errors name each bad field by its dotted path in the request body (or
+`query.x` / `path.x` / `header.x`), so a client can point at the question that was wrong.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+
+def field_path(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] == "body":
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def validation_body(errors: list[dict[str, Any]]) -> dict[str, Any]:
+    fields = [
+        {"field": field_path(e["loc"]), "message": e["msg"], "type": e["type"]} for e in errors
+    ]
+    return {
+        "error": "validation_failed",
+        "message": "invalid fields: " + ", ".join(sorted({f["field"] for f in fields})),
+        "fields": fields,
+    }
+
+
+async def _validation_handler(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return JSONResponse(status_code=422, content=validation_body(list(exc.errors())))
+
+
+async def _http_handler(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    detail = exc.detail
+    body = detail if isinstance(detail, dict) else {"error": _code(exc.status_code), "message": detail}
+    return JSONResponse(status_code=exc.status_code, content=body, headers=exc.headers)
+
+
+def _code(status: int) -> str:
+    return {
+        400: "bad_request",
+        401: "unauthorized",
+        403: "forbidden",
+        404: "not_found",
+        409: "conflict",
+        422: "unprocessable",
+        503: "unavailable",
+    }.get(status, "error")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation_handler)
+    app.add_exception_handler(StarletteHTTPException, _http_handler)

@@ -1,0 +1,94 @@
+"""`Idempotency-Key` on POST: the same key gets the same answer and emits no second event.
+
+The stored answer is written in the same transaction as the effect, so either both exist or
+neither does. A key reused with a different request is refused (422); two requests racing on
+one key end with one effect, and the loser replays the winner's answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import HTTPException
+from fastapi.responses import JSONResponse
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+
+from shared.db.database import Database
+from shared.db.uow import UnitOfWork
+from shared.events.base import utc_now
+
+Action = Callable[[UnitOfWork], Awaitable[tuple[int, dict[str, Any]]]]
+
+
+def fingerprint(method: str, path: str, canonical_body: str) -> str:
+    return hashlib.sha256(f"{method} {path}\n{canonical_body}".encode()).hexdigest()
+
+
+async def run_idempotent(
+    db: Database, tenant_id: str, key: str | None, print_: str, action: Action
+) -> JSONResponse:
+    if key is not None and not 1 <= len(key) <= 255:
+        raise HTTPException(
+            400,
+            detail={
+                "error": "bad_request",
+                "message": "Idempotency-Key must be 1-255 characters",
+                "fields": [{"field": "header.Idempotency-Key", "message": "1-255 characters"}],
+            },
+        )
+    try:
+        async with db.unit_of_work() as uow:
+            if key is not None and (replay := await _replay(uow, tenant_id, key, print_)):
+                return replay
+            status, body = await action(uow)
+            if key is not None:
+                await uow.session.execute(
+                    insert(uow.tables.idempotency_keys).values(
+                        tenant_id=tenant_id,
+                        key=key,
+                        fingerprint=print_,
+                        status_code=status,
+                        response_body=json.dumps(body),
+                        created_at=utc_now(),
+                    )
+                )
+    except IntegrityError:
+        if key is None:
+            raise
+        async with db.unit_of_work() as uow:
+            replay = await _replay(uow, tenant_id, key, print_)
+        if replay is None:
+            raise
+        return replay
+    return JSONResponse(status_code=status, content=body)
+
+
+async def _replay(uow: UnitOfWork, tenant_id: str, key: str, print_: str) -> JSONResponse | None:
+    table = uow.tables.idempotency_keys
+    row = (
+        await uow.session.execute(
+            select(table.c.fingerprint, table.c.status_code, table.c.response_body).where(
+                table.c.tenant_id == tenant_id, table.c.key == key
+            )
+        )
+    ).first()
+    if row is None:
+        return None
+    if row.fingerprint != print_:
+        raise HTTPException(
+            422,
+            detail={
+                "error": "idempotency_key_reused",
+                "message": "this Idempotency-Key was used with a different request",
+                "fields": [{"field": "header.Idempotency-Key", "message": "reused"}],
+            },
+        )
+    return JSONResponse(
+        status_code=row.status_code,
+        content=json.loads(row.response_body),
+        headers={"Idempotent-Replayed": "true"},
+    )

@@ -1,0 +1,36 @@
+"""HTTP metrics per route template (never per raw path: user ids would explode the series)."""
+
+from __future__ import annotations
+
+import time
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.observability.metrics import HTTP_DURATION, HTTP_REQUESTS
+
+
+class MetricsMiddleware:
+    def __init__(self, app: ASGIApp, service: str) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            route = getattr(scope.get("route"), "path", "unmatched")
+            method = scope["method"]
+            HTTP_REQUESTS.labels(self.service, method, route, str(status)).inc()
+            HTTP_DURATION.labels(self.service, method, route).observe(time.perf_counter() - started)

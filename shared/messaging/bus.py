@@ -1,0 +1,235 @@
+"""The one subscribe helper every service uses, and the service's publishing side.
+
+Per subscription, two FastStream subscribers share the service's consumer group:
+- the reader (XREADGROUP, one message or a batch at a time) for new entries;
+- the reclaimer (XAUTOCLAIM after `reclaim_idle_ms`) for entries left pending by a handler
+  that failed or a consumer that died. It counts deliveries and dead-letters past the cap.
+Groups are created at id 0 before the broker starts, so events published before a service's
+first start are not lost (FastStream would create them at `$`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from faststream.middlewares import AckPolicy
+from faststream.redis import RedisBroker, StreamSub
+from faststream.redis.annotations import RedisBatchStreamMessage, RedisStreamMessage
+from redis.asyncio import Redis
+from redis.exceptions import ResponseError
+from sqlalchemy import func, select
+
+from shared.db.database import Database
+from shared.events.base import Event
+from shared.events.streams import stream_name
+from shared.messaging.consumer import EventProcessor, Handler, PoisonMessage, Subscription
+from shared.messaging.outbox import OutboxRelay
+from shared.observability.logging import get_logger
+from shared.observability.metrics import EVENTS_CONSUMED, STREAM_LAG, STREAM_PENDING
+from shared.settings import ServiceSettings
+
+log = get_logger(__name__)
+
+
+class EventBus:
+    def __init__(self, settings: ServiceSettings, db: Database) -> None:
+        self.settings = settings
+        self.service = settings.SERVICE
+        self.group = settings.SERVICE
+        self.broker = RedisBroker(settings.redis_url, log_level=logging.DEBUG, graceful_timeout=10)
+        self.redis: Redis = Redis.from_url(settings.redis_url)
+        self.processor = EventProcessor(
+            db, self.redis, service=self.service, dlq_maxlen=settings.stream_maxlen
+        )
+        self.relay = OutboxRelay(
+            db,
+            self.redis,
+            prefix=settings.stream_prefix,
+            maxlen=settings.stream_maxlen,
+            batch=settings.outbox_batch,
+            poll_s=settings.outbox_poll_s,
+        )
+        self.subscriptions: list[Subscription] = []
+        self._subscribers: list[Any] = []
+        self.started = False
+
+    def stream(self, event_type: str) -> str:
+        return stream_name(self.settings.stream_prefix, event_type)
+
+    def subscribe(self, event_cls: type[Event], handler: Handler, *, batch: bool = False) -> None:
+        """Apply `handler(event, uow)` to every `event_cls` event, once in effect."""
+        sub = Subscription(event_cls, handler, self.stream(event_cls.TYPE), batch)
+        self.subscriptions.append(sub)
+        s = self.settings
+        common: dict[str, Any] = {
+            "group": self.group,
+            "consumer": s.consumer_name,
+            "polling_interval": s.poll_interval_ms,
+        }
+        reader = StreamSub(sub.stream, max_records=s.batch_size, batch=batch, **common)
+        if batch:
+            sub_reader = self.broker.subscriber(stream=reader, ack_policy=AckPolicy.MANUAL)
+
+            async def on_batch(msg: RedisBatchStreamMessage) -> None:
+                await self._handle_batch(sub, msg)
+
+            sub_reader(on_batch)
+        else:
+            sub_reader = self.broker.subscriber(stream=reader)
+
+            async def on_message(msg: RedisStreamMessage) -> None:
+                await self._handle_single(sub, msg, redelivered=False)
+
+            sub_reader(on_message)
+        reclaimer = self.broker.subscriber(
+            stream=StreamSub(sub.stream, min_idle_time=s.reclaim_idle_ms, **common),
+            include_in_schema=False,
+        )
+
+        async def on_reclaimed(msg: RedisStreamMessage) -> None:
+            await self._handle_single(sub, msg, redelivered=True)
+
+        reclaimer(on_reclaimed)
+        self._subscribers += [sub_reader, reclaimer]
+
+    async def start(self) -> None:
+        await self.ensure_groups()
+        await self.broker.start()
+        self.relay.start()
+        self.started = True
+
+    async def stop(self) -> None:
+        self.started = False
+        await self.broker.stop()  # waits for handlers in flight (graceful_timeout)
+        await self.relay.stop()
+        await self.redis.aclose()
+
+    async def ensure_groups(self) -> None:
+        for sub in self.subscriptions:
+            try:
+                await self.redis.xgroup_create(sub.stream, self.group, id="0", mkstream=True)
+            except ResponseError as exc:
+                if "BUSYGROUP" not in str(exc):
+                    raise
+
+    async def wait_consumed(self, event_type: str, timeout_s: float) -> bool:
+        """Wait until the outbox has relayed every `event_type` event and every consumer group
+        on its stream has taken and acknowledged all of them. Used where a caller must be
+        able to rely on the effect elsewhere at once (a new API key). False on timeout."""
+        outbox = self.processor.db.tables.outbox
+        stream = self.stream(event_type)
+        deadline = asyncio.get_running_loop().time() + timeout_s
+        while asyncio.get_running_loop().time() < deadline:
+            async with self.processor.db.read() as session:
+                unpublished = await session.scalar(
+                    select(func.count())
+                    .select_from(outbox)
+                    .where(outbox.c.event_type == event_type, outbox.c.published_at.is_(None))
+                )
+            if not unpublished and await self._all_groups_caught_up(stream):
+                return True
+            self.processor.db.outbox_signal.set()
+            await asyncio.sleep(0.02)
+        return False
+
+    async def _all_groups_caught_up(self, stream: str) -> bool:
+        try:
+            info = await self.redis.xinfo_stream(stream)
+            groups = await self.redis.xinfo_groups(stream)
+        except ResponseError:
+            return True  # no stream yet: no consumer to wait for
+        last = info["last-generated-id"]
+        return all(g["last-delivered-id"] == last and g["pending"] == 0 for g in groups)
+
+    async def problems(self) -> list[str]:
+        """Why this service should not take traffic; empty when ready."""
+        try:
+            await self.redis.ping()
+        except Exception as exc:
+            return [f"redis unreachable: {type(exc).__name__}"]
+        found = []
+        if self.started:
+            found += [
+                f"subscriber stopped: {s.stream_sub.name}"
+                for s in self._subscribers
+                if not getattr(s, "running", True)
+            ]
+            if not self.relay.alive:
+                found.append("outbox relay stopped")
+        for sub in self.subscriptions:
+            if not await self._refresh_gauges(sub):
+                found.append(f"consumer group missing on {sub.stream}")
+        return found
+
+    async def _refresh_gauges(self, sub: Subscription) -> bool:
+        with contextlib.suppress(ResponseError):
+            for g in await self.redis.xinfo_groups(sub.stream):
+                if g["name"].decode() == self.group:
+                    STREAM_LAG.labels(self.service, sub.stream).set(g.get("lag") or 0)
+                    STREAM_PENDING.labels(self.service, sub.stream).set(g["pending"])
+                    return True
+        return False
+
+    async def _handle_single(
+        self, sub: Subscription, msg: RedisStreamMessage, *, redelivered: bool
+    ) -> None:
+        raw = msg.raw_message
+        entry_id, fields = raw["message_ids"][0], raw["data"]
+        deliveries = await msg.get_delivery_count() if redelivered else 1
+        try:
+            event = self.processor.parse(sub, fields)
+        except PoisonMessage as exc:
+            await self.processor.dead_letter(
+                sub, entry_id, fields, reason="invalid", error=str(exc), deliveries=deliveries
+            )
+            return
+        if deliveries > self.settings.max_deliveries:
+            await self.processor.dead_letter(
+                sub, entry_id, fields, reason="max_deliveries",
+                error="handler kept failing", deliveries=deliveries,
+            )
+            return
+        try:
+            await self.processor.apply_one(sub, event)
+        except Exception:
+            # Left pending: the reclaimer retries it after reclaim_idle_ms.
+            EVENTS_CONSUMED.labels(self.service, sub.stream, "failed").inc()
+            log.warning(
+                "event_failed", stream=sub.stream, event_id=str(event.event_id),
+                deliveries=deliveries, exc_info=True,
+            )
+            raise
+
+    async def _handle_batch(self, sub: Subscription, msg: RedisBatchStreamMessage) -> None:
+        raw = msg.raw_message
+        done: list[bytes] = []
+        parsed: list[tuple[bytes, Event]] = []
+        for entry_id, fields in zip(raw["message_ids"], raw["data"], strict=True):
+            try:
+                parsed.append((entry_id, self.processor.parse(sub, fields)))
+            except PoisonMessage as exc:
+                await self.processor.dead_letter(
+                    sub, entry_id, fields, reason="invalid", error=str(exc), deliveries=1
+                )
+                done.append(entry_id)
+        try:
+            await self.processor.apply_many(sub, [e for _, e in parsed])
+            done += [entry_id for entry_id, _ in parsed]
+        except Exception:
+            # Find the bad one: apply the rest one by one; failures stay pending for the
+            # reclaimer (which retries and dead-letters them), their batch-mates are acked.
+            for entry_id, event in parsed:
+                try:
+                    await self.processor.apply_one(sub, event)
+                    done.append(entry_id)
+                except Exception:
+                    EVENTS_CONSUMED.labels(self.service, sub.stream, "failed").inc()
+                    log.warning(
+                        "event_failed", stream=sub.stream, event_id=str(event.event_id),
+                        exc_info=True,
+                    )
+        if done:
+            await self.redis.xack(sub.stream, self.group, *done)

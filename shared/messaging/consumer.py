@@ -1,0 +1,168 @@
+"""Applying consumed events exactly once in effect.
+
+At-least-once delivery (Redis consumer groups, acknowledged only after commit) plus an
+idempotency record keyed on `event_id`, written in the same transaction as the handler's
+effect, gives effectively-once application. Poison messages go to `<stream>.dlq`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from faststream.redis.parser import BinaryMessageFormatV1
+from pydantic import ValidationError
+from redis.asyncio import Redis
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+
+from shared.db.database import Database
+from shared.db.uow import UnitOfWork
+from shared.events import UPCASTERS, upcast
+from shared.events.base import Event, utc_now
+from shared.events.streams import dlq_name
+from shared.observability.context import bind_correlation_id, reset_correlation_id
+from shared.observability.logging import get_logger
+from shared.observability.metrics import DEAD_LETTERS, EVENT_HANDLE_SECONDS, EVENTS_CONSUMED
+
+log = get_logger(__name__)
+
+Handler = Callable[[Any, UnitOfWork], Awaitable[None]]
+DATA_FIELD = b"__data__"
+
+
+class PoisonMessage(Exception):
+    """A message that can never be applied (unreadable or invalid): dead-letter it now."""
+
+
+@dataclass(frozen=True)
+class Subscription:
+    event_cls: type[Event]
+    handler: Handler
+    stream: str
+    batch: bool
+
+
+class EventProcessor:
+    """Parses entries and applies events with their idempotency record; no Redis reads."""
+
+    def __init__(self, db: Database, redis: Redis, *, service: str, dlq_maxlen: int) -> None:
+        self.db = db
+        self.redis = redis
+        self.service = service
+        self.dlq_maxlen = dlq_maxlen
+
+    def parse(self, sub: Subscription, fields: dict[bytes, bytes]) -> Event:
+        raw = fields.get(DATA_FIELD)
+        try:
+            body = BinaryMessageFormatV1.parse(raw)[0] if raw else fields[b"payload"]
+            if UPCASTERS:
+                return sub.event_cls.model_validate(upcast(json.loads(body)))
+            return sub.event_cls.model_validate_json(body)
+        except (KeyError, ValueError, ValidationError) as exc:
+            raise PoisonMessage(f"{type(exc).__name__}: {_first_line(exc)}") from exc
+
+    async def apply_one(self, sub: Subscription, event: Event) -> str:
+        """Apply one event in its own transaction. Returns "applied" or "duplicate"."""
+        started = time.perf_counter()
+        try:
+            async with self.db.unit_of_work() as uow:
+                if await self._seen(uow, [event]):
+                    outcome = "duplicate"
+                else:
+                    await self._apply(sub, uow, event)
+                    outcome = "applied"
+        except IntegrityError:
+            # Another replica applied it between our check and our commit?
+            async with self.db.unit_of_work() as uow:
+                if not await self._seen(uow, [event]):
+                    raise
+            outcome = "duplicate"
+        EVENT_HANDLE_SECONDS.labels(self.service, sub.stream).observe(time.perf_counter() - started)
+        EVENTS_CONSUMED.labels(self.service, sub.stream, outcome).inc()
+        return outcome
+
+    async def apply_many(self, sub: Subscription, events: Sequence[Event]) -> None:
+        """Apply a batch in one transaction (all or nothing); the caller falls back to
+        `apply_one` per event when it raises."""
+        started = time.perf_counter()
+        async with self.db.unit_of_work() as uow:
+            seen = await self._seen(uow, events)
+            fresh: dict[Any, Event] = {}
+            for e in events:
+                if e.event_id not in seen:
+                    fresh.setdefault(e.event_id, e)
+            for e in fresh.values():
+                await self._apply(sub, uow, e)
+        EVENT_HANDLE_SECONDS.labels(self.service, sub.stream).observe(time.perf_counter() - started)
+        EVENTS_CONSUMED.labels(self.service, sub.stream, "applied").inc(len(fresh))
+        if len(events) > len(fresh):
+            EVENTS_CONSUMED.labels(self.service, sub.stream, "duplicate").inc(
+                len(events) - len(fresh)
+            )
+
+    async def dead_letter(
+        self,
+        sub: Subscription,
+        entry_id: bytes,
+        fields: dict[bytes, bytes],
+        *,
+        reason: str,
+        error: str,
+        deliveries: int,
+    ) -> None:
+        """Copy the entry to `<stream>.dlq` with why it failed; the caller then acks it."""
+        await self.redis.xadd(
+            dlq_name(sub.stream),
+            {
+                **fields,
+                b"x-original-id": entry_id,
+                b"x-group": self.service.encode(),
+                b"x-reason": reason.encode(),
+                b"x-error": error[:500].encode(),
+                b"x-deliveries": str(deliveries).encode(),
+                b"x-failed-at": utc_now().isoformat().encode(),
+            },
+            maxlen=self.dlq_maxlen,
+            approximate=True,
+        )
+        DEAD_LETTERS.labels(self.service, sub.stream, reason).inc()
+        EVENTS_CONSUMED.labels(self.service, sub.stream, "dead_lettered").inc()
+        log.error(
+            "event_dead_lettered",
+            stream=sub.stream,
+            entry_id=entry_id.decode(),
+            reason=reason,
+            deliveries=deliveries,
+        )
+
+    async def _seen(self, uow: UnitOfWork, events: Sequence[Event]) -> set[Any]:
+        processed = uow.tables.processed_events
+        rows = await uow.session.scalars(
+            select(processed.c.event_id).where(
+                processed.c.event_id.in_([e.event_id for e in events])
+            )
+        )
+        return set(rows)
+
+    async def _apply(self, sub: Subscription, uow: UnitOfWork, event: Event) -> None:
+        await uow.session.execute(
+            insert(uow.tables.processed_events).values(
+                event_id=event.event_id,
+                tenant_id=event.tenant_id,
+                event_type=event.event_type,
+                processed_at=utc_now(),
+            )
+        )
+        token = bind_correlation_id(event.correlation_id)
+        try:
+            await sub.handler(event, uow)
+        finally:
+            reset_correlation_id(token)
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__

@@ -1,0 +1,138 @@
+"""The outbox relay: publishes committed outbox rows to their streams, then marks them.
+
+Rows are written in the same transaction as the state change (`UnitOfWork.emit`), so an
+event exists if and only if its change was committed. The relay publishes after commit and
+retries until Redis takes it; a crash between publishing and marking republishes the same
+`event_id`, which consumers drop as a duplicate. Replicas on PostgreSQL share the work with
+`FOR UPDATE SKIP LOCKED`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import timedelta
+
+from faststream.redis.parser import BinaryMessageFormatV1
+from redis.asyncio import Redis
+from sqlalchemy import delete, func, select, update
+from tenacity import AsyncRetrying, retry_if_exception_type, wait_exponential_jitter
+
+from shared.db.database import Database
+from shared.events.base import utc_now
+from shared.events.streams import stream_name
+from shared.observability.logging import get_logger
+from shared.observability.metrics import (
+    OUTBOX_PENDING,
+    OUTBOX_PUBLISHED,
+    OUTBOX_RELAY_FAILURES,
+)
+
+log = get_logger(__name__)
+
+PUBLISHED_RETENTION = timedelta(days=3)
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        db: Database,
+        redis: Redis,
+        *,
+        prefix: str,
+        maxlen: int,
+        batch: int,
+        poll_s: float,
+    ) -> None:
+        self.db = db
+        self.redis = redis
+        self.prefix = prefix
+        self.maxlen = maxlen
+        self.batch = batch
+        self.poll_s = poll_s
+        self._task: asyncio.Task[None] | None = None
+        self._passes = 0
+
+    @property
+    def alive(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name=f"outbox-relay-{self.db.service}")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        async for attempt in AsyncRetrying(
+            wait=wait_exponential_jitter(initial=0.1, max=30),
+            retry=retry_if_exception_type(Exception),
+        ):
+            with attempt:
+                await self._loop()
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                relayed = await self.relay_once()
+            except Exception:
+                OUTBOX_RELAY_FAILURES.labels(self.db.service).inc()
+                log.warning("outbox_relay_failed", exc_info=True)
+                raise  # tenacity backs off, then the loop starts again
+            if relayed >= self.batch:
+                continue  # more waiting: no sleep
+            self.db.outbox_signal.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.db.outbox_signal.wait(), self.poll_s)
+
+    async def relay_once(self) -> int:
+        """Publish one batch of unpublished rows; returns how many were relayed."""
+        outbox = self.db.tables.outbox
+        async with self.db.unit_of_work() as uow:
+            rows = (
+                await uow.session.execute(
+                    select(outbox.c.id, outbox.c.event_type, outbox.c.payload, outbox.c.correlation_id)
+                    .where(outbox.c.published_at.is_(None))
+                    .order_by(outbox.c.id)
+                    .limit(self.batch)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            if rows:
+                # Written in FastStream's envelope, so its subscribers read headers too.
+                async with self.redis.pipeline(transaction=False) as pipe:
+                    for row in rows:
+                        data = await BinaryMessageFormatV1.encode(
+                            message=row.payload.encode(),
+                            reply_to=None,
+                            headers={"content-type": "application/json"},
+                            correlation_id=row.correlation_id,
+                        )
+                        pipe.xadd(
+                            stream_name(self.prefix, row.event_type),
+                            {"__data__": data},
+                            maxlen=self.maxlen,
+                            approximate=True,
+                        )
+                    await pipe.execute()
+                await uow.session.execute(
+                    update(outbox)
+                    .where(outbox.c.id.in_([r.id for r in rows]))
+                    .values(published_at=utc_now(), attempts=outbox.c.attempts + 1)
+                )
+            pending = await uow.session.scalar(
+                select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
+            )
+            OUTBOX_PENDING.labels(self.db.service).set(pending or 0)
+            self._passes += 1
+            if self._passes % 1000 == 1:
+                await uow.session.execute(
+                    delete(outbox).where(outbox.c.published_at < utc_now() - PUBLISHED_RETENTION)
+                )
+        for row in rows:
+            OUTBOX_PUBLISHED.labels(self.db.service, row.event_type).inc()
+        return len(rows)

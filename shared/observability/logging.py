@@ -1,0 +1,45 @@
+"""Structured logs (structlog) that carry the correlation id. Log ids, never health details."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+import structlog
+from asgi_correlation_id import correlation_id as http_correlation_id
+
+from shared.observability.context import _event_correlation_id
+
+
+def _add_correlation_id(_: Any, __: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    cid = _event_correlation_id.get() or http_correlation_id.get()
+    if cid:
+        event_dict.setdefault("correlation_id", cid)
+    return event_dict
+
+
+def configure_logging(service: str, level: str = "INFO", json: bool = True) -> None:
+    renderer: Any = (
+        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer()
+    )
+    processors: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        _add_correlation_id,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.processors.format_exc_info,
+    ]
+    structlog.configure(
+        processors=[*processors, renderer],
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        cache_logger_on_first_use=True,
+    )
+    structlog.contextvars.bind_contextvars(service=service)
+    # Libraries (uvicorn, faststream) log through stdlib: same destination and level.
+    logging.basicConfig(stream=sys.stderr, level=level.upper(), format="%(name)s %(message)s")
+
+
+def get_logger(name: str) -> Any:
+    return structlog.get_logger(name)

@@ -1,0 +1,76 @@
+"""One settings class per service, all built on this base (pydantic-settings).
+
+Defaults run locally (SQLite in the data dir, Redis on loopback); production refuses to start
+with an unsafe default. Every variable is `SPINEFIT_<NAME>`; a service's own database may be
+set with `SPINEFIT_<SERVICE>_DATABASE_URL`, which wins over the shared `SPINEFIT_DATABASE_URL`.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+from typing import ClassVar, Literal, Self
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_consumer_name() -> str:
+    # One consumer name per replica (process); the reclaimer recovers what a dead one left.
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SPINEFIT_", extra="ignore")
+
+    SERVICE: ClassVar[str] = "service"
+
+    env: Literal["development", "production"] = "development"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    data_dir: Path = Path("var")
+    database_url: str | None = None
+    operator_token: SecretStr | None = None
+    public_base_url: str = "http://127.0.0.1:8080"
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    # Messaging. Names are prefixed so environments (and test runs) share a Redis safely.
+    stream_prefix: str = ""
+    stream_maxlen: int = Field(default=100_000, ge=1_000)
+    consumer_name: str = Field(default_factory=_default_consumer_name)
+    poll_interval_ms: int = Field(default=200, ge=1)
+    batch_size: int = Field(default=100, ge=1, le=10_000)
+    # An entry pending longer than this is taken over by the reclaimer: longer than the
+    # slowest handler, or a live consumer's message would be handled twice at once.
+    reclaim_idle_ms: int = Field(default=30_000, ge=10)
+    max_deliveries: int = Field(default=5, ge=1)
+    outbox_poll_s: float = Field(default=0.5, gt=0)
+    outbox_batch: int = Field(default=200, ge=1)
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def resolved_database_url(self) -> str:
+        own = os.environ.get(f"SPINEFIT_{self.SERVICE.upper()}_DATABASE_URL")
+        if own:
+            return own
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.data_dir / (self.SERVICE + '.db')}"
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Self:
+        if not self.is_production:
+            return self
+        problems = []
+        token = self.operator_token.get_secret_value() if self.operator_token else ""
+        if len(token) < 32:
+            problems.append("SPINEFIT_OPERATOR_TOKEN must be set to at least 32 characters")
+        if self.resolved_database_url.startswith("sqlite"):
+            problems.append("a PostgreSQL SPINEFIT_DATABASE_URL is required in production")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self

@@ -1,0 +1,203 @@
+"""The subscribe helper and the outbox against a real Redis and real databases."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+import redis
+
+from shared.events.painlog import PainLogged
+from shared.observability.metrics import DEAD_LETTERS
+from tests.support.probe import Probe, ProbeSettings, pain_event
+from tests.support.settings import fast_settings
+from tests.support.waiting import eventually
+
+
+def make_probe(redis_url: str, database_url: str, prefix: str, *, batch: bool = False, **kw: Any) -> Probe:
+    settings = ProbeSettings(
+        redis_url=redis_url, database_url=database_url, stream_prefix=prefix, **fast_settings(**kw)
+    )
+    return Probe(settings, batch=batch)
+
+
+async def publish(probe: Probe, *events: PainLogged) -> None:
+    """Publish through the outbox, as services do: write in a transaction, relay after."""
+    async with probe.db.unit_of_work() as uow:
+        await uow.emit(*events)
+    await probe.bus.relay.relay_once()
+
+
+def pending(client: redis.Redis, stream: str, group: str = "probe") -> int:
+    return int(client.xpending(stream, group)["pending"])
+
+
+@pytest.mark.parametrize("batch", [False, True], ids=["single", "batch"])
+async def test_each_event_is_applied_once_and_acknowledged(
+    redis_url: str, database_url: str, prefix: str, redis_client: redis.Redis, batch: bool
+) -> None:
+    probe = make_probe(redis_url, database_url, prefix, batch=batch)
+    await probe.start()
+    try:
+        events = [pain_event() for _ in range(25)]
+        await publish(probe, *events)
+        # A duplicate of an event already sent (a relay that crashed before marking it).
+        await probe.bus.broker.publish(
+            events[3].model_dump_json().encode(), stream=probe.bus.stream(PainLogged.TYPE)
+        )
+        counts = await eventually(lambda: _all_applied(probe, events))
+        assert all(n == 1 for n in counts.values())
+        stream = probe.bus.stream(PainLogged.TYPE)
+        await eventually(lambda: _async(pending(redis_client, stream) == 0))
+    finally:
+        await probe.stop()
+
+
+async def test_event_published_while_consumer_is_down_is_processed_when_it_returns(
+    redis_url: str, database_url: str, prefix: str, redis_client: redis.Redis
+) -> None:
+    first = make_probe(redis_url, database_url, prefix)
+    await first.db.migrate()
+    # Published before this service ever started: its group does not exist yet.
+    early = pain_event()
+    await publish(first, early)
+    await first.start()
+    await eventually(lambda: _all_applied(first, [early]))
+    await first.stop()
+
+    late = pain_event()
+    producer = make_probe(redis_url, database_url, prefix)
+    await publish(producer, late)  # the consumer is down now
+    await producer.db.dispose()
+
+    again = make_probe(redis_url, database_url, prefix)
+    await again.start()
+    try:
+        counts = await eventually(lambda: _all_applied(again, [early, late]))
+        assert counts == {early.event_id: 1, late.event_id: 1}
+    finally:
+        await again.stop()
+
+
+async def test_failing_handler_is_retried_then_dead_lettered(
+    redis_url: str, database_url: str, prefix: str, redis_client: redis.Redis
+) -> None:
+    probe = make_probe(redis_url, database_url, prefix, max_deliveries=3)
+    stream = probe.bus.stream(PainLogged.TYPE)
+    before = DEAD_LETTERS.labels("probe", stream, "max_deliveries")._value.get()
+    bad, good = pain_event(), pain_event()
+    probe.fail_events.add(bad.event_id)
+    await probe.start()
+    try:
+        await publish(probe, bad, good)
+        dlq = await eventually(lambda: _async(redis_client.xrange(f"{stream}.dlq")))
+        assert len(dlq) == 1
+        fields = dlq[0][1]
+        assert fields[b"x-reason"] == b"max_deliveries"
+        assert fields[b"x-group"] == b"probe"
+        # Three attempts (the first delivery and two reclaims), then the dead letter.
+        assert probe.calls.count(bad.event_id) == 3
+        assert DEAD_LETTERS.labels("probe", stream, "max_deliveries")._value.get() == before + 1
+        # The failure never blocked the stream, and nothing of the bad event was committed.
+        counts = await probe.applied_counts()
+        assert counts == {good.event_id: 1}
+        await eventually(lambda: _async(pending(redis_client, stream) == 0))
+    finally:
+        await probe.stop()
+
+
+async def test_handler_that_fails_once_is_retried_and_applied_once(
+    redis_url: str, database_url: str, prefix: str, redis_client: redis.Redis
+) -> None:
+    probe = make_probe(redis_url, database_url, prefix)
+    event = pain_event()
+    probe.fail_times[event.event_id] = 1
+    await probe.start()
+    try:
+        await publish(probe, event)
+        counts = await eventually(lambda: _all_applied(probe, [event]))
+        assert counts == {event.event_id: 1}
+        assert probe.calls.count(event.event_id) == 2
+        assert not redis_client.xrange(f"{probe.bus.stream(PainLogged.TYPE)}.dlq")
+    finally:
+        await probe.stop()
+
+
+async def test_unreadable_message_is_dead_lettered_at_once(
+    redis_url: str, database_url: str, prefix: str, redis_client: redis.Redis
+) -> None:
+    probe = make_probe(redis_url, database_url, prefix)
+    stream = probe.bus.stream(PainLogged.TYPE)
+    await probe.start()
+    try:
+        redis_client.xadd(stream, {"payload": b'{"event_type": "pain-logged", "level": 99}'})
+        dlq = await eventually(lambda: _async(redis_client.xrange(f"{stream}.dlq")))
+        assert dlq[0][1][b"x-reason"] == b"invalid"
+        assert probe.calls == []
+        await eventually(lambda: _async(pending(redis_client, stream) == 0))
+    finally:
+        await probe.stop()
+
+
+async def test_batch_dead_letters_the_bad_message_and_keeps_its_batch_mates(
+    redis_url: str, database_url: str, prefix: str, redis_client: redis.Redis
+) -> None:
+    probe = make_probe(redis_url, database_url, prefix, batch=True, max_deliveries=2)
+    stream = probe.bus.stream(PainLogged.TYPE)
+    events = [pain_event() for _ in range(10)]
+    bad = events[4]
+    probe.fail_events.add(bad.event_id)
+    await probe.db.migrate()
+    await publish(probe, *events)  # all in the stream before the consumer reads: one batch
+    await probe.start()
+    try:
+        dlq = await eventually(lambda: _async(redis_client.xrange(f"{stream}.dlq")))
+        assert len(dlq) == 1
+        counts = await probe.applied_counts()
+        assert counts == {e.event_id: 1 for e in events if e is not bad}
+        await eventually(lambda: _async(pending(redis_client, stream) == 0))
+    finally:
+        await probe.stop()
+
+
+async def test_outbox_keeps_events_until_redis_takes_them(
+    redis_url: str, database_url: str, prefix: str, redis_client: redis.Redis
+) -> None:
+    # A service whose Redis is down: the relay fails and the rows wait in the outbox.
+    down = make_probe("redis://127.0.0.1:1/0", database_url, prefix)
+    await down.db.migrate()
+    event = pain_event()
+    async with down.db.unit_of_work() as uow:
+        await uow.emit(event)
+    with pytest.raises(Exception):  # noqa: B017 - any connection error
+        await down.bus.relay.relay_once()
+    await down.db.dispose()
+
+    # A rolled-back transaction emits nothing.
+    up = make_probe(redis_url, database_url, prefix)
+    rolled_back = pain_event()
+    with pytest.raises(RuntimeError):
+        async with up.db.unit_of_work() as uow:
+            await uow.emit(rolled_back)
+            raise RuntimeError("the state change failed")
+
+    await up.start()  # its relay runs in the background and retries what is left
+    try:
+        stream = up.bus.stream(PainLogged.TYPE)
+        entries = await eventually(lambda: _async(redis_client.xrange(stream)))
+        assert len(entries) == 1
+        counts = await eventually(lambda: _all_applied(up, [event]))
+        assert rolled_back.event_id not in counts
+    finally:
+        await up.stop()
+
+
+async def _all_applied(probe: Probe, events: list[PainLogged]) -> dict[Any, int] | None:
+    counts = await probe.applied_counts()
+    return counts if all(e.event_id in counts for e in events) else None
+
+
+async def _async(value: Any) -> Any:
+    await asyncio.sleep(0)
+    return value

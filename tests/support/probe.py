@@ -1,0 +1,92 @@
+"""A throwaway service used to test the messaging helper on real Redis and real databases.
+
+It consumes `pain-logged` events and records one row per application in `probe_applied`, so
+an event applied twice shows up as two rows. `FAIL_EVENTS` makes chosen events raise.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, ClassVar
+
+from sqlalchemy import Column, Integer, MetaData, String, Table, Uuid, func, insert, select
+
+from shared.db.database import Database
+from shared.db.platform_tables import platform_tables
+from shared.db.uow import UnitOfWork
+from shared.events.base import utc_now
+from shared.events.painlog import PainLogged
+from shared.messaging.bus import EventBus
+from shared.settings import ServiceSettings
+
+metadata = MetaData()
+platform = platform_tables(metadata, "probe")
+applied = Table(
+    "probe_applied",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", Uuid, nullable=False),
+    Column("tenant_id", String(64), nullable=False),
+)
+
+
+class ProbeSettings(ServiceSettings):
+    SERVICE: ClassVar[str] = "probe"
+
+
+class Probe:
+    def __init__(self, settings: ProbeSettings, *, batch: bool = False) -> None:
+        self.settings = settings
+        self.db = Database(
+            settings.resolved_database_url,
+            service="probe",
+            metadata=metadata,
+            tables=platform,
+            migrations=None,
+        )
+        self.bus = EventBus(settings, self.db)
+        self.fail_events: set[uuid.UUID] = set()
+        self.fail_times: dict[uuid.UUID, int] = {}
+        self.calls: list[uuid.UUID] = []
+        self.bus.subscribe(PainLogged, self.handle, batch=batch)
+
+    async def handle(self, event: PainLogged, uow: UnitOfWork) -> None:
+        self.calls.append(event.event_id)
+        await uow.session.execute(
+            insert(applied).values(event_id=event.event_id, tenant_id=event.tenant_id)
+        )
+        if event.event_id in self.fail_events:
+            raise RuntimeError("probe handler told to fail")
+        left = self.fail_times.get(event.event_id, 0)
+        if left:
+            self.fail_times[event.event_id] = left - 1
+            raise RuntimeError("probe handler told to fail this time")
+
+    async def start(self) -> None:
+        await self.db.migrate()
+        await self.bus.start()
+
+    async def stop(self) -> None:
+        await self.bus.stop()
+        await self.db.dispose()
+
+    async def applied_counts(self) -> dict[uuid.UUID, int]:
+        async with self.db.read() as session:
+            rows = await session.execute(
+                select(applied.c.event_id, func.count()).group_by(applied.c.event_id)
+            )
+            return {r[0]: r[1] for r in rows}
+
+
+def pain_event(tenant_id: str = "tn_probe", **kw: Any) -> PainLogged:
+    now = utc_now()
+    fields: dict[str, Any] = {
+        "tenant_id": tenant_id,
+        "user_id": "u1",
+        "log_id": uuid.uuid4().hex,
+        "observed_at": now,
+        "level": 2,
+        "context": "other",
+    }
+    fields.update(kw)
+    return PainLogged(**fields)
