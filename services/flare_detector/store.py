@@ -1,5 +1,7 @@
-"""Tables of the flare_detector service. Its domain tables arrive with its own issue; for now it owns the
-platform tables (outbox, idempotency, its replica of tenant keys)."""
+"""Tables of the flare_detector service.
+
+Its domain tables arrive with its own issue; for now it owns the platform tables
+(outbox, idempotency records, its replica of tenant keys)."""
 
 from __future__ import annotations
 

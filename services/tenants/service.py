@@ -22,7 +22,9 @@ class NotFound(Exception):
 async def create_tenant(uow: UnitOfWork, name: str) -> dict[str, Any]:
     tenant_id = f"tn_{uuid.uuid4().hex[:24]}"
     now = utc_now()
-    await uow.session.execute(insert(tenants).values(tenant_id=tenant_id, name=name, created_at=now))
+    await uow.session.execute(
+        insert(tenants).values(tenant_id=tenant_id, name=name, created_at=now)
+    )
     key = await _issue_key(uow, tenant_id, name, now)
     return {"tenant_id": tenant_id, "name": name, "created_at": now.isoformat(), "api_key": key}
 
@@ -74,14 +76,20 @@ async def get_tenant(uow: UnitOfWork, tenant_id: str) -> dict[str, Any]:
 
 
 async def _tenant(uow: UnitOfWork, tenant_id: str) -> dict[str, Any]:
-    row = (await uow.session.execute(select(tenants).where(tenants.c.tenant_id == tenant_id))).first()
+    row = (
+        await uow.session.execute(select(tenants).where(tenants.c.tenant_id == tenant_id))
+    ).first()
     if row is None:
         raise NotFound(tenant_id)
     return _tenant_dict(row._mapping)
 
 
 def _tenant_dict(row: Any) -> dict[str, Any]:
-    return {"tenant_id": row["tenant_id"], "name": row["name"], "created_at": row["created_at"].isoformat()}
+    return {
+        "tenant_id": row["tenant_id"],
+        "name": row["name"],
+        "created_at": row["created_at"].isoformat(),
+    }
 
 
 async def _issue_key(uow: UnitOfWork, tenant_id: str, name: str, now: datetime) -> dict[str, Any]:

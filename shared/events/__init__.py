@@ -37,7 +37,7 @@ UPCASTERS: dict[tuple[str, int], Upcaster] = {}
 
 def upcast(data: dict[str, Any]) -> dict[str, Any]:
     """Bring an older event dict up to the current schema version, one step at a time."""
-    while (step := UPCASTERS.get((data.get("event_type", ""), data.get("schema_version", 0)))) :
+    while step := UPCASTERS.get((data.get("event_type", ""), data.get("schema_version", 0))):
         data = step(data)
     return data
 

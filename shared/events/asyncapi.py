@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import BaseModel
 
 from pydantic.json_schema import models_json_schema
 
@@ -45,7 +47,9 @@ def _message_name(event_type: str) -> str:
 
 
 def build_asyncapi() -> dict[str, Any]:
-    models = [(cls, "serialization") for cls in CATALOGUE.values()]
+    models: list[tuple[type[BaseModel], Literal["validation", "serialization"]]] = [
+        (cls, "serialization") for cls in CATALOGUE.values()
+    ]
     _, schema = models_json_schema(models, ref_template="#/components/schemas/{model}")
     channels: dict[str, Any] = {}
     operations: dict[str, Any] = {}
@@ -67,7 +71,10 @@ def build_asyncapi() -> dict[str, Any]:
             "messages": {name: {"$ref": f"#/components/messages/{name}"}},
         }
         ref = {"$ref": f"#/channels/{channel_id}"}
-        operations[f"{EMITTED_BY[event_type]}.send.{event_type}"] = {"action": "send", "channel": ref}
+        operations[f"{EMITTED_BY[event_type]}.send.{event_type}"] = {
+            "action": "send",
+            "channel": ref,
+        }
         for consumer in CONSUMED_BY.get(event_type, ()):
             operations[f"{consumer}.receive.{event_type}"] = {
                 "action": "receive",

@@ -43,7 +43,9 @@ def _ops_router() -> APIRouter:
         if not bus.started:
             problems.append("not started")
         status = 503 if problems else 200
-        return JSONResponse({"status": "ready" if not problems else "not_ready", "problems": problems}, status)
+        return JSONResponse(
+            {"status": "ready" if not problems else "not_ready", "problems": problems}, status
+        )
 
     @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
     async def metrics(request: Request) -> Response:

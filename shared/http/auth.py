@@ -39,7 +39,9 @@ async def require_tenant(request: Request, credentials: Credentials) -> str:
 async def require_operator(request: Request, credentials: Credentials) -> None:
     token = request.app.state.settings.operator_token
     if token is None:
-        raise HTTPException(503, detail={"error": "unavailable", "message": "no operator token set"})
+        raise HTTPException(
+            503, detail={"error": "unavailable", "message": "no operator token set"}
+        )
     if credentials is None or not hmac.compare_digest(
         credentials.credentials.encode(), token.get_secret_value().encode()
     ):

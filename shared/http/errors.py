@@ -40,7 +40,9 @@ async def _validation_handler(_: Request, exc: Exception) -> JSONResponse:
 async def _http_handler(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail
-    body = detail if isinstance(detail, dict) else {"error": _code(exc.status_code), "message": detail}
+    body = (
+        detail if isinstance(detail, dict) else {"error": _code(exc.status_code), "message": detail}
+    )
     return JSONResponse(status_code=exc.status_code, content=body, headers=exc.headers)
 
 

@@ -188,8 +188,12 @@ class EventBus:
             return
         if deliveries > self.settings.max_deliveries:
             await self.processor.dead_letter(
-                sub, entry_id, fields, reason="max_deliveries",
-                error="handler kept failing", deliveries=deliveries,
+                sub,
+                entry_id,
+                fields,
+                reason="max_deliveries",
+                error="handler kept failing",
+                deliveries=deliveries,
             )
             return
         try:
@@ -198,8 +202,11 @@ class EventBus:
             # Left pending: the reclaimer retries it after reclaim_idle_ms.
             EVENTS_CONSUMED.labels(self.service, sub.stream, "failed").inc()
             log.warning(
-                "event_failed", stream=sub.stream, event_id=str(event.event_id),
-                deliveries=deliveries, exc_info=True,
+                "event_failed",
+                stream=sub.stream,
+                event_id=str(event.event_id),
+                deliveries=deliveries,
+                exc_info=True,
             )
             raise
 
@@ -228,7 +235,9 @@ class EventBus:
                 except Exception:
                     EVENTS_CONSUMED.labels(self.service, sub.stream, "failed").inc()
                     log.warning(
-                        "event_failed", stream=sub.stream, event_id=str(event.event_id),
+                        "event_failed",
+                        stream=sub.stream,
+                        event_id=str(event.event_id),
                         exc_info=True,
                     )
         if done:

@@ -118,7 +118,7 @@ class EventProcessor:
         await self.redis.xadd(
             dlq_name(sub.stream),
             {
-                **fields,
+                **fields,  # type: ignore[dict-item]
                 b"x-original-id": entry_id,
                 b"x-group": self.service.encode(),
                 b"x-reason": reason.encode(),

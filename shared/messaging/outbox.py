@@ -95,7 +95,9 @@ class OutboxRelay:
         async with self.db.unit_of_work() as uow:
             rows = (
                 await uow.session.execute(
-                    select(outbox.c.id, outbox.c.event_type, outbox.c.payload, outbox.c.correlation_id)
+                    select(
+                        outbox.c.id, outbox.c.event_type, outbox.c.payload, outbox.c.correlation_id
+                    )
                     .where(outbox.c.published_at.is_(None))
                     .order_by(outbox.c.id)
                     .limit(self.batch)

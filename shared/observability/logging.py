@@ -20,9 +20,7 @@ def _add_correlation_id(_: Any, __: str, event_dict: dict[str, Any]) -> dict[str
 
 
 def configure_logging(service: str, level: str = "INFO", json: bool = True) -> None:
-    renderer: Any = (
-        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer()
-    )
+    renderer: Any = structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer()
     processors: list[Any] = [
         structlog.contextvars.merge_contextvars,
         _add_correlation_id,
@@ -39,6 +37,8 @@ def configure_logging(service: str, level: str = "INFO", json: bool = True) -> N
     structlog.contextvars.bind_contextvars(service=service)
     # Libraries (uvicorn, faststream) log through stdlib: same destination and level.
     logging.basicConfig(stream=sys.stderr, level=level.upper(), format="%(name)s %(message)s")
+    # FastStream's access log says "received/processed" per message: ids only, but noisy.
+    logging.getLogger("faststream.access").setLevel(logging.WARNING)
 
 
 def get_logger(name: str) -> Any:

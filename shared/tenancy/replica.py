@@ -14,7 +14,7 @@ from shared.events.tenants import TenantKeyIssued, TenantKeyRevoked
 from shared.tenancy.keys import key_id_of, matches
 
 
-async def upsert_key(uow: UnitOfWork, event: TenantKeyIssued | TenantKeyRevoked) -> None:
+async def upsert_key(event: TenantKeyIssued | TenantKeyRevoked, uow: UnitOfWork) -> None:
     """Order-independent: a revocation seen before its issue still wins."""
     table = uow.tables.tenant_keys
     revoked = isinstance(event, TenantKeyRevoked)
@@ -26,7 +26,7 @@ async def upsert_key(uow: UnitOfWork, event: TenantKeyIssued | TenantKeyRevoked)
         "issued_at": getattr(event, "issued_at", None) or event.occurred_at,
         "revoked": revoked,
     }
-    dialect = uow.session.bind.dialect.name
+    dialect = uow.session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     stmt = insert(table).values(**values)
     update = {"revoked": True} if revoked else {"tenant_name": values["tenant_name"]}

@@ -25,8 +25,16 @@ def start_consumer(
     redis_url: str, database_url: str, prefix: str, name: str, *extra: str
 ) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.support.probe_consumer", redis_url, database_url, prefix,
-         name, *extra],
+        [
+            sys.executable,
+            "-m",
+            "tests.support.probe_consumer",
+            redis_url,
+            database_url,
+            prefix,
+            name,
+            *extra,
+        ],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.PIPE,
@@ -41,7 +49,9 @@ async def test_consumer_killed_after_commit_before_ack_applies_nothing_twice(
 ) -> None:
     producer = Probe(
         ProbeSettings(
-            redis_url=redis_url, database_url=database_url, stream_prefix=prefix,
+            redis_url=redis_url,
+            database_url=database_url,
+            stream_prefix=prefix,
             **fast_settings(),
         )
     )
@@ -65,9 +75,7 @@ async def test_consumer_killed_after_commit_before_ack_applies_nothing_twice(
 
     heir = start_consumer(redis_url, database_url, prefix, "heir", *batch)
     try:
-        counts = await eventually(
-            lambda: _counts_if_complete(producer, events), timeout=30
-        )
+        counts = await eventually(lambda: _counts_if_complete(producer, events), timeout=30)
         assert counts == {e.event_id: 1 for e in events}
         await eventually(
             lambda: _value(redis_client.xpending(stream, "probe")["pending"] == 0), timeout=15

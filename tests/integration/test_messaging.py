@@ -15,7 +15,9 @@ from tests.support.settings import fast_settings
 from tests.support.waiting import eventually
 
 
-def make_probe(redis_url: str, database_url: str, prefix: str, *, batch: bool = False, **kw: Any) -> Probe:
+def make_probe(
+    redis_url: str, database_url: str, prefix: str, *, batch: bool = False, **kw: Any
+) -> Probe:
     settings = ProbeSettings(
         redis_url=redis_url, database_url=database_url, stream_prefix=prefix, **fast_settings(**kw)
     )

@@ -1,0 +1,231 @@
+"""Tenants, API keys and the quiz service over HTTP, with the real bus, Redis and database."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import redis
+
+from services.quiz.app import build_app as build_quiz
+from services.quiz.settings import QuizSettings
+from services.tenants.app import build_app as build_tenants
+from services.tenants.settings import TenantsSettings
+from shared.events.quiz import QuizCompleted, UserReferred
+from tests.factories.quiz import clean_answers
+from tests.support.settings import OPERATOR_TOKEN
+from tests.support.stack import Stack, bearer, service_settings, stack
+from tests.support.waiting import eventually
+
+
+@pytest.fixture
+async def services(redis_url: str, database_url: str, prefix: str) -> AsyncIterator[Stack]:
+    apps = {
+        "tenants": build_tenants(
+            service_settings(TenantsSettings, redis_url, database_url, prefix)
+        ),
+        "quiz": build_quiz(service_settings(QuizSettings, redis_url, database_url, prefix)),
+    }
+    async with stack(apps) as running:
+        yield running
+
+
+def entries(client: redis.Redis, prefix: str, event_type: str) -> list[Any]:
+    return list(client.xrange(f"{prefix}{event_type}"))
+
+
+async def settle() -> None:
+    """Long enough for the outbox relay (polling every 50 ms) to have run several times."""
+    await asyncio.sleep(0.4)
+
+
+async def test_new_tenant_key_works_on_other_services_at_once(services: Stack) -> None:
+    tenant = await services.create_tenant()
+    quiz = services.clients["quiz"]
+    response = await quiz.get("/v1/quiz", headers=bearer(tenant["api_key"]["key"]))
+    assert response.status_code == 200
+    assert {s["id"] for s in response.json()["sections"]} >= {"red_flags", "symptoms"}
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer sf_0123456789abcdef_not-a-real-key"},
+        {"Authorization": "Basic x"},
+    ],
+    ids=["missing", "unknown", "not-bearer"],
+)
+async def test_tenant_endpoints_refuse_requests_without_a_valid_key(
+    services: Stack, headers: dict[str, str]
+) -> None:
+    response = await services.clients["quiz"].get("/v1/quiz", headers=headers)
+    assert response.status_code == 401
+    assert response.json()["error"] == "unauthorized"
+
+
+async def test_admin_endpoints_need_the_operator_token(services: Stack) -> None:
+    tenant = await services.create_tenant()
+    admin = services.clients["tenants"]
+    as_tenant = await admin.post(
+        "/admin/v1/tenants", json={"name": "x"}, headers=bearer(tenant["api_key"]["key"])
+    )
+    assert as_tenant.status_code == 401
+    listed = await admin.get("/admin/v1/tenants", headers=bearer(OPERATOR_TOKEN))
+    assert tenant["tenant_id"] in {t["tenant_id"] for t in listed.json()["tenants"]}
+    # The key itself is never shown again, nor stored.
+    detail = await admin.get(
+        f"/admin/v1/tenants/{tenant['tenant_id']}", headers=bearer(OPERATOR_TOKEN)
+    )
+    assert tenant["api_key"]["key"] not in detail.text
+    assert detail.json()["keys"][0]["key_id"] == tenant["api_key"]["key_id"]
+
+
+async def test_revoked_key_is_refused_everywhere(services: Stack) -> None:
+    tenant = await services.create_tenant()
+    key = tenant["api_key"]
+    second = await services.clients["tenants"].post(
+        f"/admin/v1/tenants/{tenant['tenant_id']}/keys", headers=bearer(OPERATOR_TOKEN)
+    )
+    assert second.status_code == 201
+    revoked = await services.clients["tenants"].delete(
+        f"/admin/v1/tenants/{tenant['tenant_id']}/keys/{key['key_id']}",
+        headers=bearer(OPERATOR_TOKEN),
+    )
+    assert revoked.status_code == 204
+    quiz = services.clients["quiz"]
+    await eventually(lambda: _status_is(quiz, "/v1/quiz", key["key"], 401))
+    assert (await quiz.get("/v1/quiz", headers=bearer(second.json()["key"]))).status_code == 200
+
+
+async def test_valid_quiz_is_accepted_and_emits_one_quiz_completed_even_when_retried(
+    services: Stack, redis_client: redis.Redis, prefix: str
+) -> None:
+    tenant = await services.create_tenant()
+    headers = {**bearer(tenant["api_key"]["key"]), "Idempotency-Key": "quiz-attempt-1"}
+    quiz = services.clients["quiz"]
+    first = await quiz.post("/v1/users/u-42/quiz", json=clean_answers(), headers=headers)
+    retried = await quiz.post("/v1/users/u-42/quiz", json=clean_answers(), headers=headers)
+    assert first.status_code == retried.status_code == 202
+    assert first.json()["status"] == "accepted"
+    assert retried.json() == first.json()
+    assert retried.headers["Idempotent-Replayed"] == "true"
+
+    stored = await eventually(lambda: _async(entries(redis_client, prefix, QuizCompleted.TYPE)))
+    await settle()
+    stored = entries(redis_client, prefix, QuizCompleted.TYPE)
+    assert len(stored) == 1
+    event = _event(QuizCompleted, stored[0])
+    assert event.tenant_id == tenant["tenant_id"]
+    assert event.user_id == "u-42"
+    assert str(event.response_id) == first.json()["response_id"]
+    assert event.answers.symptoms.leg_pain == 4
+    assert entries(redis_client, prefix, UserReferred.TYPE) == []
+
+
+async def test_idempotency_key_reused_with_other_answers_is_refused(services: Stack) -> None:
+    tenant = await services.create_tenant()
+    headers = {**bearer(tenant["api_key"]["key"]), "Idempotency-Key": "k1"}
+    quiz = services.clients["quiz"]
+    assert (
+        await quiz.post("/v1/users/u1/quiz", json=clean_answers(), headers=headers)
+    ).status_code == 202
+    other = clean_answers(symptoms={"leg_pain": 6})
+    response = await quiz.post("/v1/users/u1/quiz", json=other, headers=headers)
+    assert response.status_code == 422
+    assert response.json()["error"] == "idempotency_key_reused"
+
+
+async def test_cauda_equina_answer_is_referred_and_emits_no_quiz_completed(
+    services: Stack, redis_client: redis.Redis, prefix: str
+) -> None:
+    tenant = await services.create_tenant()
+    answers = clean_answers(red_flags={"saddle_numbness": True})
+    response = await services.clients["quiz"].post(
+        "/v1/users/u7/quiz", json=answers, headers=bearer(tenant["api_key"]["key"])
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "refer"
+    assert body["level"] == "emergency"
+    assert "saddle_numbness" in {r["code"] for r in body["reasons"]}
+    referred = await eventually(lambda: _async(entries(redis_client, prefix, UserReferred.TYPE)))
+    assert _event(UserReferred, referred[0]).level == "emergency"
+    await settle()
+    assert entries(redis_client, prefix, QuizCompleted.TYPE) == []
+
+
+async def test_invalid_answers_get_422_naming_each_field_and_nothing_is_stored(
+    services: Stack, redis_client: redis.Redis, prefix: str
+) -> None:
+    tenant = await services.create_tenant()
+    answers = clean_answers(symptoms={"leg_pain": 11}, schedule={"sessions_per_week": 0})
+    del answers["red_flags"]["pregnant"]
+    answers["favourite_colour"] = "blue"
+    key = bearer(tenant["api_key"]["key"])
+    quiz = services.clients["quiz"]
+    response = await quiz.post("/v1/users/u1/quiz", json=answers, headers=key)
+    assert response.status_code == 422
+    fields = {f["field"] for f in response.json()["fields"]}
+    assert fields == {
+        "symptoms.leg_pain",
+        "schedule.sessions_per_week",
+        "red_flags.pregnant",
+        "favourite_colour",
+    }
+    bad_user = await quiz.post("/v1/users/not%20valid/quiz", json=clean_answers(), headers=key)
+    assert bad_user.status_code == 422
+    assert {f["field"] for f in bad_user.json()["fields"]} == {"path.user_id"}
+    assert (await quiz.get("/v1/users/u1/quiz", headers=key)).status_code == 404
+    await settle()
+    assert entries(redis_client, prefix, QuizCompleted.TYPE) == []
+
+
+async def test_second_tenant_gets_404_for_everything_the_first_created(
+    services: Stack, redis_client: redis.Redis, prefix: str
+) -> None:
+    first, second = await services.create_tenant("First"), await services.create_tenant("Second")
+    quiz = services.clients["quiz"]
+    a, b = bearer(first["api_key"]["key"]), bearer(second["api_key"]["key"])
+    submitted = await quiz.post(
+        "/v1/users/shared-id/quiz", json=clean_answers(), headers={**a, "Idempotency-Key": "same"}
+    )
+    assert submitted.status_code == 202
+    assert (await quiz.get("/v1/users/shared-id/quiz", headers=a)).status_code == 200
+    assert (await quiz.get("/v1/users/shared-id/quiz", headers=b)).status_code == 404
+    # The same Idempotency-Key from another tenant is another request, not a replay.
+    own = await quiz.post(
+        "/v1/users/shared-id/quiz", json=clean_answers(), headers={**b, "Idempotency-Key": "same"}
+    )
+    assert own.status_code == 202
+    assert own.json()["response_id"] != submitted.json()["response_id"]
+    assert "Idempotent-Replayed" not in own.headers
+    seen_by_b = (await quiz.get("/v1/users/shared-id/quiz", headers=b)).json()
+    assert seen_by_b["response_id"] == own.json()["response_id"]
+    # Each event carries its own tenant.
+    stored = await eventually(
+        lambda: _async(len(entries(redis_client, prefix, QuizCompleted.TYPE)) == 2)
+    )
+    assert stored
+    tenants = {
+        _event(QuizCompleted, e).tenant_id
+        for e in entries(redis_client, prefix, QuizCompleted.TYPE)
+    }
+    assert tenants == {first["tenant_id"], second["tenant_id"]}
+
+
+def _event(cls: Any, entry: Any) -> Any:
+    from faststream.redis.parser import BinaryMessageFormatV1
+
+    body, _ = BinaryMessageFormatV1.parse(entry[1][b"__data__"])
+    return cls.model_validate_json(body)
+
+
+async def _status_is(client: Any, path: str, key: str, status: int) -> bool:
+    return bool((await client.get(path, headers=bearer(key))).status_code == status)
+
+
+async def _async(value: Any) -> Any:
+    return value
