@@ -8,32 +8,17 @@ from fastapi import FastAPI
 
 from services.flare_detector import store
 from services.flare_detector.settings import FlareDetectorSettings
-from shared.db.database import Database
-from shared.http.app import create_service_app
-from shared.messaging.bus import EventBus
-from shared.tenancy.subscriptions import replicate_tenant_keys
-
-MIGRATIONS = Path(__file__).parent / "migrations"
+from shared.http.app import assemble_service
 
 
 def build_app(settings: FlareDetectorSettings | None = None) -> FastAPI:
-    settings = settings or FlareDetectorSettings()
-    db = Database(
-        settings.resolved_database_url,
-        service=settings.SERVICE,
+    return assemble_service(
+        settings or FlareDetectorSettings(),
         metadata=store.metadata,
         tables=store.platform,
-        migrations=MIGRATIONS,
-    )
-    bus = EventBus(settings, db)
-    replicate_tenant_keys(bus)
-    return create_service_app(
-        settings=settings,
-        db=db,
-        bus=bus,
-        routers=[],
+        migrations=Path(__file__).parent / "migrations",
         title="SpineFit flare_detector",
-        description="The flare_detector service of SpineFit.",
+        description="Per-user lagged windows, flares and their attributions.",
     )
 
 

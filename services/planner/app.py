@@ -8,32 +8,17 @@ from fastapi import FastAPI
 
 from services.planner import store
 from services.planner.settings import PlannerSettings
-from shared.db.database import Database
-from shared.http.app import create_service_app
-from shared.messaging.bus import EventBus
-from shared.tenancy.subscriptions import replicate_tenant_keys
-
-MIGRATIONS = Path(__file__).parent / "migrations"
+from shared.http.app import assemble_service
 
 
 def build_app(settings: PlannerSettings | None = None) -> FastAPI:
-    settings = settings or PlannerSettings()
-    db = Database(
-        settings.resolved_database_url,
-        service=settings.SERVICE,
+    return assemble_service(
+        settings or PlannerSettings(),
         metadata=store.metadata,
         tables=store.platform,
-        migrations=MIGRATIONS,
-    )
-    bus = EventBus(settings, db)
-    replicate_tenant_keys(bus)
-    return create_service_app(
-        settings=settings,
-        db=db,
-        bus=bus,
-        routers=[],
+        migrations=Path(__file__).parent / "migrations",
         title="SpineFit planner",
-        description="The planner service of SpineFit.",
+        description="Plans: the exercise library, plans and their versions (issue: planner).",
     )
 
 

@@ -9,31 +9,22 @@ from fastapi import FastAPI
 from services.tenants import store
 from services.tenants.api import router
 from services.tenants.settings import TenantsSettings
-from shared.db.database import Database
-from shared.http.app import create_service_app
-from shared.messaging.bus import EventBus
-
-MIGRATIONS = Path(__file__).parent / "migrations"
+from shared.http.app import assemble_service
 
 
 def build_app(settings: TenantsSettings | None = None) -> FastAPI:
-    settings = settings or TenantsSettings()
-    db = Database(
-        settings.resolved_database_url,
-        service=settings.SERVICE,
+    return assemble_service(
+        settings or TenantsSettings(),
         metadata=store.metadata,
         tables=store.platform,
-        migrations=MIGRATIONS,
-    )
-    bus = EventBus(settings, db)
-    return create_service_app(
-        settings=settings,
-        db=db,
-        bus=bus,
+        migrations=Path(__file__).parent / "migrations",
         routers=[router],
+        replicate_tenant_keys=False,  # this service is where keys come from
         title="SpineFit tenants",
-        description="Operator API: tenants and their API keys. Keys are shown once and stored "
-        "hashed; every service learns them from tenant-key events.",
+        description=(
+            "Operator API: tenants and their API keys. Keys are shown once and stored hashed;"
+            " every service learns them from tenant-key events."
+        ),
     )
 
 

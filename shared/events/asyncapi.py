@@ -11,7 +11,6 @@ import sys
 from typing import Any, Literal
 
 from pydantic import BaseModel
-
 from pydantic.json_schema import models_json_schema
 
 from shared.events import CATALOGUE

@@ -4,22 +4,26 @@ routes (`/healthz`, `/readyz`, `/metrics`, `/asyncapi.json`), errors, correlatio
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import MetaData
 
 from shared.db.database import Database
+from shared.db.platform_tables import PlatformTables
 from shared.events.asyncapi import build_asyncapi
 from shared.http.errors import install_error_handlers
 from shared.http.middleware import MetricsMiddleware
 from shared.messaging.bus import EventBus
 from shared.observability.logging import configure_logging, get_logger
 from shared.settings import ServiceSettings
+from shared.tenancy.subscriptions import replicate_tenant_keys as subscribe_tenant_keys
 
 log = get_logger(__name__)
 
@@ -96,3 +100,34 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     return app
+
+
+def assemble_service(
+    settings: ServiceSettings,
+    *,
+    metadata: MetaData,
+    tables: PlatformTables,
+    migrations: Path,
+    routers: Sequence[APIRouter] = (),
+    subscribe: Callable[[EventBus], None] | None = None,
+    replicate_tenant_keys: bool = True,
+    title: str,
+    description: str,
+) -> FastAPI:
+    """Wire one service: its database, its bus (with the tenant key replica unless it is
+    the source of keys) and its HTTP app. Each `services/<name>/app.py` is a call to this."""
+    db = Database(
+        settings.resolved_database_url,
+        service=settings.SERVICE,
+        metadata=metadata,
+        tables=tables,
+        migrations=migrations,
+    )
+    bus = EventBus(settings, db)
+    if replicate_tenant_keys:
+        subscribe_tenant_keys(bus)
+    if subscribe is not None:
+        subscribe(bus)
+    return create_service_app(
+        settings=settings, db=db, bus=bus, routers=routers, title=title, description=description
+    )
