@@ -33,6 +33,8 @@ from shared.settings import ServiceSettings
 
 log = get_logger(__name__)
 
+STALE_CONSUMER_IDLE_MS = 24 * 3600 * 1000
+
 
 class EventBus:
     def __init__(self, settings: ServiceSettings, db: Database) -> None:
@@ -114,6 +116,19 @@ class EventBus:
             except ResponseError as exc:
                 if "BUSYGROUP" not in str(exc):
                     raise
+            await self._forget_stale_consumers(sub.stream)
+
+    async def _forget_stale_consumers(self, stream: str) -> None:
+        """Replicas get a new consumer name each start; drop old names that hold nothing.
+        A consumer with pending entries is kept: deleting it would strand them."""
+        for consumer in await self.redis.xinfo_consumers(stream, self.group):
+            name = consumer["name"].decode()
+            if (
+                name != self.settings.consumer_name
+                and consumer["pending"] == 0
+                and consumer["idle"] > STALE_CONSUMER_IDLE_MS
+            ):
+                await self.redis.xgroup_delconsumer(stream, self.group, name)
 
     async def wait_consumed(self, event_type: str, timeout_s: float) -> bool:
         """Wait until the outbox has relayed every `event_type` event and every consumer group

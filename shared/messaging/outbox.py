@@ -16,7 +16,12 @@ from datetime import timedelta
 from faststream.redis.parser import BinaryMessageFormatV1
 from redis.asyncio import Redis
 from sqlalchemy import delete, func, select, update
-from tenacity import AsyncRetrying, retry_if_exception_type, wait_exponential_jitter
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    wait_exponential_jitter,
+)
 
 from shared.db.database import Database
 from shared.events.base import utc_now
@@ -68,26 +73,30 @@ class OutboxRelay:
             self._task = None
 
     async def _run(self) -> None:
-        async for attempt in AsyncRetrying(
-            wait=wait_exponential_jitter(initial=0.1, max=30),
-            retry=retry_if_exception_type(Exception),
-        ):
-            with attempt:
-                await self._loop()
-
-    async def _loop(self) -> None:
         while True:
-            try:
-                relayed = await self.relay_once()
-            except Exception:
-                OUTBOX_RELAY_FAILURES.labels(self.db.service).inc()
-                log.warning("outbox_relay_failed", exc_info=True)
-                raise  # tenacity backs off, then the loop starts again
+            relayed = await self._relay_with_retry()
             if relayed >= self.batch:
                 continue  # more waiting: no sleep
             self.db.outbox_signal.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.db.outbox_signal.wait(), self.poll_s)
+
+    async def _relay_with_retry(self) -> int:
+        """One pass, retried with exponential backoff and jitter until Redis and the database
+        take it; the backoff starts afresh at the next pass."""
+        async for attempt in AsyncRetrying(
+            wait=wait_exponential_jitter(initial=0.1, max=30),
+            retry=retry_if_exception_type(Exception),
+            before_sleep=self._count_failure,
+        ):
+            with attempt:
+                return await self.relay_once()
+        raise AssertionError("unreachable: tenacity retries forever")  # pragma: no cover
+
+    def _count_failure(self, state: RetryCallState) -> None:
+        OUTBOX_RELAY_FAILURES.labels(self.db.service).inc()
+        error = state.outcome.exception() if state.outcome else None
+        log.warning("outbox_relay_failed", attempt=state.attempt_number, error=type(error).__name__)
 
     async def relay_once(self) -> int:
         """Publish one batch of unpublished rows; returns how many were relayed."""

@@ -203,3 +203,25 @@ async def _all_applied(probe: Probe, events: list[PainLogged]) -> dict[Any, int]
 async def _async(value: Any) -> Any:
     await asyncio.sleep(0)
     return value
+
+
+async def test_start_forgets_idle_consumers_that_hold_nothing_but_keeps_those_that_do(
+    redis_url: str,
+    database_url: str,
+    prefix: str,
+    redis_client: redis.Redis,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import shared.messaging.bus as bus_module
+
+    monkeypatch.setattr(bus_module, "STALE_CONSUMER_IDLE_MS", -1)
+    probe = make_probe(redis_url, database_url, prefix)
+    stream = probe.bus.stream(PainLogged.TYPE)
+    redis_client.xgroup_create(stream, "probe", id="0", mkstream=True)
+    redis_client.xgroup_createconsumer(stream, "probe", "ghost")
+    redis_client.xadd(stream, {"payload": b"{}"})
+    redis_client.xreadgroup("probe", "holder", {stream: ">"}, count=1)  # holds one pending
+    await probe.bus.ensure_groups()
+    names = {c["name"].decode() for c in redis_client.xinfo_consumers(stream, "probe")}
+    assert names == {"holder"}
+    await probe.db.dispose()
