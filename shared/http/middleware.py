@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -34,3 +35,25 @@ class MetricsMiddleware:
             method = scope["method"]
             HTTP_REQUESTS.labels(self.service, method, route, str(status)).inc()
             HTTP_DURATION.labels(self.service, method, route).observe(time.perf_counter() - started)
+
+
+class ForwardedPrefixMiddleware:
+    """Behind the proxy a service lives under `/services/<name>` (prefix stripped, sent as
+    `X-Forwarded-Prefix`): set it as root_path so /docs finds its openapi.json. Only that
+    shape is trusted; routing is unaffected because the proxy already stripped the prefix."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            for name, value in scope["headers"]:
+                if name == b"x-forwarded-prefix":
+                    prefix = value.decode("latin-1")
+                    if _SERVICE_PREFIX.fullmatch(prefix):
+                        scope = {**scope, "root_path": prefix}
+                    break
+        await self.app(scope, receive, send)
+
+
+_SERVICE_PREFIX = re.compile(r"/services/[a-z_]{1,40}")

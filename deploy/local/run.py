@@ -1,0 +1,183 @@
+"""`make run`: the whole of SpineFit on this machine, behind one base URL, with no Docker.
+
+python deploy/local/run.py [--port 8080] [--data-dir var] [--service-port-base 8101]
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import sys
+import threading
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+import typer
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+if str(REPO_ROOT) not in sys.path:  # run as a script: make `deploy` importable
+    sys.path.insert(0, str(REPO_ROOT))
+
+from deploy.local import proxy  # noqa: E402
+from deploy.local.procs import Console, LaunchError, Supervisor, require_free_ports  # noqa: E402
+from deploy.local.redis_local import use_redis  # noqa: E402
+
+DEFAULT_SERVICES = ("tenants", "quiz", "planner", "painlog", "flare_detector", "notifier")
+HOST = "127.0.0.1"
+CADDY = "caddy"
+
+
+def parse_services(specs: list[str]) -> dict[str, str]:
+    """`NAME=module:attr` items (commas also separate them); none means the real services."""
+    items = [item for spec in specs for item in spec.replace(",", " ").split()]
+    if not items:
+        return {name: f"services.{name}.app:app" for name in DEFAULT_SERVICES}
+    services: dict[str, str] = {}
+    for item in items:
+        name, _, target = item.partition("=")
+        if not name.isidentifier() or ":" not in target:
+            raise LaunchError(f"--service wants NAME=module:attr, got {item!r}")
+        services[name] = target
+    return services
+
+
+def operator_token(data_dir: Path) -> tuple[str, str]:
+    """The token from the environment, else the saved one, else a new one saved (0600)."""
+    if token := os.environ.get("SPINEFIT_OPERATOR_TOKEN", "").strip():
+        return token, "from SPINEFIT_OPERATOR_TOKEN"
+    path = data_dir / "operator-token"
+    if path.exists():
+        path.chmod(0o600)
+        if token := path.read_text(encoding="utf-8").strip():
+            return token, f"saved in {path}"
+    token = secrets.token_urlsafe(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write(token + "\n")
+    return token, f"new, saved in {path}"
+
+
+def banner(base_url: str, token: str, token_source: str, redis_line: str, data_dir: Path) -> str:
+    return f"""
+==================================================================================
+ SpineFit is running at {base_url}
+   operator token  {token}  ({token_source})
+   Redis           {redis_line}
+   data dir        {data_dir} (SQLite, one file per service)
+   logs            here, prefixed with the service name; copies in {data_dir / "logs"}
+   a service       {base_url}/services/<name>/healthz | /docs | /metrics
+ Try:
+   curl -s {base_url}/healthz
+   curl -s -X POST {base_url}/admin/v1/tenants -H "Authorization: Bearer {token}" \\
+        -H "Content-Type: application/json" -d '{{"name": "Demo clinic"}}'
+   curl -s {base_url}/v1/quiz -H "Authorization: Bearer <api_key.key from the answer above>"
+ Ctrl-C stops everything.
+=================================================================================="""
+
+
+@dataclass(frozen=True)
+class Options:
+    port: int
+    data_dir: Path
+    service_port_base: int
+    services: dict[str, str]
+    redis_url: str
+    ready_timeout: float
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    @property
+    def ports(self) -> dict[str, int]:
+        return {name: self.service_port_base + i for i, name in enumerate(self.services)}
+
+
+def service_env(options: Options, redis_url: str, token: str) -> dict[str, str]:
+    """Defaults, then the user's environment, then what the launcher decided."""
+    return {
+        "SPINEFIT_ENV": "development",
+        "SPINEFIT_PUBLIC_BASE_URL": options.base_url,
+        "SPINEFIT_LOG_JSON": "false",  # readable lines in a terminal
+        **os.environ,  # SPINEFIT_DATABASE_URL passes through only if the user set it
+        "SPINEFIT_REDIS_URL": redis_url,
+        "SPINEFIT_DATA_DIR": str(options.data_dir),
+        "SPINEFIT_OPERATOR_TOKEN": token,
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def launch(
+    options: Options, console: Console, stop: threading.Event, stack: ExitStack
+) -> Supervisor:
+    """Start Redis if needed, the services, then the proxy; print the banner once all answer."""
+    require_free_ports({CADDY: options.port, **options.ports})
+    options.data_dir.mkdir(parents=True, exist_ok=True)
+    token, token_source = operator_token(options.data_dir)
+    redis_url, redis_line = use_redis(options.redis_url, options.data_dir, console, stack)
+    env = service_env(options, redis_url, token)
+    supervisor = Supervisor(console, options.data_dir / "logs")
+    console.width = max(len(name) for name in [*options.services, CADDY])
+    stack.callback(supervisor.stop_all, first=[CADDY])
+    for name, target in options.services.items():
+        argv = [sys.executable, "-m", "uvicorn", target, "--host", HOST]
+        argv += ["--port", str(options.ports[name]), "--lifespan", "on"]
+        argv += ["--timeout-graceful-shutdown", "5"]
+        supervisor.start(name, argv, env, cwd=REPO_ROOT)
+    ready = {name: f"http://{HOST}:{port}/readyz" for name, port in options.ports.items()}
+    supervisor.wait_ready(ready, options.ready_timeout, stop)
+    if stop.is_set():
+        return supervisor
+    caddy_dir = options.data_dir / "caddy"
+    argv, caddy_env = proxy.prepare_caddy(options.port, options.ports, caddy_dir, env)
+    supervisor.start(CADDY, argv, caddy_env, cwd=caddy_dir)
+    supervisor.wait_ready({CADDY: options.base_url + proxy.PROXY_HEALTH_PATH}, 15.0, stop)
+    if not stop.is_set():
+        console.write(banner(options.base_url, token, token_source, redis_line, options.data_dir))
+    return supervisor
+
+
+def main(
+    port: int = typer.Option(8080, help="Port of the public base URL on 127.0.0.1."),
+    data_dir: Path = typer.Option(Path("var"), envvar="SPINEFIT_DATA_DIR"),
+    service_port_base: int = typer.Option(8101, help="The services use this port and the next."),
+    service: list[str] = typer.Option(
+        [],
+        envvar="SPINEFIT_LOCAL_SERVICES",
+        help="NAME=module:attr, repeatable: run these instead.",
+    ),
+    redis_url: str = typer.Option("redis://127.0.0.1:6379/0", envvar="SPINEFIT_REDIS_URL"),
+    ready_timeout: float = typer.Option(60.0, help="Seconds to wait for every /readyz."),
+) -> None:
+    """Start every SpineFit service behind one Caddy proxy; Ctrl-C stops them all."""
+    console = Console(color=sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        if not stop.is_set():
+            console.say(f"{signal.Signals(signum).name}: stopping everything")
+        stop.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    data_dir = data_dir.resolve()
+    failure = None
+    with ExitStack() as stack:
+        try:
+            services = parse_services(service)
+            options = Options(port, data_dir, service_port_base, services, redis_url, ready_timeout)
+            launch(options, console, stop, stack).watch(stop)
+        except LaunchError as exc:
+            failure = str(exc)
+            console.say(f"error: {failure}")
+            console.say("stopping everything")
+    console.say("stopped" if failure is None else f"stopped after: {failure.splitlines()[0]}")
+    if failure is not None:
+        raise typer.Exit(1)
+
+
+if __name__ == "__main__":
+    typer.run(main)

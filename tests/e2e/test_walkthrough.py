@@ -1,0 +1,174 @@
+"""The README's walk-through, as written, against the real system started by the launcher
+(`make run`): six service processes, Caddy in front, the real Redis, SQLite files."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+import redis
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
+
+
+@dataclass
+class System:
+    base_url: str
+    token: str
+    prefix: str
+    process: subprocess.Popen[str]
+    lines: list[str] = field(default_factory=list)
+
+
+def _free_block(count: int) -> int:
+    for start in range(24_000, 60_000, 97):
+        ok = True
+        for port in range(start, start + count):
+            with socket.socket() as s:
+                try:
+                    s.bind(("127.0.0.1", port))
+                except OSError:
+                    ok = False
+                    break
+        if ok:
+            return start
+    raise RuntimeError("no free ports")
+
+
+@pytest.fixture(scope="module")
+def system(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
+    base = _free_block(8)
+    prefix = f"e2e-{uuid.uuid4().hex[:10]}:"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SPINEFIT_")}
+    env.update(
+        SPINEFIT_REDIS_URL=redis_url,
+        SPINEFIT_STREAM_PREFIX=prefix,
+        PYTHONUNBUFFERED="1",
+        NO_COLOR="1",
+    )
+    data_dir = tmp_path_factory.mktemp("var")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "deploy/local/run.py",
+            "--port",
+            str(base),
+            "--data-dir",
+            str(data_dir),
+            "--service-port-base",
+            str(base + 1),
+        ],
+        cwd=ROOT,
+        env=env,
+        text=True,
+        start_new_session=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    system = System(f"http://127.0.0.1:{base}", "", prefix, process)
+
+    def collect() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            system.lines.append(line.rstrip("\n"))
+
+    threading.Thread(target=collect, daemon=True).start()
+    try:
+        deadline = time.monotonic() + 90
+        while not any("operator token" in line for line in system.lines):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("make run did not come up:\n" + "\n".join(system.lines[-60:]))
+            time.sleep(0.2)
+        printed = "\n".join(system.lines)
+        assert f"SpineFit is running at {system.base_url}" in printed
+        match = re.search(r"operator token\s+(\S+)", printed)
+        assert match
+        system.token = match.group(1)
+        yield system
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)  # what Ctrl-C does
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=30)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        client = redis.Redis.from_url(redis_url)
+        keys = list(client.scan_iter(f"{prefix}*"))
+        if keys:
+            client.delete(*keys)
+
+
+def _admin(system: System, name: str) -> dict[str, str]:
+    response = httpx.post(
+        f"{system.base_url}/admin/v1/tenants",
+        headers={"Authorization": f"Bearer {system.token}"},
+        json={"name": name},
+        timeout=10,
+    )
+    assert response.status_code == 201, response.text
+    key = response.json()["api_key"]
+    assert key["propagated"] is True
+    return {"Authorization": f"Bearer {key['key']}"}
+
+
+def test_readme_walkthrough_through_the_proxy(system: System, redis_url: str) -> None:
+    base = system.base_url
+    key = _admin(system, "Riverside Physio")
+    with httpx.Client(base_url=base, timeout=10) as http:
+        questionnaire = http.get("/v1/quiz", headers=key)
+        assert questionnaire.status_code == 200
+        assert questionnaire.json()["version"]
+
+        clean = json.loads((ROOT / "examples" / "quiz-clean.json").read_text())
+        retry = {**key, "Idempotency-Key": "4f1c2b0e-quiz-1"}
+        first = http.post("/v1/users/patient-17/quiz", headers=retry, json=clean)
+        again = http.post("/v1/users/patient-17/quiz", headers=retry, json=clean)
+        assert first.status_code == again.status_code == 202
+        assert first.json() == again.json()
+
+        flags = json.loads((ROOT / "examples" / "quiz-red-flags.json").read_text())
+        referred = http.post("/v1/users/patient-18/quiz", headers=key, json=flags)
+        assert referred.status_code == 200
+        assert referred.json()["level"] == "emergency"
+
+        bad = http.post(
+            "/v1/users/patient-19/quiz", headers=key, json={"symptoms": {"leg_pain": 14}}
+        )
+        assert bad.status_code == 422
+        assert "symptoms.leg_pain" in {f["field"] for f in bad.json()["fields"]}
+
+        latest = http.get("/v1/users/patient-17/quiz", headers=key)
+        assert latest.json()["response_id"] == first.json()["response_id"]
+        other = _admin(system, "Another clinic")
+        assert http.get("/v1/users/patient-17/quiz", headers=other).status_code == 404
+
+        for name in ("tenants", "quiz", "planner", "painlog", "flare_detector", "notifier"):
+            assert http.get(f"/services/{name}/readyz").status_code == 200, name
+        docs = http.get("/services/quiz/docs")
+        assert "/services/quiz/openapi.json" in docs.text
+        assert http.get("/services/quiz/openapi.json").status_code == 200
+
+    # Exactly one quiz-completed for the retried submission, none for the referral.
+    client = redis.Redis.from_url(redis_url)
+    deadline = time.monotonic() + 10
+    while client.xlen(f"{system.prefix}quiz-completed") < 1 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.5)
+    assert client.xlen(f"{system.prefix}quiz-completed") == 1
+    assert client.xlen(f"{system.prefix}user-referred") == 1
