@@ -229,3 +229,19 @@ async def _status_is(client: Any, path: str, key: str, status: int) -> bool:
 
 async def _async(value: Any) -> Any:
     return value
+
+
+async def test_concurrent_retries_with_one_idempotency_key_make_one_response_and_one_event(
+    services: Stack, redis_client: redis.Redis, prefix: str
+) -> None:
+    tenant = await services.create_tenant()
+    headers = {**bearer(tenant["api_key"]["key"]), "Idempotency-Key": "racing"}
+    quiz = services.clients["quiz"]
+    answers = await asyncio.gather(
+        *(quiz.post("/v1/users/u9/quiz", json=clean_answers(), headers=headers) for _ in range(6))
+    )
+    assert {r.status_code for r in answers} == {202}
+    assert len({r.json()["response_id"] for r in answers}) == 1
+    await eventually(lambda: _async(entries(redis_client, prefix, QuizCompleted.TYPE)))
+    await settle()
+    assert len(entries(redis_client, prefix, QuizCompleted.TYPE)) == 1
