@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import MetaData, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shared.db.engine import create_engine
+from shared.db.engine import READ_ONLY, create_engine, is_sqlite
 from shared.db.migrations import upgrade_to_head
 from shared.db.platform_tables import PlatformTables
 from shared.db.uow import UnitOfWork
@@ -33,6 +34,13 @@ class Database:
         self.migrations = migrations
         self.engine = create_engine(url)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._read_sessions = async_sessionmaker(
+            self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+        )
+        self.is_sqlite = is_sqlite(url)
+        # SQLite has one writer at a time. Writers of this process queue here, in order,
+        # instead of in SQLite's busy handler, which sleeps in growing steps (long tails).
+        self._sqlite_writer = asyncio.Lock() if self.is_sqlite else None
         # Set after a commit that wrote outbox rows, so the relay publishes at once.
         self.outbox_signal = asyncio.Event()
 
@@ -54,7 +62,11 @@ class Database:
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
         """One transaction: commits when the block ends, rolls back if it raises."""
-        async with self.sessions() as session, session.begin():
+        async with contextlib.AsyncExitStack() as stack:
+            if self._sqlite_writer is not None:
+                await stack.enter_async_context(self._sqlite_writer)
+            session = await stack.enter_async_context(self.sessions())
+            await stack.enter_async_context(session.begin())
             uow = UnitOfWork(session, self.tables)
             yield uow
         if uow.emitted:
@@ -62,5 +74,6 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
-        async with self.sessions() as session, session.begin():
+        """A read-only transaction: on SQLite it waits for no writer."""
+        async with self._read_sessions() as session, session.begin():
             yield session

@@ -9,6 +9,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+# Execution option marking a read-only transaction (see `Database.read`).
+READ_ONLY = "spinefit_read_only"
+
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
@@ -35,8 +38,12 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        # IMMEDIATE takes the write lock up front: a read-then-write transaction can then never
-        # hit SQLITE_BUSY half way through (which busy_timeout cannot resolve).
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A writer takes the write lock up front (IMMEDIATE): a read-then-write transaction can
+        # then never hit SQLITE_BUSY half way (which busy_timeout cannot resolve). Readers
+        # take no lock at all: with WAL they read a snapshot beside the writer.
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine

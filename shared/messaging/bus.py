@@ -17,7 +17,7 @@ from typing import Any
 
 from faststream.middlewares import AckPolicy
 from faststream.redis import RedisBroker, StreamSub
-from faststream.redis.annotations import RedisBatchStreamMessage, RedisStreamMessage
+from faststream.redis.message import RedisBatchStreamMessage, RedisStreamMessage
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 from sqlalchemy import func, select
@@ -32,6 +32,7 @@ from shared.observability.metrics import EVENTS_CONSUMED, STREAM_LAG, STREAM_PEN
 from shared.settings import ServiceSettings
 
 log = get_logger(__name__)
+BROKER_LOGGER = "spinefit.broker"
 
 STALE_CONSUMER_IDLE_MS = 24 * 3600 * 1000
 
@@ -41,7 +42,16 @@ class EventBus:
         self.settings = settings
         self.service = settings.SERVICE
         self.group = settings.SERVICE
-        self.broker = RedisBroker(settings.redis_url, log_level=logging.DEBUG, graceful_timeout=10)
+        # apply_types=False and a decoder that hands over the message itself: handlers get
+        # the raw entry (ids, fields) with no per-message dependency resolution; we parse.
+        self.broker = RedisBroker(
+            settings.redis_url,
+            apply_types=False,
+            decoder=_message_itself,
+            logger=logging.getLogger(BROKER_LOGGER),
+            log_level=logging.DEBUG,
+            graceful_timeout=10,
+        )
         self.redis: Redis = Redis.from_url(settings.redis_url)
         self.processor = EventProcessor(
             db, self.redis, service=self.service, dlq_maxlen=settings.stream_maxlen
@@ -257,3 +267,7 @@ class EventBus:
                     )
         if done:
             await self.redis.xack(sub.stream, self.group, *done)
+
+
+async def _message_itself(msg: Any) -> Any:
+    return msg

@@ -16,10 +16,9 @@ from typing import Any
 from faststream.redis.parser import BinaryMessageFormatV1
 from pydantic import ValidationError
 from redis.asyncio import Redis
-from sqlalchemy import insert, select
-from sqlalchemy.exc import IntegrityError
 
 from shared.db.database import Database
+from shared.db.dialect import upsert_insert
 from shared.db.uow import UnitOfWork
 from shared.events import UPCASTERS, upcast
 from shared.events.base import Event, utc_now
@@ -68,20 +67,12 @@ class EventProcessor:
     async def apply_one(self, sub: Subscription, event: Event) -> str:
         """Apply one event in its own transaction. Returns "applied" or "duplicate"."""
         started = time.perf_counter()
-        try:
-            async with self.db.unit_of_work() as uow:
-                if await self._seen(uow, [event]):
-                    outcome = "duplicate"
-                else:
-                    await self._apply(sub, uow, event)
-                    outcome = "applied"
-        except IntegrityError:
-            # Another replica applied it between our check and our commit?
-            async with self.db.unit_of_work() as uow:
-                if not await self._seen(uow, [event]):
-                    raise
-            outcome = "duplicate"
+        async with self.db.unit_of_work() as uow:
+            fresh = await self._claim(uow, [event])
+            if fresh:
+                await self._handle(sub, uow, event)
         EVENT_HANDLE_SECONDS.labels(self.service, sub.stream).observe(time.perf_counter() - started)
+        outcome = "applied" if fresh else "duplicate"
         EVENTS_CONSUMED.labels(self.service, sub.stream, outcome).inc()
         return outcome
 
@@ -90,13 +81,9 @@ class EventProcessor:
         `apply_one` per event when it raises."""
         started = time.perf_counter()
         async with self.db.unit_of_work() as uow:
-            seen = await self._seen(uow, events)
-            fresh: dict[Any, Event] = {}
-            for e in events:
-                if e.event_id not in seen:
-                    fresh.setdefault(e.event_id, e)
-            for e in fresh.values():
-                await self._apply(sub, uow, e)
+            fresh = await self._claim(uow, events)
+            for event in fresh:
+                await self._handle(sub, uow, event)
         EVENT_HANDLE_SECONDS.labels(self.service, sub.stream).observe(time.perf_counter() - started)
         EVENTS_CONSUMED.labels(self.service, sub.stream, "applied").inc(len(fresh))
         if len(events) > len(fresh):
@@ -139,24 +126,36 @@ class EventProcessor:
             deliveries=deliveries,
         )
 
-    async def _seen(self, uow: UnitOfWork, events: Sequence[Event]) -> set[Any]:
-        processed = uow.tables.processed_events
-        rows = await uow.session.scalars(
-            select(processed.c.event_id).where(
-                processed.c.event_id.in_([e.event_id for e in events])
-            )
-        )
-        return set(rows)
+    async def _claim(self, uow: UnitOfWork, events: Sequence[Event]) -> list[Event]:
+        """Write the idempotency records; return the events not applied before, in order.
 
-    async def _apply(self, sub: Subscription, uow: UnitOfWork, event: Event) -> None:
-        await uow.session.execute(
-            insert(uow.tables.processed_events).values(
-                event_id=event.event_id,
-                tenant_id=event.tenant_id,
-                event_type=event.event_type,
-                processed_at=utc_now(),
+        One INSERT .. ON CONFLICT DO NOTHING RETURNING: a record already there (or being
+        written by another replica, whose commit we wait for) returns nothing. It commits or
+        rolls back with the handler's effect."""
+        unique = list({e.event_id: e for e in events}.values())
+        processed = uow.tables.processed_events
+        now = utc_now()
+        claimed = set(
+            await uow.session.scalars(
+                upsert_insert(uow.session, processed)
+                .values(
+                    [
+                        {
+                            "event_id": e.event_id,
+                            "tenant_id": e.tenant_id,
+                            "event_type": e.event_type,
+                            "processed_at": now,
+                        }
+                        for e in unique
+                    ]
+                )
+                .on_conflict_do_nothing(index_elements=["event_id"])
+                .returning(processed.c.event_id)
             )
         )
+        return [e for e in unique if e.event_id in claimed]
+
+    async def _handle(self, sub: Subscription, uow: UnitOfWork, event: Event) -> None:
         token = bind_correlation_id(event.correlation_id)
         try:
             await sub.handler(event, uow)

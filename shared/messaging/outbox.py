@@ -12,10 +12,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from datetime import timedelta
+from typing import Any
 
 from faststream.redis.parser import BinaryMessageFormatV1
 from redis.asyncio import Redis
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -36,6 +38,7 @@ from shared.observability.metrics import (
 log = get_logger(__name__)
 
 PUBLISHED_RETENTION = timedelta(days=3)
+LINGER_S = 0.005
 
 
 class OutboxRelay:
@@ -57,6 +60,9 @@ class OutboxRelay:
         self.poll_s = poll_s
         self._task: asyncio.Task[None] | None = None
         self._passes = 0
+        # One pass at a time per relay: on SQLite rows are read without a lock, so two
+        # overlapping passes would publish the same rows twice.
+        self._lock = asyncio.Lock()
 
     @property
     def alive(self) -> bool:
@@ -80,6 +86,8 @@ class OutboxRelay:
             self.db.outbox_signal.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.db.outbox_signal.wait(), self.poll_s)
+                # Woken by a commit: let the commits of the next moment join this pass.
+                await asyncio.sleep(LINGER_S)
 
     async def _relay_with_retry(self) -> int:
         """One pass, retried with exponential backoff and jitter until Redis and the database
@@ -99,51 +107,81 @@ class OutboxRelay:
         log.warning("outbox_relay_failed", attempt=state.attempt_number, error=type(error).__name__)
 
     async def relay_once(self) -> int:
-        """Publish one batch of unpublished rows; returns how many were relayed."""
-        outbox = self.db.tables.outbox
-        async with self.db.unit_of_work() as uow:
-            rows = (
-                await uow.session.execute(
-                    select(
-                        outbox.c.id, outbox.c.event_type, outbox.c.payload, outbox.c.correlation_id
-                    )
-                    .where(outbox.c.published_at.is_(None))
-                    .order_by(outbox.c.id)
-                    .limit(self.batch)
-                    .with_for_update(skip_locked=True)
-                )
-            ).all()
+        """Publish one batch of unpublished rows; returns how many were relayed.
+
+        PostgreSQL: the rows stay locked (SKIP LOCKED) from read to mark, so replicas never
+        publish the same row. SQLite has one process per service: the rows are read without
+        a lock, published, then marked in a short write transaction, so the Redis round trip
+        never holds SQLite's single write lock.
+        """
+        async with self._lock:
+            return await self._relay_locked()
+
+    async def _relay_locked(self) -> int:
+        if self.db.is_sqlite:
+            async with self.db.read() as session:
+                rows = await self._unpublished(session, lock=False)
             if rows:
-                # Written in FastStream's envelope, so its subscribers read headers too.
-                async with self.redis.pipeline(transaction=False) as pipe:
-                    for row in rows:
-                        data = await BinaryMessageFormatV1.encode(
-                            message=row.payload.encode(),
-                            reply_to=None,
-                            headers={"content-type": "application/json"},
-                            correlation_id=row.correlation_id,
-                        )
-                        pipe.xadd(
-                            stream_name(self.prefix, row.event_type),
-                            {"__data__": data},
-                            maxlen=self.maxlen,
-                            approximate=True,
-                        )
-                    await pipe.execute()
-                await uow.session.execute(
-                    update(outbox)
-                    .where(outbox.c.id.in_([r.id for r in rows]))
-                    .values(published_at=utc_now(), attempts=outbox.c.attempts + 1)
-                )
-            pending = await uow.session.scalar(
-                select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
-            )
-            OUTBOX_PENDING.labels(self.db.service).set(pending or 0)
-            self._passes += 1
-            if self._passes % 1000 == 1:
-                await uow.session.execute(
-                    delete(outbox).where(outbox.c.published_at < utc_now() - PUBLISHED_RETENTION)
-                )
+                await self._publish(rows)
+            async with self.db.unit_of_work() as uow:
+                await self._mark(uow.session, rows)
+        else:
+            async with self.db.unit_of_work() as uow:
+                rows = await self._unpublished(uow.session, lock=True)
+                if rows:
+                    await self._publish(rows)
+                await self._mark(uow.session, rows)
         for row in rows:
             OUTBOX_PUBLISHED.labels(self.db.service, row.event_type).inc()
         return len(rows)
+
+    async def _unpublished(self, session: AsyncSession, *, lock: bool) -> list[Any]:
+        outbox = self.db.tables.outbox
+        query = (
+            select(outbox.c.id, outbox.c.event_type, outbox.c.payload, outbox.c.correlation_id)
+            .where(outbox.c.published_at.is_(None))
+            .order_by(outbox.c.id)
+            .limit(self.batch)
+        )
+        if lock:
+            query = query.with_for_update(skip_locked=True)
+        return list((await session.execute(query)).all())
+
+    async def _publish(self, rows: list[Any]) -> None:
+        # Written in FastStream's envelope, so its subscribers read headers too.
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for row in rows:
+                data = await BinaryMessageFormatV1.encode(
+                    message=row.payload.encode(),
+                    reply_to=None,
+                    headers={"content-type": "application/json"},
+                    correlation_id=row.correlation_id,
+                )
+                pipe.xadd(
+                    stream_name(self.prefix, row.event_type),
+                    {"__data__": data},
+                    maxlen=self.maxlen,
+                    approximate=True,
+                )
+            await pipe.execute()
+
+    async def _mark(self, session: AsyncSession, rows: list[Any]) -> None:
+        outbox = self.db.tables.outbox
+        if rows:
+            await session.execute(
+                update(outbox)
+                .where(outbox.c.id.in_([r.id for r in rows]))
+                .values(published_at=utc_now(), attempts=outbox.c.attempts + 1)
+            )
+        if len(rows) < self.batch:
+            OUTBOX_PENDING.labels(self.db.service).set(0)  # took everything there was
+        else:
+            pending = await session.scalar(
+                select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
+            )
+            OUTBOX_PENDING.labels(self.db.service).set(pending or 0)
+        self._passes += 1
+        if self._passes % 1000 == 1:
+            await session.execute(
+                delete(outbox).where(outbox.c.published_at < utc_now() - PUBLISHED_RETENTION)
+            )

@@ -37,8 +37,11 @@ def configure_logging(service: str, level: str = "INFO", json: bool = True) -> N
     structlog.contextvars.bind_contextvars(service=service)
     # Libraries (uvicorn, faststream) log through stdlib: same destination and level.
     logging.basicConfig(stream=sys.stderr, level=level.upper(), format="%(name)s %(message)s")
-    # FastStream's access log says "received/processed" per message: ids only, but noisy.
-    logging.getLogger("faststream.access").setLevel(logging.WARNING)
+    # FastStream logs through "spinefit.broker" (shared.messaging.bus): its per-message access
+    # lines are ids only but noisy; warnings and handler errors still show.
+    logging.getLogger("spinefit.broker").setLevel(
+        max(logging.WARNING, logging.getLevelName(level.upper()))
+    )
 
 
 def get_logger(name: str) -> Any:

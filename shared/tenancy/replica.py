@@ -4,10 +4,9 @@ the check of a presented key against it."""
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.db.dialect import upsert_insert
 from shared.db.platform_tables import PlatformTables
 from shared.db.uow import UnitOfWork
 from shared.events.tenants import TenantKeyIssued, TenantKeyRevoked
@@ -26,9 +25,7 @@ async def upsert_key(event: TenantKeyIssued | TenantKeyRevoked, uow: UnitOfWork)
         "issued_at": getattr(event, "issued_at", None) or event.occurred_at,
         "revoked": revoked,
     }
-    dialect = uow.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(table).values(**values)
+    stmt = upsert_insert(uow.session, table).values(**values)
     update = {"revoked": True} if revoked else {"tenant_name": values["tenant_name"]}
     await uow.session.execute(stmt.on_conflict_do_update(index_elements=["key_id"], set_=update))
 

@@ -1,0 +1,112 @@
+"""Database plumbing on SQLite and PostgreSQL: migrations on start, units of work, times."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, select, text
+
+from services.quiz import store as quiz_store
+from shared.db.database import Database
+
+QUIZ_MIGRATIONS = Path(quiz_store.__file__).parent / "migrations"
+
+
+def quiz_db(url: str) -> Database:
+    return Database(
+        url,
+        service="quiz",
+        metadata=quiz_store.metadata,
+        tables=quiz_store.platform,
+        migrations=QUIZ_MIGRATIONS,
+    )
+
+
+async def test_migrations_apply_on_start_and_twice_is_harmless(database_url: str) -> None:
+    db = quiz_db(database_url)
+    try:
+        await db.migrate()
+        await db.migrate()  # a restart, or a second replica
+        async with db.engine.connect() as conn:
+            tables = set(await conn.run_sync(lambda c: inspect(c).get_table_names()))
+            version = (
+                await conn.execute(text("SELECT version_num FROM alembic_version_quiz"))
+            ).all()
+        assert {"quiz_responses", "quiz_outbox", "quiz_processed_events"} <= tables
+        assert "quiz_idempotency_keys" in tables and "quiz_tenant_keys" in tables
+        assert len(version) == 1
+    finally:
+        await db.dispose()
+
+
+async def test_stored_times_come_back_aware_in_utc(database_url: str) -> None:
+    db = quiz_db(database_url)
+    await db.migrate()
+    try:
+        paris = timezone(timedelta(hours=1))
+        async with db.unit_of_work() as uow:
+            await quiz_store.add_response(
+                uow.session,
+                response_id=quiz_store.new_response_id(),
+                tenant_id="tn_a",
+                user_id="u1",
+                questionnaire_version="v",
+                answers={},
+                status="accepted",
+                referral_level=None,
+                reasons=[],
+                submitted_at=datetime(2026, 11, 20, 8, 30, tzinfo=paris),
+            )
+        async with db.read() as session:
+            row = await quiz_store.latest_response(session, "tn_a", "u1")
+        assert row is not None
+        assert row["submitted_at"] == datetime(2026, 11, 20, 7, 30, tzinfo=UTC)
+        assert row["submitted_at"].tzinfo is not None
+        with pytest.raises(Exception, match="naive"):
+            async with db.unit_of_work() as uow:
+                await quiz_store.add_response(
+                    uow.session,
+                    response_id=quiz_store.new_response_id(),
+                    tenant_id="tn_a",
+                    user_id="u2",
+                    questionnaire_version="v",
+                    answers={},
+                    status="accepted",
+                    referral_level=None,
+                    reasons=[],
+                    submitted_at=datetime(2026, 11, 20, 8, 30),
+                )
+    finally:
+        await db.dispose()
+
+
+async def test_a_read_does_not_wait_for_a_writer(database_url: str) -> None:
+    db = quiz_db(database_url)
+    await db.migrate()
+    try:
+        writing = asyncio.Event()
+        release = asyncio.Event()
+
+        async def long_writer() -> None:
+            async with db.unit_of_work() as uow:
+                await uow.session.execute(text("DELETE FROM quiz_responses"))
+                writing.set()
+                await release.wait()
+
+        writer = asyncio.create_task(long_writer())
+        await writing.wait()
+
+        async def read() -> int:
+            async with db.read() as session:
+                rows = await session.execute(select(quiz_store.responses.c.response_id))
+                return len(rows.all())
+
+        # SQLite's busy timeout is 30 s: a read that queued behind the writer would time out.
+        assert await asyncio.wait_for(read(), timeout=5) == 0
+        release.set()
+        await writer
+    finally:
+        await db.dispose()
