@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Header, HTTPException, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.tenants import service
 from shared.db.database import Database
+from shared.db.uow import UnitOfWork
 from shared.events import streams
 from shared.http.auth import Operator
+from shared.http.idempotency import fingerprint, run_idempotent
 from shared.messaging.bus import EventBus
 
 router = APIRouter(prefix="/admin/v1/tenants", tags=["tenants (operator)"])
@@ -34,12 +38,46 @@ async def _propagated(request: Request) -> bool:
 
 
 @router.post("", status_code=201, summary="Create a tenant; its first API key is shown once")
-async def create_tenant(body: NewTenant, request: Request, _: Operator) -> dict[str, Any]:
+async def create_tenant(
+    body: NewTenant,
+    request: Request,
+    _: Operator,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> JSONResponse:
     db: Database = request.app.state.db
-    async with db.unit_of_work() as uow:
-        created = await service.create_tenant(uow, body.name)
-    created["api_key"]["propagated"] = await _propagated(request)
-    return created
+
+    async def action(uow: UnitOfWork) -> tuple[int, dict[str, Any]]:
+        return 201, await service.create_tenant(uow, body.name)
+
+    response = await run_idempotent(
+        db,
+        OPERATOR_SCOPE,
+        idempotency_key,
+        fingerprint("POST", request.url.path, body.model_dump_json()),
+        action,
+        redact=_without_secret,
+    )
+    if response.headers.get("Idempotent-Replayed") is None:
+        created = json.loads(bytes(response.body))
+        created["api_key"]["propagated"] = await _propagated(request)
+        return JSONResponse(created, status_code=201)
+    return response
+
+
+# Idempotency keys of operator calls live beside the tenants' own, under this scope.
+OPERATOR_SCOPE = "_operator"
+
+
+def _without_secret(created: dict[str, Any]) -> dict[str, Any]:
+    """A replayed creation never shows the key again (it is stored nowhere in clear)."""
+    return {
+        **created,
+        "api_key": {
+            **{k: v for k, v in created["api_key"].items() if k != "key"},
+            "key": None,
+            "note": "shown once, in the first answer; issue a new key if it was lost",
+        },
+    }
 
 
 @router.get("", summary="List tenants")

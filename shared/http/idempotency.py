@@ -22,6 +22,7 @@ from shared.db.uow import UnitOfWork
 from shared.events.base import utc_now
 
 Action = Callable[[UnitOfWork], Awaitable[tuple[int, dict[str, Any]]]]
+Redact = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 def fingerprint(method: str, path: str, canonical_body: str) -> str:
@@ -29,8 +30,16 @@ def fingerprint(method: str, path: str, canonical_body: str) -> str:
 
 
 async def run_idempotent(
-    db: Database, tenant_id: str, key: str | None, print_: str, action: Action
+    db: Database,
+    tenant_id: str,
+    key: str | None,
+    print_: str,
+    action: Action,
+    *,
+    redact: Redact | None = None,
 ) -> JSONResponse:
+    """Run `action` once per (tenant, key). `redact` shapes the stored copy of the answer
+    when it holds a secret that must be shown once only."""
     if key is not None and not 1 <= len(key) <= 255:
         raise HTTPException(
             400,
@@ -52,7 +61,7 @@ async def run_idempotent(
                         key=key,
                         fingerprint=print_,
                         status_code=status,
-                        response_body=json.dumps(body),
+                        response_body=json.dumps(redact(body) if redact else body),
                         created_at=utc_now(),
                     )
                 )

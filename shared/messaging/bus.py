@@ -35,6 +35,7 @@ log = get_logger(__name__)
 BROKER_LOGGER = "spinefit.broker"
 
 STALE_CONSUMER_IDLE_MS = 24 * 3600 * 1000
+SINGLE_READ_COUNT = 10
 
 
 class EventBus:
@@ -81,7 +82,10 @@ class EventBus:
             "consumer": s.consumer_name,
             "polling_interval": s.poll_interval_ms,
         }
-        reader = StreamSub(sub.stream, max_records=s.batch_size, batch=batch, **common)
+        # One-at-a-time readers take few entries per read: what is fetched but not yet handled
+        # ages in the pending list and must not look abandoned to a reclaimer.
+        count = s.batch_size if batch else min(s.batch_size, SINGLE_READ_COUNT)
+        reader = StreamSub(sub.stream, max_records=count, batch=batch, **common)
         if batch:
             sub_reader = self.broker.subscriber(stream=reader, ack_policy=AckPolicy.MANUAL)
 

@@ -245,3 +245,19 @@ async def test_concurrent_retries_with_one_idempotency_key_make_one_response_and
     await eventually(lambda: _async(entries(redis_client, prefix, QuizCompleted.TYPE)))
     await settle()
     assert len(entries(redis_client, prefix, QuizCompleted.TYPE)) == 1
+
+
+async def test_retried_tenant_creation_makes_one_tenant_and_never_shows_the_key_twice(
+    services: Stack,
+) -> None:
+    admin = services.clients["tenants"]
+    headers = {**bearer(OPERATOR_TOKEN), "Idempotency-Key": "create-riverside"}
+    first = await admin.post("/admin/v1/tenants", json={"name": "Riverside"}, headers=headers)
+    again = await admin.post("/admin/v1/tenants", json={"name": "Riverside"}, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.json()["tenant_id"] == first.json()["tenant_id"]
+    assert first.json()["api_key"]["key"].startswith("sf_")
+    assert again.json()["api_key"]["key"] is None
+    assert again.json()["api_key"]["key_id"] == first.json()["api_key"]["key_id"]
+    listed = await admin.get("/admin/v1/tenants", headers=bearer(OPERATOR_TOKEN))
+    assert [t["name"] for t in listed.json()["tenants"]].count("Riverside") == 1
