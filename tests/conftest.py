@@ -52,18 +52,22 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-def prefix() -> str:
-    """A stream prefix of this test's own, so reruns and parallel runs never collide."""
-    return f"test-{uuid.uuid4().hex[:12]}:"
+def prefix(redis_url: str) -> Iterator[str]:
+    """A stream prefix of this test's own, so reruns and parallel runs never collide; its
+    keys are deleted afterwards."""
+    value = f"test-{uuid.uuid4().hex[:12]}:"
+    yield value
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(f"{value}*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
 
 
 @pytest.fixture
-def redis_client(redis_url: str, prefix: str) -> Iterator[redis.Redis]:
+def redis_client(redis_url: str) -> Iterator[redis.Redis]:
     client = redis.Redis.from_url(redis_url)
     yield client
-    keys = list(client.scan_iter(f"{prefix}*"))
-    if keys:
-        client.delete(*keys)
     client.close()
 
 
