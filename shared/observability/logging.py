@@ -45,4 +45,9 @@ def configure_logging(service: str, level: str = "INFO", json: bool = True) -> N
 
 
 def get_logger(name: str) -> Any:
+    """A structlog logger. Where nothing configured logging yet, this installs ours first:
+    structlog's own default renders tracebacks with their local variables, which would put
+    events (pain levels, answers) into the log."""
+    if not structlog.is_configured():
+        configure_logging("spinefit", json=False)
     return structlog.get_logger(name)
