@@ -20,7 +20,11 @@ def _add_correlation_id(_: Any, __: str, event_dict: dict[str, Any]) -> dict[str
 
 
 def configure_logging(service: str, level: str = "INFO", json: bool = True) -> None:
-    renderer: Any = structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer()
+    renderer: Any = (
+        structlog.processors.JSONRenderer()
+        if json
+        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+    )
     processors: list[Any] = [
         structlog.contextvars.merge_contextvars,
         _add_correlation_id,
