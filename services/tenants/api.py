@@ -32,9 +32,9 @@ def _not_found(what: str) -> HTTPException:
     return HTTPException(404, detail={"error": "not_found", "message": f"{what} not found"})
 
 
-async def _propagated(request: Request) -> bool:
+async def _propagated(request: Request, event_type: str = streams.TENANT_KEY_ISSUED) -> bool:
     bus: EventBus = request.app.state.bus
-    return await bus.wait_consumed(streams.TENANT_KEY_ISSUED, PROPAGATION_TIMEOUT_S)
+    return await bus.wait_consumed(event_type, PROPAGATION_TIMEOUT_S)
 
 
 @router.post("", status_code=201, summary="Create a tenant; its first API key is shown once")
@@ -109,11 +109,16 @@ async def issue_key(tenant_id: str, request: Request, _: Operator) -> dict[str, 
     return key
 
 
-@router.delete("/{tenant_id}/keys/{key_id}", status_code=204, summary="Revoke an API key")
-async def revoke_key(tenant_id: str, key_id: str, request: Request, _: Operator) -> None:
+@router.delete(
+    "/{tenant_id}/keys/{key_id}",
+    summary="Revoke an API key; answers once every running service refuses it (or after 5 s)",
+)
+async def revoke_key(tenant_id: str, key_id: str, request: Request, _: Operator) -> dict[str, Any]:
     db: Database = request.app.state.db
     try:
         async with db.unit_of_work() as uow:
             await service.revoke_key(uow, tenant_id, key_id)
     except service.NotFound:
         raise _not_found("key") from None
+    propagated = await _propagated(request, streams.TENANT_KEY_REVOKED)
+    return {"key_id": key_id, "revoked": True, "propagated": propagated}

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from sqlalchemy import MetaData, text
@@ -15,6 +16,8 @@ from shared.db.engine import READ_ONLY, create_engine, is_sqlite
 from shared.db.migrations import upgrade_to_head
 from shared.db.platform_tables import PlatformTables
 from shared.db.uow import UnitOfWork
+
+_in_unit_of_work: ContextVar[bool] = ContextVar("in_unit_of_work", default=False)
 
 
 class Database:
@@ -53,8 +56,8 @@ class Database:
         await upgrade_to_head(self.engine, self.migrations, f"alembic_version_{self.service}")
 
     async def ping(self) -> None:
-        async with self.engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
+        async with self.read() as session:
+            await session.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -62,6 +65,18 @@ class Database:
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
         """One transaction: commits when the block ends, rolls back if it raises."""
+        if _in_unit_of_work.get():
+            # On SQLite it would wait forever for the writer lock its own caller holds.
+            raise RuntimeError("a unit of work inside a unit of work: use the outer one")
+        token = _in_unit_of_work.set(True)
+        try:
+            async with self._transaction() as uow:
+                yield uow
+        finally:
+            _in_unit_of_work.reset(token)
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[UnitOfWork]:
         async with contextlib.AsyncExitStack() as stack:
             if self._sqlite_writer is not None:
                 await stack.enter_async_context(self._sqlite_writer)

@@ -19,7 +19,7 @@ class FlareDetected(UserEvent):
     event_type: Literal["flare-detected"] = "flare-detected"
     schema_version: Literal[1] = 1
     flare_id: uuid.UUID
-    log_id: str
+    log_id: str = Field(min_length=1, max_length=128)
     observed_at: AwareDatetime
     level: int = Field(ge=0, le=10)
     baseline: float = Field(ge=0, le=10)

@@ -42,6 +42,12 @@ class SessionDone(UserEvent):
     completed_at: AwareDatetime
     exercises: tuple[ExerciseDone, ...] = Field(min_length=1, max_length=100)
 
+    @model_validator(mode="after")
+    def _ends_after_it_starts(self) -> SessionDone:
+        if self.completed_at < self.started_at:
+            raise ValueError("completed_at is before started_at")
+        return self
+
 
 class MorningContext(Frozen):
     """What else happened the day before: it may explain a flare instead of an exercise."""
@@ -60,8 +66,14 @@ class PainLogged(UserEvent):
     observed_at: AwareDatetime
     level: int = PainLevel
     context: PainContext
-    exercise_id: str | None = None
-    session_id: str | None = None
+    exercise_id: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{1,79}$")
+    session_id: str | None = Field(default=None, min_length=1, max_length=128)
     qualities: tuple[PainQuality, ...] = ()
     locations: tuple[PainLocation, ...] = ()
     morning: MorningContext | None = None
+
+    @model_validator(mode="after")
+    def _after_exercise_names_it(self) -> PainLogged:
+        if self.context == "after_exercise" and self.exercise_id is None:
+            raise ValueError("an after_exercise log needs its exercise_id")
+        return self

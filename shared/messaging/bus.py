@@ -53,7 +53,13 @@ class EventBus:
             log_level=logging.DEBUG,
             graceful_timeout=10,
         )
-        self.redis: Redis = Redis.from_url(settings.redis_url)
+        # Timeouts: a stalled connection must fail (and be retried), never hang the relay.
+        self.redis: Redis = Redis.from_url(
+            settings.redis_url,
+            socket_timeout=10,
+            socket_connect_timeout=5,
+            health_check_interval=30,
+        )
         self.processor = EventProcessor(
             db, self.redis, service=self.service, dlq_maxlen=settings.stream_maxlen
         )
@@ -215,19 +221,21 @@ class EventBus:
                 sub, entry_id, fields, reason="invalid", error=str(exc), deliveries=deliveries
             )
             return
-        if deliveries > self.settings.max_deliveries:
-            await self.processor.dead_letter(
-                sub,
-                entry_id,
-                fields,
-                reason="max_deliveries",
-                error="handler kept failing",
-                deliveries=deliveries,
-            )
-            return
         try:
             await self.processor.apply_one(sub, event)
-        except Exception:
+        except Exception as exc:
+            # The last allowed attempt failed: dead-letter it, unless the database is down.
+            # An outage is not the event's fault; it stays pending and is retried after.
+            if deliveries >= self.settings.max_deliveries and await self._database_answers():
+                await self.processor.dead_letter(
+                    sub,
+                    entry_id,
+                    fields,
+                    reason="max_deliveries",
+                    error=f"{type(exc).__name__}: handler kept failing",
+                    deliveries=deliveries,
+                )
+                return
             # Left pending: the reclaimer retries it after reclaim_idle_ms.
             EVENTS_CONSUMED.labels(self.service, sub.stream, "failed").inc()
             log.warning(
@@ -238,6 +246,14 @@ class EventBus:
                 exc_info=True,
             )
             raise
+
+    async def _database_answers(self) -> bool:
+        try:
+            await self.processor.db.ping()
+        except Exception:
+            log.warning("database_unreachable_event_kept_pending")
+            return False
+        return True
 
     async def _handle_batch(self, sub: Subscription, msg: RedisBatchStreamMessage) -> None:
         raw = msg.raw_message

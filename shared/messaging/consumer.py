@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from faststream.redis.parser import BinaryMessageFormatV1
-from pydantic import ValidationError
 from redis.asyncio import Redis
 
 from shared.db.database import Database
@@ -61,7 +60,7 @@ class EventProcessor:
             if UPCASTERS:
                 return sub.event_cls.model_validate(upcast(json.loads(body)))
             return sub.event_cls.model_validate_json(body)
-        except (KeyError, ValueError, ValidationError) as exc:
+        except Exception as exc:  # whatever cannot be read now never will be
             raise PoisonMessage(f"{type(exc).__name__}: {_first_line(exc)}") from exc
 
     async def apply_one(self, sub: Subscription, event: Event) -> str:

@@ -80,10 +80,11 @@ class OutboxRelay:
 
     async def _run(self) -> None:
         while True:
+            # Cleared before the pass: a commit made during it wakes the next one.
+            self.db.outbox_signal.clear()
             relayed = await self._relay_with_retry()
             if relayed >= self.batch:
                 continue  # more waiting: no sleep
-            self.db.outbox_signal.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.db.outbox_signal.wait(), self.poll_s)
                 # Woken by a commit: let the commits of the next moment join this pass.

@@ -110,3 +110,19 @@ async def test_a_read_does_not_wait_for_a_writer(database_url: str) -> None:
         await writer
     finally:
         await db.dispose()
+
+
+async def test_a_unit_of_work_inside_another_is_refused_rather_than_hanging(
+    database_url: str,
+) -> None:
+    db = quiz_db(database_url)
+    await db.migrate()
+    try:
+        async with db.unit_of_work():
+            with pytest.raises(RuntimeError, match="inside a unit of work"):
+                async with db.unit_of_work():
+                    pass
+        async with db.unit_of_work():  # and the next one is fine
+            pass
+    finally:
+        await db.dispose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -48,10 +49,11 @@ async def test_each_event_is_applied_once_and_acknowledged(
         await probe.bus.broker.publish(
             events[3].model_dump_json().encode(), stream=probe.bus.stream(PainLogged.TYPE)
         )
-        counts = await eventually(lambda: _all_applied(probe, events))
-        assert all(n == 1 for n in counts.values())
         stream = probe.bus.stream(PainLogged.TYPE)
-        await eventually(lambda: _async(pending(redis_client, stream) == 0))
+        # Wait until the group has taken and acknowledged all 26 entries, duplicate included.
+        await eventually(lambda: _async(_caught_up(redis_client, stream)))
+        counts = await probe.applied_counts()
+        assert counts == {e.event_id: 1 for e in events}
     finally:
         await probe.stop()
 
@@ -225,3 +227,35 @@ async def test_start_forgets_idle_consumers_that_hold_nothing_but_keeps_those_th
     names = {c["name"].decode() for c in redis_client.xinfo_consumers(stream, "probe")}
     assert names == {"holder"}
     await probe.db.dispose()
+
+
+def _caught_up(client: redis.Redis, stream: str) -> bool:
+    last = client.xinfo_stream(stream)["last-generated-id"]
+    group = next(g for g in client.xinfo_groups(stream) if g["name"] == b"probe")
+    return bool(group["last-delivered-id"] == last and group["pending"] == 0)
+
+
+async def test_an_event_failing_during_a_database_outage_waits_instead_of_dead_lettering(
+    redis_url: str, tmp_path: Path, prefix: str, redis_client: redis.Redis
+) -> None:
+    folder = tmp_path / "db"
+    probe = make_probe(
+        redis_url, f"sqlite+aiosqlite:///{folder}/probe.db", prefix, max_deliveries=2
+    )
+    stream = probe.bus.stream(PainLogged.TYPE)
+    await probe.start()
+    try:
+        await probe.db.engine.dispose()
+        folder.rename(tmp_path / "away")  # the database is gone
+        event = pain_event()
+        await probe.bus.broker.publish(event.model_dump_json().encode(), stream=stream)
+        # Well past max_deliveries (reclaimed every 0.3 s): still pending, not dead.
+        await asyncio.sleep(2.0)
+        assert redis_client.xpending(stream, "probe")["pending"] == 1
+        assert not redis_client.xrange(f"{stream}.dlq")
+        (tmp_path / "away").rename(folder)  # the database is back
+        counts = await eventually(lambda: _all_applied(probe, [event]))
+        assert counts == {event.event_id: 1}
+        assert not redis_client.xrange(f"{stream}.dlq")
+    finally:
+        await probe.stop()

@@ -1,16 +1,16 @@
 """Red-flag screening: who must see a clinician instead of getting a plan (DOMAIN.md section 1).
 
 Pure: answers in, a `Screening` out. Every yes/no red-flag answer maps to one rule (a stable
-code, its level and what to tell the person). Three rules also read other answers:
+code, its level and what to tell the person). Two rules also read other answers:
 
 - sciatica in both legs: the red-flag answer *or* `symptoms.leg_side == "both"`, whichever
   says so (the two are not validated against each other: contradictory answers resolve to the
   more cautious reading, never to a 422 in front of an emergency);
-- first episode before 20 or after 55: `symptoms.first_episode` with `about.age` < 20 or > 55;
-- severe uncontrolled pain (8/10 or more most of the day): the red-flag answer *or* a typical
-  day's back or leg pain of 8 or more (the pain questions ask about a typical day, so a rating
-  of 8 already says "most of the day"). Either signal alone is enough: a safety rule must not
-  need two answers to agree.
+- first episode before 20 or after 55: `symptoms.first_episode` with `about.age` < 20 or > 55.
+
+Severe uncontrolled pain (8/10 or more most of the day despite pain relief) is its own
+question, asked in those words; a typical-day rating of 8 alone does not trigger it (it marks
+an irritable phase, which the planner meets with its most cautious plan).
 """
 
 from __future__ import annotations

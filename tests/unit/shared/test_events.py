@@ -87,3 +87,26 @@ def test_an_old_event_version_is_upcast_step_by_step(monkeypatch: pytest.MonkeyP
 def test_committed_asyncapi_document_matches_the_code() -> None:
     committed = json.loads((ROOT / "docs" / "asyncapi.json").read_text())
     assert committed == json.loads(json.dumps(build_asyncapi())), "run `make asyncapi`"
+
+
+def test_pain_and_session_events_refuse_what_the_detector_cannot_use() -> None:
+    from shared.events.painlog import SessionDone
+
+    with pytest.raises(ValidationError, match="exercise_id"):
+        PainLogged(
+            tenant_id="tn_1",
+            user_id="u1",
+            log_id="l1",
+            observed_at="2026-11-20T07:00:00Z",
+            level=3,
+            context="after_exercise",
+        )
+    with pytest.raises(ValidationError, match="before started_at"):
+        SessionDone(
+            tenant_id="tn_1",
+            user_id="u1",
+            session_id="s1",
+            started_at="2026-11-20T08:00:00Z",
+            completed_at="2026-11-20T07:00:00Z",
+            exercises=[{"exercise_id": "glute-bridge", "sets": 2, "reps": 10, "pain_during": 1}],
+        )
