@@ -68,16 +68,17 @@ async def create_tenant(
 OPERATOR_SCOPE = "_operator"
 
 
-def _without_secret(created: dict[str, Any]) -> dict[str, Any]:
-    """A replayed creation never shows the key again (it is stored nowhere in clear)."""
+def _key_without_secret(key: dict[str, Any]) -> dict[str, Any]:
+    """A replayed answer never shows the key again (it is stored nowhere in clear)."""
     return {
-        **created,
-        "api_key": {
-            **{k: v for k, v in created["api_key"].items() if k != "key"},
-            "key": None,
-            "note": "shown once, in the first answer; issue a new key if it was lost",
-        },
+        **{k: v for k, v in key.items() if k != "key"},
+        "key": None,
+        "note": "shown once, in the first answer; issue a new key if it was lost",
     }
+
+
+def _without_secret(created: dict[str, Any]) -> dict[str, Any]:
+    return {**created, "api_key": _key_without_secret(created["api_key"])}
 
 
 @router.get("", summary="List tenants")
@@ -98,15 +99,33 @@ async def get_tenant(tenant_id: str, request: Request, _: Operator) -> dict[str,
 
 
 @router.post("/{tenant_id}/keys", status_code=201, summary="Issue another API key (rotation)")
-async def issue_key(tenant_id: str, request: Request, _: Operator) -> dict[str, Any]:
+async def issue_key(
+    tenant_id: str,
+    request: Request,
+    _: Operator,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> JSONResponse:
     db: Database = request.app.state.db
+
+    async def action(uow: UnitOfWork) -> tuple[int, dict[str, Any]]:
+        return 201, await service.issue_key(uow, tenant_id)
+
     try:
-        async with db.unit_of_work() as uow:
-            key = await service.issue_key(uow, tenant_id)
+        response = await run_idempotent(
+            db,
+            OPERATOR_SCOPE,
+            idempotency_key,
+            fingerprint("POST", request.url.path, ""),
+            action,
+            redact=_key_without_secret,
+        )
     except service.NotFound:
         raise _not_found("tenant") from None
-    key["propagated"] = await _propagated(request)
-    return key
+    if response.headers.get("Idempotent-Replayed") is None:
+        key = json.loads(bytes(response.body))
+        key["propagated"] = await _propagated(request)
+        return JSONResponse(key, status_code=201)
+    return response
 
 
 @router.delete(

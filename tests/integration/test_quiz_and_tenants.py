@@ -264,3 +264,19 @@ async def test_retried_tenant_creation_makes_one_tenant_and_never_shows_the_key_
     assert again.json()["api_key"]["key_id"] == first.json()["api_key"]["key_id"]
     listed = await admin.get("/admin/v1/tenants", headers=bearer(OPERATOR_TOKEN))
     assert [t["name"] for t in listed.json()["tenants"]].count("Riverside") == 1
+
+
+async def test_retried_key_issue_makes_one_key(services: Stack) -> None:
+    tenant = await services.create_tenant()
+    admin = services.clients["tenants"]
+    path = f"/admin/v1/tenants/{tenant['tenant_id']}/keys"
+    headers = {**bearer(OPERATOR_TOKEN), "Idempotency-Key": "rotate-1"}
+    first = await admin.post(path, headers=headers)
+    again = await admin.post(path, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.json()["key_id"] == first.json()["key_id"]
+    assert again.json()["key"] is None
+    detail = await admin.get(
+        f"/admin/v1/tenants/{tenant['tenant_id']}", headers=bearer(OPERATOR_TOKEN)
+    )
+    assert len(detail.json()["keys"]) == 2  # the first key and one rotation, not two
