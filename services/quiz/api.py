@@ -68,10 +68,10 @@ async def submit_quiz(
     async def action(uow: Any) -> tuple[int, dict[str, Any]]:
         return await service.submit_quiz(uow, tenant_id, user_id, answers)
 
-    response = await run_idempotent(db, tenant_id, idempotency_key, print_, action)
-    if response.headers.get("Idempotent-Replayed") is None:
-        QUIZ_SUBMISSIONS.labels("accepted" if response.status_code == 202 else "referred").inc()
-    return response
+    outcome = await run_idempotent(db, tenant_id, idempotency_key, print_, action)
+    if not outcome.replayed:
+        QUIZ_SUBMISSIONS.labels("accepted" if outcome.status == 202 else "referred").inc()
+    return outcome.response()
 
 
 @router.get("/v1/users/{user_id}/quiz", summary="The user's latest quiz response")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Request
@@ -14,13 +13,16 @@ from shared.db.database import Database
 from shared.db.uow import UnitOfWork
 from shared.events import streams
 from shared.http.auth import Operator
-from shared.http.idempotency import fingerprint, run_idempotent
+from shared.http.idempotency import Action, Outcome, fingerprint, run_idempotent
 from shared.messaging.bus import EventBus
 
 router = APIRouter(prefix="/admin/v1/tenants", tags=["tenants (operator)"])
 
 # A new key must work on every service before its owner can use it; wait this long at most.
 PROPAGATION_TIMEOUT_S = 5.0
+
+
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 
 
 class NewTenant(BaseModel):
@@ -39,93 +41,80 @@ async def _propagated(request: Request, event_type: str = streams.TENANT_KEY_ISS
 
 @router.post("", status_code=201, summary="Create a tenant; its first API key is shown once")
 async def create_tenant(
-    body: NewTenant,
-    request: Request,
-    _: Operator,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    body: NewTenant, request: Request, _: Operator, idempotency_key: IdempotencyKey = None
 ) -> JSONResponse:
-    db: Database = request.app.state.db
-
     async def action(uow: UnitOfWork) -> tuple[int, dict[str, Any]]:
         return 201, await service.create_tenant(uow, body.name)
 
-    response = await run_idempotent(
-        db,
-        OPERATOR_SCOPE,
-        idempotency_key,
-        fingerprint("POST", request.url.path, body.model_dump_json()),
-        action,
-        redact=_without_secret,
-    )
-    if response.headers.get("Idempotent-Replayed") is None:
-        created = json.loads(bytes(response.body))
-        created["api_key"]["propagated"] = await _propagated(request)
-        return JSONResponse(created, status_code=201)
-    return response
+    outcome = await _run_operator_call(request, idempotency_key, body.model_dump_json(), action)
+    if outcome.replayed:
+        return outcome.response()
+    created = {**outcome.body, "api_key": {**outcome.body["api_key"]}}
+    created["api_key"]["propagated"] = await _propagated(request)
+    return JSONResponse(created, status_code=201)
 
 
 # Idempotency keys of operator calls live beside the tenants' own, under this scope.
 OPERATOR_SCOPE = "_operator"
 
 
-def _key_without_secret(key: dict[str, Any]) -> dict[str, Any]:
-    """A replayed answer never shows the key again (it is stored nowhere in clear)."""
+async def _run_operator_call(
+    request: Request, key: str | None, canonical_body: str, action: Action
+) -> Outcome:
+    """An operator POST, idempotent on its key; the stored copy never holds an API key."""
+    return await run_idempotent(
+        request.app.state.db,
+        OPERATOR_SCOPE,
+        key,
+        fingerprint("POST", request.url.path, canonical_body),
+        action,
+        redact=_without_secrets,
+    )
+
+
+def _without_secrets(body: dict[str, Any]) -> dict[str, Any]:
+    """A replayed answer never shows a key again (it is stored nowhere in clear)."""
+    if "api_key" in body:
+        return {**body, "api_key": _without_secrets(body["api_key"])}
     return {
-        **{k: v for k, v in key.items() if k != "key"},
+        **{k: v for k, v in body.items() if k != "key"},
         "key": None,
         "note": "shown once, in the first answer; issue a new key if it was lost",
     }
 
 
-def _without_secret(created: dict[str, Any]) -> dict[str, Any]:
-    return {**created, "api_key": _key_without_secret(created["api_key"])}
-
-
 @router.get("", summary="List tenants")
 async def list_tenants(request: Request, _: Operator) -> dict[str, Any]:
     db: Database = request.app.state.db
-    async with db.unit_of_work() as uow:
-        return {"tenants": await service.list_tenants(uow)}
+    async with db.read() as session:
+        return {"tenants": await service.list_tenants(session)}
 
 
 @router.get("/{tenant_id}", summary="A tenant and its keys (ids only)")
 async def get_tenant(tenant_id: str, request: Request, _: Operator) -> dict[str, Any]:
     db: Database = request.app.state.db
     try:
-        async with db.unit_of_work() as uow:
-            return await service.get_tenant(uow, tenant_id)
+        async with db.read() as session:
+            return await service.get_tenant(session, tenant_id)
     except service.NotFound:
         raise _not_found("tenant") from None
 
 
 @router.post("/{tenant_id}/keys", status_code=201, summary="Issue another API key (rotation)")
 async def issue_key(
-    tenant_id: str,
-    request: Request,
-    _: Operator,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    tenant_id: str, request: Request, _: Operator, idempotency_key: IdempotencyKey = None
 ) -> JSONResponse:
-    db: Database = request.app.state.db
-
     async def action(uow: UnitOfWork) -> tuple[int, dict[str, Any]]:
         return 201, await service.issue_key(uow, tenant_id)
 
     try:
-        response = await run_idempotent(
-            db,
-            OPERATOR_SCOPE,
-            idempotency_key,
-            fingerprint("POST", request.url.path, ""),
-            action,
-            redact=_key_without_secret,
-        )
+        outcome = await _run_operator_call(request, idempotency_key, "", action)
     except service.NotFound:
         raise _not_found("tenant") from None
-    if response.headers.get("Idempotent-Replayed") is None:
-        key = json.loads(bytes(response.body))
-        key["propagated"] = await _propagated(request)
-        return JSONResponse(key, status_code=201)
-    return response
+    if outcome.replayed:
+        return outcome.response()
+    key = {**outcome.body, "propagated": await _propagated(request)}
+    return JSONResponse(key, status_code=201)
 
 
 @router.delete(

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.tenants.store import platform, tenants
 from shared.db.uow import UnitOfWork
@@ -30,7 +31,7 @@ async def create_tenant(uow: UnitOfWork, name: str) -> dict[str, Any]:
 
 
 async def issue_key(uow: UnitOfWork, tenant_id: str) -> dict[str, Any]:
-    tenant = await _tenant(uow, tenant_id)
+    tenant = await _tenant(uow.session, tenant_id)
     return await _issue_key(uow, tenant_id, tenant["name"], utc_now())
 
 
@@ -55,15 +56,15 @@ async def revoke_key(uow: UnitOfWork, tenant_id: str, key_id: str) -> None:
     )
 
 
-async def list_tenants(uow: UnitOfWork) -> list[dict[str, Any]]:
-    rows = await uow.session.execute(select(tenants).order_by(tenants.c.created_at))
+async def list_tenants(session: AsyncSession) -> list[dict[str, Any]]:
+    rows = await session.execute(select(tenants).order_by(tenants.c.created_at))
     return [_tenant_dict(r._mapping) for r in rows]
 
 
-async def get_tenant(uow: UnitOfWork, tenant_id: str) -> dict[str, Any]:
-    tenant = await _tenant(uow, tenant_id)
+async def get_tenant(session: AsyncSession, tenant_id: str) -> dict[str, Any]:
+    tenant = await _tenant(session, tenant_id)
     keys = platform.tenant_keys
-    rows = await uow.session.execute(
+    rows = await session.execute(
         select(keys.c.key_id, keys.c.issued_at, keys.c.revoked)
         .where(keys.c.tenant_id == tenant_id)
         .order_by(keys.c.issued_at)
@@ -75,10 +76,8 @@ async def get_tenant(uow: UnitOfWork, tenant_id: str) -> dict[str, Any]:
     return tenant
 
 
-async def _tenant(uow: UnitOfWork, tenant_id: str) -> dict[str, Any]:
-    row = (
-        await uow.session.execute(select(tenants).where(tenants.c.tenant_id == tenant_id))
-    ).first()
+async def _tenant(session: AsyncSession, tenant_id: str) -> dict[str, Any]:
+    row = (await session.execute(select(tenants).where(tenants.c.tenant_id == tenant_id))).first()
     if row is None:
         raise NotFound(tenant_id)
     return _tenant_dict(row._mapping)

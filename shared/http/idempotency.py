@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import HTTPException
@@ -25,6 +26,19 @@ Action = Callable[[UnitOfWork], Awaitable[tuple[int, dict[str, Any]]]]
 Redact = Callable[[dict[str, Any]], dict[str, Any]]
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """The answer to an idempotent request, first time or replayed."""
+
+    status: int
+    body: dict[str, Any]
+    replayed: bool
+
+    def response(self) -> JSONResponse:
+        headers = {"Idempotent-Replayed": "true"} if self.replayed else None
+        return JSONResponse(status_code=self.status, content=self.body, headers=headers)
+
+
 def fingerprint(method: str, path: str, canonical_body: str) -> str:
     return hashlib.sha256(f"{method} {path}\n{canonical_body}".encode()).hexdigest()
 
@@ -37,7 +51,7 @@ async def run_idempotent(
     action: Action,
     *,
     redact: Redact | None = None,
-) -> JSONResponse:
+) -> Outcome:
     """Run `action` once per (tenant, key). `redact` shapes the stored copy of the answer
     when it holds a secret that must be shown once only."""
     if key is not None and not 1 <= len(key) <= 255:
@@ -73,10 +87,10 @@ async def run_idempotent(
         if replay is None:
             raise
         return replay
-    return JSONResponse(status_code=status, content=body)
+    return Outcome(status, body, replayed=False)
 
 
-async def _replay(uow: UnitOfWork, tenant_id: str, key: str, print_: str) -> JSONResponse | None:
+async def _replay(uow: UnitOfWork, tenant_id: str, key: str, print_: str) -> Outcome | None:
     table = uow.tables.idempotency_keys
     row = (
         await uow.session.execute(
@@ -96,8 +110,4 @@ async def _replay(uow: UnitOfWork, tenant_id: str, key: str, print_: str) -> JSO
                 "fields": [{"field": "header.Idempotency-Key", "message": "reused"}],
             },
         )
-    return JSONResponse(
-        status_code=row.status_code,
-        content=json.loads(row.response_body),
-        headers={"Idempotent-Replayed": "true"},
-    )
+    return Outcome(row.status_code, json.loads(row.response_body), replayed=True)
