@@ -1,0 +1,1 @@
+"""Pure flare_detector rules: no I/O (enforced by import-linter)."""

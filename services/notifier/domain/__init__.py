@@ -1,0 +1,1 @@
+"""Pure notifier rules: no I/O (enforced by import-linter)."""

@@ -1,0 +1,1 @@
+"""Pure painlog rules: no I/O (enforced by import-linter)."""

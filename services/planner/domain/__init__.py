@@ -1,0 +1,1 @@
+"""Pure planner rules: no I/O (enforced by import-linter)."""
