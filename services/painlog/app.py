@@ -6,7 +6,8 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.painlog import store
+from services.painlog import consumers, store
+from services.painlog.api import router
 from services.painlog.settings import PainlogSettings
 from shared.http.app import assemble_service
 
@@ -17,8 +18,10 @@ def build_app(settings: PainlogSettings | None = None) -> FastAPI:
         metadata=store.metadata,
         tables=store.platform,
         migrations=Path(__file__).parent / "migrations",
+        routers=[router],
+        subscribe=consumers.subscribe,
         title="SpineFit painlog",
-        description="Sessions and pain logs, and their timeline (issue: pain log).",
+        description="Sessions and pain logs, and their timeline with a chart.",
     )
 
 

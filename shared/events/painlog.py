@@ -1,10 +1,16 @@
-"""Events of the pain log service: what the user did and what they felt, in event time."""
+"""Events of the pain log service: what the user did and what they felt, in event time.
+
+`SessionReport` and `PainReport` are what a client sends (the bodies of
+`POST /v1/users/{user_id}/sessions` and `/pain`); `SessionDone` and `PainLogged` are the
+same fields inside the event envelope. Cross-field rules are field validators, so a rejected
+report names the field at fault (`exercises.0.hold_s`, `completed_at`, `exercise_id`).
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import AwareDatetime, Field, ValidationInfo, field_validator
 
 from shared.events import streams
 from shared.events.base import Frozen, UserEvent
@@ -15,38 +21,59 @@ PainLocation = Literal["lower_back", "buttock", "thigh", "knee", "calf", "foot"]
 PainContext = Literal["after_exercise", "next_morning", "other"]
 PainLevel = Field(ge=0, le=10)
 ExerciseSlug = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,79}$")
+# Each list names a few of a handful of values; the bound only stops absurd payloads.
+_MAX_LISTED = 16
 
 
 class ExerciseDone(Frozen):
     exercise_id: str = ExerciseSlug
     sets: int = Field(ge=1, le=50)
     reps: int | None = Field(default=None, ge=1, le=500)
-    hold_s: int | None = Field(default=None, ge=1, le=3600)
+    hold_s: int | None = Field(default=None, ge=1, le=3600, validate_default=True)
     pain_during: int = PainLevel
-    pain_qualities: tuple[PainQuality, ...] = ()
-    pain_locations: tuple[PainLocation, ...] = ()
+    pain_qualities: tuple[PainQuality, ...] = Field(default=(), max_length=_MAX_LISTED)
+    pain_locations: tuple[PainLocation, ...] = Field(default=(), max_length=_MAX_LISTED)
 
-    @model_validator(mode="after")
-    def _reps_or_hold(self) -> ExerciseDone:
-        if (self.reps is None) == (self.hold_s is None):
+    @field_validator("hold_s")
+    @classmethod
+    def _reps_or_hold(cls, hold_s: int | None, info: ValidationInfo) -> int | None:
+        if "reps" not in info.data:
+            return hold_s  # reps itself was invalid and is reported on its own
+        if (info.data["reps"] is None) == (hold_s is None):
             raise ValueError("give exactly one of reps or hold_s")
-        return self
+        return hold_s
 
 
-class SessionDone(UserEvent):
-    TYPE: ClassVar[str] = streams.SESSION_DONE
-    event_type: Literal["session-done"] = "session-done"
-    schema_version: Literal[1] = 1
+class SessionReport(Frozen):
+    """A finished session as the client reports it."""
+
     session_id: str = Field(min_length=1, max_length=128)
     started_at: AwareDatetime
     completed_at: AwareDatetime
-    exercises: tuple[ExerciseDone, ...] = Field(min_length=1, max_length=100)
+    # "At least one" is checked after the items (pydantic's min_length would also report an
+    # empty tuple whenever every item is invalid); the schema still says minItems 1.
+    exercises: tuple[ExerciseDone, ...] = Field(max_length=100, json_schema_extra={"minItems": 1})
 
-    @model_validator(mode="after")
-    def _ends_after_it_starts(self) -> SessionDone:
-        if self.completed_at < self.started_at:
+    @field_validator("exercises")
+    @classmethod
+    def _at_least_one_exercise(cls, exercises: tuple[ExerciseDone, ...]) -> object:
+        if not exercises:
+            raise ValueError("a session has at least one exercise")
+        return exercises
+
+    @field_validator("completed_at")
+    @classmethod
+    def _ends_after_it_starts(cls, completed_at: AwareDatetime, info: ValidationInfo) -> object:
+        started_at = info.data.get("started_at")
+        if started_at is not None and completed_at < started_at:
             raise ValueError("completed_at is before started_at")
-        return self
+        return completed_at
+
+
+class SessionDone(UserEvent, SessionReport):
+    TYPE: ClassVar[str] = streams.SESSION_DONE
+    event_type: Literal["session-done"] = "session-done"
+    schema_version: Literal[1] = 1
 
 
 class MorningContext(Frozen):
@@ -58,22 +85,30 @@ class MorningContext(Frozen):
     stress: int | None = Field(default=None, ge=0, le=10)
 
 
-class PainLogged(UserEvent):
-    TYPE: ClassVar[str] = streams.PAIN_LOGGED
-    event_type: Literal["pain-logged"] = "pain-logged"
-    schema_version: Literal[1] = 1
+class PainReport(Frozen):
+    """A pain observation as the client reports it; `observed_at` is when it was felt."""
+
     log_id: str = Field(min_length=1, max_length=128)
     observed_at: AwareDatetime
     level: int = PainLevel
     context: PainContext
-    exercise_id: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{1,79}$")
+    exercise_id: str | None = Field(
+        default=None, pattern=r"^[a-z0-9][a-z0-9-]{1,79}$", validate_default=True
+    )
     session_id: str | None = Field(default=None, min_length=1, max_length=128)
-    qualities: tuple[PainQuality, ...] = ()
-    locations: tuple[PainLocation, ...] = ()
+    qualities: tuple[PainQuality, ...] = Field(default=(), max_length=_MAX_LISTED)
+    locations: tuple[PainLocation, ...] = Field(default=(), max_length=_MAX_LISTED)
     morning: MorningContext | None = None
 
-    @model_validator(mode="after")
-    def _after_exercise_names_it(self) -> PainLogged:
-        if self.context == "after_exercise" and self.exercise_id is None:
+    @field_validator("exercise_id")
+    @classmethod
+    def _after_exercise_names_it(cls, exercise_id: str | None, info: ValidationInfo) -> object:
+        if info.data.get("context") == "after_exercise" and exercise_id is None:
             raise ValueError("an after_exercise log needs its exercise_id")
-        return self
+        return exercise_id
+
+
+class PainLogged(UserEvent, PainReport):
+    TYPE: ClassVar[str] = streams.PAIN_LOGGED
+    event_type: Literal["pain-logged"] = "pain-logged"
+    schema_version: Literal[1] = 1

@@ -1,0 +1,216 @@
+"""Routes of the painlog service: report sessions and pain, read the timeline and its chart."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import AwareDatetime, BaseModel
+from sqlalchemy.exc import IntegrityError
+
+from services.painlog import chart, service
+from services.painlog.domain.reports import FieldProblem, future_problems
+from services.painlog.domain.timeline import Window, WindowError, resolve_window
+from services.painlog.settings import PainlogSettings
+from shared.db.database import Database
+from shared.db.uow import UnitOfWork
+from shared.events.base import utc_now
+from shared.events.painlog import PainReport, SessionReport
+from shared.http.auth import TenantId
+from shared.http.idempotency import Outcome, fingerprint, run_idempotent
+
+router = APIRouter(tags=["pain log"])
+
+UserIdPath = Annotated[
+    str, Path(pattern=r"^[A-Za-z0-9._:@-]{1,128}$", description="The tenant's id for its user")
+]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", description="Retries with the same key get the same answer"),
+]
+_WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    409: {"description": "The client id was already used for a different report"},
+    422: {"description": "Invalid report; `fields` names each bad field; nothing stored"},
+}
+
+
+class SessionAccepted(BaseModel):
+    status: Literal["accepted"]
+    session_id: str
+    received_at: str
+
+
+class PainAccepted(BaseModel):
+    status: Literal["accepted"]
+    log_id: str
+    observed_at: str
+    received_at: str
+
+
+def _settings(request: Request) -> PainlogSettings:
+    settings: PainlogSettings = request.app.state.settings
+    return settings
+
+
+def _refuse(location: str, problems: list[FieldProblem]) -> RequestValidationError:
+    return RequestValidationError(
+        [{"loc": (location, p.field), "msg": p.message, "type": "value_error"} for p in problems]
+    )
+
+
+async def _record(
+    request: Request,
+    tenant_id: str,
+    idempotency_key: str | None,
+    report: SessionReport | PainReport,
+    record: service.Recorder,
+    user_id: str,
+) -> JSONResponse:
+    settings = _settings(request)
+    allowance = timedelta(seconds=settings.future_allowance_s)
+    if problems := future_problems(report, utc_now(), allowance):
+        raise _refuse("body", problems)
+    db: Database = request.app.state.db
+    print_ = fingerprint("POST", request.url.path, report.model_dump_json())
+
+    async def action(uow: UnitOfWork) -> service.Answer:
+        return await record(uow, tenant_id, user_id, report)
+
+    try:
+        outcome = await _run(db, tenant_id, idempotency_key, print_, action)
+    except service.IdReused as exc:
+        raise HTTPException(
+            409,
+            detail={
+                "error": "conflict",
+                "message": str(exc),
+                "fields": [{"field": exc.field, "message": "already used for a different report"}],
+            },
+        ) from exc
+    return outcome.response()
+
+
+async def _run(db: Database, tenant_id: str, key: str | None, print_: str, action: Any) -> Outcome:
+    try:
+        return await run_idempotent(db, tenant_id, key, print_, action)
+    except IntegrityError:
+        # Two requests raced on one client id: the loser runs again and now finds the
+        # winner's report, which it replays (or refuses with 409 if it differs).
+        return await run_idempotent(db, tenant_id, key, print_, action)
+
+
+@router.post(
+    "/v1/users/{user_id}/sessions",
+    status_code=202,
+    summary="Report a finished session; emits session-done once per session_id",
+    responses={202: {"model": SessionAccepted}, **_WRITE_RESPONSES},
+)
+async def report_session(
+    user_id: UserIdPath,
+    report: SessionReport,
+    tenant_id: TenantId,
+    request: Request,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    return await _record(
+        request, tenant_id, idempotency_key, report, service.record_session, user_id
+    )
+
+
+@router.post(
+    "/v1/users/{user_id}/pain",
+    status_code=202,
+    summary="Log pain; emits pain-logged once per log_id. Late logs keep their observed_at",
+    responses={202: {"model": PainAccepted}, **_WRITE_RESPONSES},
+)
+async def report_pain(
+    user_id: UserIdPath,
+    report: PainReport,
+    tenant_id: TenantId,
+    request: Request,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    return await _record(request, tenant_id, idempotency_key, report, service.record_pain, user_id)
+
+
+def _window(
+    request: Request,
+    start: Annotated[
+        AwareDatetime | None,
+        Query(alias="from", description="ISO 8601 with zone; default: `to` minus 28 days"),
+    ] = None,
+    end: Annotated[
+        AwareDatetime | None, Query(alias="to", description="ISO 8601 with zone; default: now")
+    ] = None,
+) -> Window:
+    try:
+        return resolve_window(start, end, utc_now(), _settings(request).timeline_default_days)
+    except WindowError as exc:
+        raise _refuse("query", [FieldProblem(exc.field, exc.message)]) from exc
+
+
+WindowQuery = Annotated[Window, Depends(_window)]
+
+
+async def _timeline(
+    request: Request, tenant_id: str, user_id: str, window: Window, limit: int | None
+) -> service.Timeline:
+    db: Database = request.app.state.db
+    most = _settings(request).timeline_max_entries
+    async with db.read() as session:
+        found = await service.read_timeline(
+            session, tenant_id, user_id, window, min(limit or most, most)
+        )
+    if found is None:
+        raise HTTPException(
+            404, detail={"error": "not_found", "message": "nothing logged for this user"}
+        )
+    return found
+
+
+@router.get(
+    "/v1/users/{user_id}/pain",
+    summary="The timeline: pain logs and sessions in event time, flares, and chart links",
+    responses={404: {"description": "Nothing logged for this user under this tenant"}},
+)
+async def get_timeline(
+    user_id: UserIdPath,
+    tenant_id: TenantId,
+    request: Request,
+    window: WindowQuery,
+    limit: Annotated[int | None, Query(ge=1, description="Most entries returned")] = None,
+) -> Any:
+    timeline = await _timeline(request, tenant_id, user_id, window, limit)
+    query = urlencode({"from": window.start.isoformat(), "to": window.end.isoformat()})
+    base = f"/v1/users/{user_id}/pain/chart"
+    return {
+        **timeline.describe(),
+        "chart": {"svg": f"{base}.svg?{query}", "png": f"{base}.png?{query}"},
+    }
+
+
+_MEDIA = {"svg": "image/svg+xml", "png": "image/png"}
+
+
+@router.get(
+    "/v1/users/{user_id}/pain/chart.{fmt}",
+    summary="The timeline as a chart: pain over time, sessions marked, flares in red",
+    response_class=Response,
+    responses={200: {"content": {m: {} for m in _MEDIA.values()}}, 404: {}},
+)
+async def get_chart(
+    user_id: UserIdPath,
+    fmt: Literal["svg", "png"],
+    tenant_id: TenantId,
+    request: Request,
+    window: WindowQuery,
+) -> Response:
+    timeline = await _timeline(request, tenant_id, user_id, window, None)
+    # Drawing takes tens of milliseconds of CPU: off the event loop.
+    image = await asyncio.to_thread(chart.render, timeline.chart_data(), fmt)
+    return Response(image, media_type=_MEDIA[fmt], headers={"Cache-Control": "private, no-store"})

@@ -1,0 +1,96 @@
+"""The timeline: pain logs and sessions of one user in event time, within a window.
+
+Event time decides the order (DESIGN.md: decisions and views use when it happened, not when
+it arrived), so a morning log sent two days late sits where it was felt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+EntryKind = Literal["session", "pain"]
+# At one instant a session is shown before the pain it may have caused.
+_KIND_ORDER: dict[str, int] = {"session": 0, "pain": 1}
+
+
+class WindowError(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Window:
+    start: datetime
+    end: datetime
+
+
+def resolve_window(
+    start: datetime | None, end: datetime | None, now: datetime, default_days: int
+) -> Window:
+    """`to` defaults to now and `from` to `default_days` before `to`; `from` after `to` is
+    refused, naming `from`."""
+    end = end if end is not None else max(now, start) if start is not None else now
+    start = start if start is not None else end - timedelta(days=default_days)
+    if start > end:
+        raise WindowError("from", "must not be later than `to`")
+    return Window(start, end)
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: EntryKind
+    at: datetime
+    id: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+def in_event_time(entries: Iterable[Entry], limit: int) -> tuple[list[Entry], bool]:
+    """The first `limit` entries in event time (ties: sessions first, then by id), and
+    whether any were left out."""
+    ordered = sorted(entries, key=lambda e: (e.at, _KIND_ORDER[e.kind], e.id))
+    return ordered[:limit], len(ordered) > limit
+
+
+@dataclass(frozen=True)
+class PainPoint:
+    at: datetime
+    level: int
+    context: str
+    flare: bool
+
+
+@dataclass(frozen=True)
+class SessionMark:
+    started_at: datetime
+    completed_at: datetime
+
+
+@dataclass(frozen=True)
+class FlareMark:
+    at: datetime
+    level: int
+    baseline: float
+
+
+@dataclass(frozen=True)
+class RemovalMark:
+    at: datetime
+    exercise_id: str
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """What the chart shows; presentation (colours, markers) is the chart module's."""
+
+    user_id: str
+    window: Window
+    points: tuple[PainPoint, ...]
+    sessions: tuple[SessionMark, ...]
+    flares: tuple[FlareMark, ...]
+    removals: tuple[RemovalMark, ...] = ()
+    truncated: bool = False

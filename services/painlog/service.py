@@ -1,0 +1,267 @@
+"""Use cases of the painlog service: record sessions and pain logs (store and emit in one
+unit of work), keep the flare detector's verdicts, and read a user's timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.painlog import store
+from services.painlog.domain.reports import fingerprint
+from services.painlog.domain.timeline import (
+    ChartData,
+    Entry,
+    FlareMark,
+    PainPoint,
+    RemovalMark,
+    SessionMark,
+    Window,
+    in_event_time,
+)
+from shared.db.uow import UnitOfWork
+from shared.events.base import utc_now
+from shared.events.flares import ExerciseRemoved, FlareDetected
+from shared.events.painlog import PainLogged, PainReport, SessionDone, SessionReport
+from shared.observability.logging import get_logger
+
+log = get_logger(__name__)
+
+Answer = tuple[int, dict[str, Any]]
+Recorder = Callable[[UnitOfWork, str, str, Any], Awaitable[Answer]]
+
+
+class IdReused(Exception):
+    """A client id (`session_id`, `log_id`) sent again with different content."""
+
+    def __init__(self, field: str, value: str) -> None:
+        super().__init__(f"{field} {value!r} was already used for a different report")
+        self.field = field
+
+
+async def record_session(
+    uow: UnitOfWork, tenant_id: str, user_id: str, report: SessionReport
+) -> Answer:
+    """Store the session and emit `session-done` (event time: `completed_at`). The same
+    session again answers as the first time and emits nothing."""
+    print_ = fingerprint(report)
+    known = await store.get_session(uow.session, tenant_id, user_id, report.session_id)
+    if known is None:
+        known = {"received_at": utc_now(), "fingerprint": print_}
+        await store.add_session(
+            uow.session,
+            tenant_id=tenant_id,
+            user_id=user_id,
+            session_id=report.session_id,
+            started_at=report.started_at,
+            completed_at=report.completed_at,
+            exercises=[e.model_dump(mode="json") for e in report.exercises],
+            **known,
+        )
+        await uow.emit(
+            SessionDone(
+                tenant_id=tenant_id,
+                user_id=user_id,
+                occurred_at=report.completed_at,
+                **report.model_dump(),
+            )
+        )
+        log.info("session_recorded", user_id=user_id, session_id=report.session_id)
+    elif known["fingerprint"] != print_:
+        raise IdReused("session_id", report.session_id)
+    return 202, {
+        "status": "accepted",
+        "session_id": report.session_id,
+        "received_at": known["received_at"].isoformat(),
+    }
+
+
+async def record_pain(uow: UnitOfWork, tenant_id: str, user_id: str, report: PainReport) -> Answer:
+    """Store the pain log and emit `pain-logged` (event time: `observed_at`, however late it
+    arrives). The same log again answers as the first time and emits nothing."""
+    print_ = fingerprint(report)
+    known = await store.get_pain_log(uow.session, tenant_id, user_id, report.log_id)
+    if known is None:
+        known = {"received_at": utc_now(), "fingerprint": print_}
+        await store.add_pain_log(
+            uow.session,
+            tenant_id=tenant_id,
+            user_id=user_id,
+            log_id=report.log_id,
+            observed_at=report.observed_at,
+            level=report.level,
+            context=report.context,
+            exercise_id=report.exercise_id,
+            session_id=report.session_id,
+            qualities=list(report.qualities),
+            locations=list(report.locations),
+            morning=report.morning.model_dump(mode="json") if report.morning else None,
+            **known,
+        )
+        await uow.emit(
+            PainLogged(
+                tenant_id=tenant_id,
+                user_id=user_id,
+                occurred_at=report.observed_at,
+                **report.model_dump(),
+            )
+        )
+        log.info("pain_logged", user_id=user_id, log_id=report.log_id)
+    elif known["fingerprint"] != print_:
+        raise IdReused("log_id", report.log_id)
+    return 202, {
+        "status": "accepted",
+        "log_id": report.log_id,
+        "observed_at": report.observed_at.isoformat(),
+        "received_at": known["received_at"].isoformat(),
+    }
+
+
+async def keep_flare(event: FlareDetected, uow: UnitOfWork) -> None:
+    await store.add_flare(
+        uow.session,
+        tenant_id=event.tenant_id,
+        user_id=event.user_id,
+        flare_id=event.flare_id,
+        log_id=event.log_id,
+        observed_at=event.observed_at,
+        level=event.level,
+        baseline=event.baseline,
+        spread_further=event.spread_further,
+    )
+
+
+async def keep_removal(event: ExerciseRemoved, uow: UnitOfWork) -> None:
+    await store.add_removal(
+        uow.session,
+        tenant_id=event.tenant_id,
+        user_id=event.user_id,
+        exercise_id=event.exercise_id,
+        decided_at=event.decided_at,
+        rule=event.rule,
+        severity=event.severity,
+    )
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """One user's timeline within a window, as read from the store."""
+
+    user_id: str
+    window: Window
+    entries: list[Entry]
+    truncated: bool
+    flares: list[dict[str, Any]]
+    removals: list[dict[str, Any]]
+
+    def describe(self) -> dict[str, Any]:
+        flare_by_log = {f["log_id"]: str(f["flare_id"]) for f in self.flares}
+        return {
+            "user_id": self.user_id,
+            "from": self.window.start.isoformat(),
+            "to": self.window.end.isoformat(),
+            "entries": [
+                _describe_entry(e, flare_by_log.get(e.id) if e.kind == "pain" else None)
+                for e in self.entries
+            ],
+            "truncated": self.truncated,
+            "flares": [_describe_flare(f) for f in self.flares],
+            "removals": [_describe_removal(r) for r in self.removals],
+        }
+
+    def chart_data(self) -> ChartData:
+        flared = {f["log_id"] for f in self.flares}
+        return ChartData(
+            user_id=self.user_id,
+            window=self.window,
+            points=tuple(
+                PainPoint(e.at, e.data["level"], e.data["context"], e.id in flared)
+                for e in self.entries
+                if e.kind == "pain"
+            ),
+            sessions=tuple(
+                SessionMark(e.data["started_at"], e.data["completed_at"])
+                for e in self.entries
+                if e.kind == "session"
+            ),
+            flares=tuple(
+                FlareMark(f["observed_at"], f["level"], f["baseline"]) for f in self.flares
+            ),
+            removals=tuple(RemovalMark(r["decided_at"], r["exercise_id"]) for r in self.removals),
+            truncated=self.truncated,
+        )
+
+
+async def read_timeline(
+    session: AsyncSession, tenant_id: str, user_id: str, window: Window, limit: int
+) -> Timeline | None:
+    """None when this tenant holds nothing about the user (the caller answers 404)."""
+    if not await store.user_known(session, tenant_id, user_id):
+        return None
+    span = (tenant_id, user_id, window.start, window.end, limit + 1)
+    logs = await store.between(session, store.pain_logs, "observed_at", *span)
+    done = await store.between(session, store.sessions, "completed_at", *span)
+    entries, truncated = in_event_time(
+        [Entry("pain", r["observed_at"], r["log_id"], r) for r in logs]
+        + [Entry("session", r["completed_at"], r["session_id"], r) for r in done],
+        limit,
+    )
+    return Timeline(
+        user_id,
+        window,
+        entries,
+        truncated,
+        await store.between(session, store.flares, "observed_at", *span),
+        await store.between(session, store.removals, "decided_at", *span),
+    )
+
+
+def _describe_entry(entry: Entry, flare_id: str | None) -> dict[str, Any]:
+    row = entry.data
+    if entry.kind == "session":
+        return {
+            "kind": "session",
+            "at": entry.at.isoformat(),
+            "session_id": row["session_id"],
+            "started_at": row["started_at"].isoformat(),
+            "completed_at": row["completed_at"].isoformat(),
+            "exercises": row["exercises"],
+            "received_at": row["received_at"].isoformat(),
+        }
+    return {
+        "kind": "pain",
+        "at": entry.at.isoformat(),
+        "log_id": row["log_id"],
+        "observed_at": row["observed_at"].isoformat(),
+        "level": row["level"],
+        "context": row["context"],
+        "exercise_id": row["exercise_id"],
+        "session_id": row["session_id"],
+        "qualities": row["qualities"],
+        "locations": row["locations"],
+        "morning": row["morning"],
+        "received_at": row["received_at"].isoformat(),
+        "flare_id": flare_id,
+    }
+
+
+def _describe_flare(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "flare_id": str(row["flare_id"]),
+        "log_id": row["log_id"],
+        "observed_at": row["observed_at"].isoformat(),
+        "level": row["level"],
+        "baseline": row["baseline"],
+        "spread_further": row["spread_further"],
+    }
+
+
+def _describe_removal(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "exercise_id": row["exercise_id"],
+        "decided_at": row["decided_at"].isoformat(),
+        "rule": row["rule"],
+        "severity": row["severity"],
+    }
