@@ -102,6 +102,10 @@ def service_env(options: Options, redis_url: str, token: str) -> dict[str, str]:
         "SPINEFIT_ENV": "development",
         "SPINEFIT_PUBLIC_BASE_URL": options.base_url,
         "SPINEFIT_LOG_JSON": "false",  # readable lines in a terminal
+        # The notifier may deliver to a receiver on this machine (development only).
+        "SPINEFIT_ALLOW_LOOPBACK_WEBHOOKS": str(
+            os.environ.get("SPINEFIT_ENV", "development") == "development"
+        ).lower(),
         **os.environ,  # SPINEFIT_DATABASE_URL passes through only if the user set it
         "SPINEFIT_REDIS_URL": redis_url,
         "SPINEFIT_DATA_DIR": str(options.data_dir),

@@ -1,4 +1,5 @@
-"""Composition root of the notifier service."""
+"""Composition root of the notifier service: the endpoints API, the public-event consumers
+and the delivery worker."""
 
 from __future__ import annotations
 
@@ -7,18 +8,31 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.notifier import store
+from services.notifier.api import router
+from services.notifier.consumers import subscribe_public_events
 from services.notifier.settings import NotifierSettings
+from services.notifier.worker import run_delivery_worker
+from shared.db.database import Database
 from shared.http.app import assemble_service
+from shared.messaging.bus import EventBus
 
 
 def build_app(settings: NotifierSettings | None = None) -> FastAPI:
+    settings = settings or NotifierSettings()
+
+    async def delivery_worker(db: Database, _: EventBus) -> None:
+        await run_delivery_worker(db, settings)
+
     return assemble_service(
-        settings or NotifierSettings(),
+        settings,
         metadata=store.metadata,
         tables=store.platform,
         migrations=Path(__file__).parent / "migrations",
+        routers=[router],
+        subscribe=lambda bus: subscribe_public_events(bus, settings),
+        background=[delivery_worker],
         title="SpineFit notifier",
-        description="Tenants' webhook endpoints and deliveries (issue: webhooks).",
+        description="Tenants' webhook endpoints, signed deliveries, retries and their history.",
     )
 
 

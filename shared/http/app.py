@@ -4,7 +4,8 @@ routes (`/healthz`, `/readyz`, `/metrics`, `/asyncapi.json`), errors, correlatio
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,10 @@ from shared.tenancy.subscriptions import replicate_tenant_keys as subscribe_tena
 
 log = get_logger(__name__)
 
+# A long-running task of a service (e.g. the notifier's delivery worker), started once the
+# database is migrated and the bus runs, cancelled on shutdown before either closes.
+Background = Callable[[Database, EventBus], Awaitable[None]]
+
 
 def _ops_router() -> APIRouter:
     router = APIRouter(tags=["operations"])
@@ -46,6 +51,11 @@ def _ops_router() -> APIRouter:
             problems.append(f"database unreachable: {type(exc).__name__}")
         if not bus.started:
             problems.append("not started")
+        problems += [
+            f"background task stopped: {name}"
+            for name, task in getattr(request.app.state, "background_tasks", {}).items()
+            if task.done()
+        ]
         status = 503 if problems else 200
         return JSONResponse(
             {"status": "ready" if not problems else "not_ready", "problems": problems}, status
@@ -75,16 +85,27 @@ def create_service_app(
     routers: Sequence[APIRouter],
     title: str,
     description: str,
+    background: Sequence[Background] = (),
 ) -> FastAPI:
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.SERVICE, settings.log_level, settings.log_json)
         await db.migrate()
         await bus.start()
+        tasks: dict[str, asyncio.Task[None]] = {}
+        for i, run in enumerate(background):
+            name = getattr(run, "__name__", "task")
+            tasks[name if name not in tasks else f"{name}-{i}"] = asyncio.create_task(
+                _logged(run, db, bus)
+            )
+        app.state.background_tasks = tasks
         log.info("service_started", consumer=settings.consumer_name)
         try:
             yield
         finally:
+            for task in tasks.values():
+                task.cancel()
+            await asyncio.gather(*tasks.values(), return_exceptions=True)
             await bus.stop()
             await db.dispose()
             log.info("service_stopped")
@@ -93,6 +114,7 @@ def create_service_app(
     app.state.settings = settings
     app.state.db = db
     app.state.bus = bus
+    app.state.background_tasks = {}
     install_error_handlers(app)
     app.add_middleware(MetricsMiddleware, service=settings.SERVICE)
     app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID")
@@ -101,6 +123,14 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     return app
+
+
+async def _logged(run: Background, db: Database, bus: EventBus) -> None:
+    """Run a background task; if it ever ends by an error, say so (readiness reports it)."""
+    try:
+        await run(db, bus)
+    except Exception:
+        log.error("background_task_failed", task=getattr(run, "__name__", "?"), exc_info=True)
 
 
 def assemble_service(
@@ -114,6 +144,7 @@ def assemble_service(
     replicate_tenant_keys: bool = True,
     title: str,
     description: str,
+    background: Sequence[Background] = (),
 ) -> FastAPI:
     """Wire one service: its database, its bus (with the tenant key replica unless it is
     the source of keys) and its HTTP app. Each `services/<name>/app.py` is a call to this."""
@@ -130,5 +161,11 @@ def assemble_service(
     if subscribe is not None:
         subscribe(bus)
     return create_service_app(
-        settings=settings, db=db, bus=bus, routers=routers, title=title, description=description
+        settings=settings,
+        db=db,
+        bus=bus,
+        routers=routers,
+        title=title,
+        description=description,
+        background=background,
     )

@@ -49,3 +49,27 @@ STREAM_PENDING = Gauge(
 QUIZ_SUBMISSIONS = Counter(
     "spinefit_quiz_submissions_total", "Quiz submissions by outcome", ["outcome"]
 )
+WEBHOOK_ATTEMPTS = Counter(
+    "spinefit_webhook_attempts_total",
+    "Webhook delivery attempts by outcome (succeeded, retry, failed, gone)",
+    ["outcome"],
+)
+WEBHOOK_ATTEMPT_SECONDS = Histogram(
+    "spinefit_webhook_attempt_seconds",
+    "Duration of one webhook attempt, resolution and connection included",
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
+WEBHOOK_ENDPOINTS_DISABLED = Counter(
+    "spinefit_webhook_endpoints_disabled_total",
+    "Webhook endpoints disabled by the notifier (gone: 410; failing: failed for too long)",
+    ["reason"],
+)
+WEBHOOK_IN_FLIGHT = Gauge("spinefit_webhook_in_flight", "Webhook attempts under way")
+PLANS_GENERATED = Counter(
+    "spinefit_plans_generated_total", "Plan versions saved by the planner, by trigger", ["trigger"]
+)
+PLANNER_REMOVALS = Counter(
+    "spinefit_planner_removals_total",
+    "exercise-removed events by what the planner did (applied, duplicate, not_in_plan, ...)",
+    ["outcome"],
+)

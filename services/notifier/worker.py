@@ -1,0 +1,160 @@
+"""The delivery worker: claims due deliveries from the database and sends them concurrently.
+
+- Deliveries are recorded (by the event consumer) before any attempt, so nothing is lost if
+  the process dies: a claim is a lease (`locked_until`), and a dead worker's claims fall due
+  again when it runs out. PostgreSQL claims with FOR UPDATE SKIP LOCKED, so replicas never
+  take the same row; SQLite claims in one short write transaction.
+- Each attempt is its own task, bounded globally and per endpoint; an endpoint at its bound
+  is left out of the next claim, so one slow or dead endpoint never delays the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections import Counter
+from datetime import timedelta
+from typing import Any
+
+from services.notifier import service, store
+from services.notifier.sender import Resolver, Sender, resolve
+from services.notifier.settings import NotifierSettings
+from shared.db.database import Database
+from shared.events.base import utc_now
+from shared.observability.logging import get_logger
+from shared.observability.metrics import (
+    WEBHOOK_ATTEMPT_SECONDS,
+    WEBHOOK_ATTEMPTS,
+    WEBHOOK_IN_FLIGHT,
+)
+
+log = get_logger(__name__)
+
+# Claim at most this many candidates per free slot: enough to skip past busy endpoints.
+CANDIDATES_PER_SLOT = 4
+
+
+class DeliveryWorker:
+    def __init__(
+        self, db: Database, settings: NotifierSettings, resolver: Resolver = resolve
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.sender = Sender(settings.address_policy, settings.webhook_attempt_timeout_s, resolver)
+        self.token = uuid.uuid4().hex  # this worker's claims
+        self.in_flight: dict[str, asyncio.Task[None]] = {}
+        self.per_endpoint: Counter[str] = Counter()
+        self.wake = asyncio.Event()
+
+    async def run(self) -> None:
+        try:
+            while True:
+                try:
+                    await self.claim_and_start()
+                except Exception:
+                    log.warning("webhook_claim_failed", exc_info=True)
+                self.wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.wake.wait(), self.settings.webhook_poll_s)
+        finally:
+            await self._shutdown()
+
+    async def claim_and_start(self) -> int:
+        free = self.settings.webhook_max_in_flight - len(self.in_flight)
+        if free <= 0:
+            return 0
+        claimed = await self._claim(free)
+        for row in claimed:
+            self.per_endpoint[row["endpoint_id"]] += 1
+            task = asyncio.create_task(self._attempt(row))
+            self.in_flight[row["delivery_id"]] = task
+        return len(claimed)
+
+    async def _claim(self, free: int) -> list[dict[str, Any]]:
+        s = self.settings
+        busy = {
+            e for e, n in self.per_endpoint.items() if n >= s.webhook_max_in_flight_per_endpoint
+        }
+        now = utc_now()
+        # A read first: most polls find nothing, and a read takes no write lock.
+        async with self.db.read() as session:
+            if not await store.due_candidates(
+                session, now, limit=1, exclude_endpoints=busy, skip_locked=False
+            ):
+                return []
+        async with self.db.unit_of_work() as uow:
+            candidates = await store.due_candidates(
+                uow.session,
+                now,
+                limit=free * CANDIDATES_PER_SLOT,
+                exclude_endpoints=busy,
+                skip_locked=not self.db.is_sqlite,
+            )
+            chosen: list[str] = []
+            taken: Counter[str] = Counter()
+            for delivery_id, endpoint_id in candidates:
+                room = s.webhook_max_in_flight_per_endpoint - self.per_endpoint[endpoint_id]
+                if taken[endpoint_id] < room and len(chosen) < free:
+                    chosen.append(delivery_id)
+                    taken[endpoint_id] += 1
+            until = now + timedelta(seconds=s.webhook_lease_s)
+            return await store.claim(uow.session, chosen, token=self.token, until=until)
+
+    async def _attempt(self, claimed: dict[str, Any]) -> None:
+        WEBHOOK_IN_FLIGHT.inc()
+        try:
+            if self.settings.webhook_test_pause_before_send_s:
+                await asyncio.sleep(self.settings.webhook_test_pause_before_send_s)
+            attempted_at = utc_now()
+            result = await self.sender.send(
+                claimed["url"],
+                claimed["webhook_id"],
+                claimed["payload"],
+                service.signing_secrets(claimed, attempted_at),
+                attempted_at,
+            )
+            WEBHOOK_ATTEMPT_SECONDS.observe(result.latency_ms / 1000)
+            async with self.db.unit_of_work() as uow:
+                outcome = await service.record_attempt(
+                    uow, claimed, result, attempted_at, self.settings
+                )
+            WEBHOOK_ATTEMPTS.labels(outcome.value).inc()
+            log.info(
+                "webhook_attempt",
+                tenant_id=claimed["tenant_id"],
+                endpoint_id=claimed["endpoint_id"],
+                delivery_id=claimed["delivery_id"],
+                status_code=result.status_code,
+                error=result.error,
+                outcome=outcome.value,
+            )
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # The lease runs out and the delivery is tried again.
+            log.warning("webhook_attempt_failed", delivery_id=claimed["delivery_id"], exc_info=True)
+        finally:
+            WEBHOOK_IN_FLIGHT.dec()
+            self.in_flight.pop(claimed["delivery_id"], None)
+            self.per_endpoint[claimed["endpoint_id"]] -= 1
+            if self.per_endpoint[claimed["endpoint_id"]] <= 0:
+                del self.per_endpoint[claimed["endpoint_id"]]
+            self.wake.set()
+
+    async def _shutdown(self) -> None:
+        """Cancel attempts under way and give their claims back, so a restart sends them at
+        once instead of after the lease."""
+        unfinished = list(self.in_flight)
+        for task in self.in_flight.values():
+            task.cancel()
+        await asyncio.gather(*self.in_flight.values(), return_exceptions=True)
+        if unfinished:
+            with contextlib.suppress(Exception):
+                async with self.db.unit_of_work() as uow:
+                    await store.release(uow.session, self.token, unfinished)
+        await self.sender.aclose()
+
+
+async def run_delivery_worker(db: Database, settings: NotifierSettings) -> None:
+    await DeliveryWorker(db, settings).run()

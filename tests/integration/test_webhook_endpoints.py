@@ -1,0 +1,232 @@
+"""The endpoints API: validation, list/get/update/delete, secrets shown once, rotation with a
+grace period, test events, and the address policy in production settings."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from standardwebhooks import Webhook
+
+from services.notifier.app import build_app as build_notifier
+from services.tenants.app import build_app as build_tenants
+from services.tenants.settings import TenantsSettings
+from tests.support.notifier import Receiver, deliveries, notifier_settings, receivers, register
+from tests.support.stack import Stack, bearer, service_settings, stack
+from tests.support.waiting import eventually
+
+ENDPOINTS = "/v1/webhooks/endpoints"
+
+
+@pytest.fixture
+async def services(redis_url: str, database_url: str, prefix: str) -> AsyncIterator[Stack]:
+    apps = {
+        "tenants": build_tenants(
+            service_settings(TenantsSettings, redis_url, database_url, prefix)
+        ),
+        "notifier": build_notifier(notifier_settings(redis_url, database_url, prefix)),
+    }
+    async with stack(apps) as running:
+        yield running
+
+
+async def _key(s: Stack) -> str:
+    key: str = (await s.create_tenant())["api_key"]["key"]
+    return key
+
+
+async def _value(v: Any) -> Any:
+    return v
+
+
+BAD_BODIES: list[tuple[dict[str, Any], str]] = [
+    ({"url": "ftp://example.com/hook"}, "url"),
+    ({"url": "http://example.com/hook"}, "url"),  # http only for localhost
+    ({"url": "http://10.0.0.1/hook"}, "url"),
+    ({"url": "http://169.254.169.254/latest/meta-data"}, "url"),
+    ({"url": "https://[::ffff:10.0.0.1]/hook"}, "url"),
+    ({"url": "http://127.0.0.1/hook", "event_types": ["pain-logged"]}, "event_types"),
+    ({"url": "http://127.0.0.1/hook", "event_types": []}, "event_types"),
+    ({"url": "http://127.0.0.1/hook", "description": "x" * 501}, "description"),
+    ({"url": "http://127.0.0.1/hook", "secret": "mine"}, "secret"),
+    ({}, "url"),
+]
+
+
+async def test_bad_endpoints_get_422_naming_the_field_and_nothing_is_stored(
+    services: Stack,
+) -> None:
+    key = await _key(services)
+    notifier = services.clients["notifier"]
+    for body, field in BAD_BODIES:
+        response = await notifier.post(ENDPOINTS, json=body, headers=bearer(key))
+        assert response.status_code == 422, (body, response.text)
+        assert field in {f["field"] for f in response.json()["fields"]}, body
+    assert (await notifier.get(ENDPOINTS, headers=bearer(key))).json() == {"endpoints": []}
+
+
+async def test_endpoint_lifecycle_list_get_update_delete(services: Stack) -> None:
+    key = await _key(services)
+    notifier = services.clients["notifier"]
+    created = await register(
+        notifier, key, "http://127.0.0.1:9/hook", event_types=["plan-generated"], description="EHR"
+    )
+    assert created["event_types"] == ["plan-generated"] and created["enabled"] is True
+    path = f"{ENDPOINTS}/{created['endpoint_id']}"
+    every = await register(notifier, key, "http://localhost:9/other")
+    assert set(every["event_types"]) == {
+        "user-referred",
+        "plan-generated",
+        "flare-detected",
+        "exercise-removed",
+    }
+
+    listed = (await notifier.get(ENDPOINTS, headers=bearer(key))).json()["endpoints"]
+    assert [e["endpoint_id"] for e in listed] == [created["endpoint_id"], every["endpoint_id"]]
+    fetched = (await notifier.get(path, headers=bearer(key))).json()
+    assert fetched["description"] == "EHR"
+    # The secret is never shown again.
+    assert "secret" not in fetched and created["secret"] not in str(listed)
+
+    changed = await notifier.patch(
+        path,
+        json={"event_types": ["flare-detected", "exercise-removed"], "enabled": False},
+        headers=bearer(key),
+    )
+    assert changed.status_code == 200
+    assert changed.json()["event_types"] == ["exercise-removed", "flare-detected"]
+    assert changed.json()["enabled"] is False
+    assert changed.json()["disabled_reason"] == "disabled by the tenant"
+    bad = await notifier.patch(path, json={"url": "http://10.1.1.1/"}, headers=bearer(key))
+    assert bad.status_code == 422 and bad.json()["fields"][0]["field"] == "url"
+
+    assert (await notifier.delete(path, headers=bearer(key))).status_code == 204
+    assert (await notifier.get(path, headers=bearer(key))).status_code == 404
+    assert (await notifier.delete(path, headers=bearer(key))).status_code == 404
+
+
+async def test_replayed_creation_returns_the_same_endpoint_without_its_secret(
+    services: Stack,
+) -> None:
+    key = await _key(services)
+    notifier = services.clients["notifier"]
+    headers = {**bearer(key), "Idempotency-Key": "create-1"}
+    body = {"url": "http://127.0.0.1:9/hook"}
+    first = await notifier.post(ENDPOINTS, json=body, headers=headers)
+    again = await notifier.post(ENDPOINTS, json=body, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json()["endpoint_id"] == first.json()["endpoint_id"]
+    assert first.json()["secret"].startswith("whsec_") and again.json()["secret"] is None
+    assert len((await notifier.get(ENDPOINTS, headers=bearer(key))).json()["endpoints"]) == 1
+
+
+async def test_test_event_is_delivered_and_after_rotation_both_secrets_verify(
+    services: Stack,
+) -> None:
+    with receivers(Receiver()) as (receiver,):
+        key = await _key(services)
+        notifier = services.clients["notifier"]
+        endpoint = await register(notifier, key, receiver.url)
+        path = f"{ENDPOINTS}/{endpoint['endpoint_id']}"
+        rotated = await notifier.post(f"{path}/rotate-secret", headers=bearer(key))
+        assert rotated.status_code == 200
+        new_secret = rotated.json()["secret"]
+        assert new_secret.startswith("whsec_") and new_secret != endpoint["secret"]
+
+        sent = await notifier.post(f"{path}/test", headers=bearer(key))
+        assert sent.status_code == 202
+        await eventually(lambda: _value(receiver.received))
+        [delivery] = await eventually(lambda: _delivered(notifier, key, endpoint["endpoint_id"]))
+    got = receiver.received[0]
+    assert got.headers["webhook-id"] == sent.json()["webhook_id"] == delivery["webhook_id"]
+    assert delivery["event_type"] == "webhook.test"
+    for secret in (endpoint["secret"], new_secret):
+        assert Webhook(secret).verify(got.body, got.headers)["type"] == "webhook.test"
+
+
+async def _delivered(client: Any, key: str, endpoint_id: str) -> Any:
+    found = await deliveries(client, key, endpoint_id)
+    return found if found and found[0]["status"] == "succeeded" else None
+
+
+async def test_after_the_grace_period_only_the_new_secret_signs(
+    redis_url: str, database_url: str, prefix: str
+) -> None:
+    apps = {
+        "tenants": build_tenants(
+            service_settings(TenantsSettings, redis_url, database_url, prefix)
+        ),
+        "notifier": build_notifier(
+            notifier_settings(redis_url, database_url, prefix, webhook_secret_grace_s=0)
+        ),
+    }
+    with receivers(Receiver()) as (receiver,):
+        async with stack(apps) as s:
+            key = await _key(s)
+            notifier = s.clients["notifier"]
+            endpoint = await register(notifier, key, receiver.url)
+            path = f"{ENDPOINTS}/{endpoint['endpoint_id']}"
+            new_secret = (await notifier.post(f"{path}/rotate-secret", headers=bearer(key))).json()[
+                "secret"
+            ]
+            await notifier.post(f"{path}/test", headers=bearer(key))
+            await eventually(lambda: _value(receiver.received))
+    got = receiver.received[0]
+    assert got.headers["webhook-signature"].count("v1,") == 1
+    Webhook(new_secret).verify(got.body, got.headers)
+    with pytest.raises(Exception, match="No matching signature"):
+        Webhook(endpoint["secret"]).verify(got.body, got.headers)
+
+
+PRODUCTION_REFUSED = [
+    "http://169.254.169.254/",
+    "http://10.0.0.1/",
+    "https://10.0.0.1/",
+    "https://localhost/hook",  # a name resolving to loopback
+    "http://127.0.0.1:8000/hook",
+    "https://[::1]/hook",
+]
+
+
+async def test_production_settings_refuse_private_metadata_and_loopback_urls(
+    redis_url: str, database_url: str, prefix: str
+) -> None:
+    if database_url.startswith("sqlite"):
+        pytest.skip("production settings require PostgreSQL")
+    apps = {
+        "tenants": build_tenants(
+            service_settings(TenantsSettings, redis_url, database_url, prefix, env="production")
+        ),
+        "notifier": build_notifier(
+            notifier_settings(
+                redis_url, database_url, prefix, env="production", allow_loopback_webhooks=False
+            )
+        ),
+    }
+    async with stack(apps) as s:
+        key = await _key(s)
+        for url in PRODUCTION_REFUSED:
+            response = await s.clients["notifier"].post(
+                ENDPOINTS, json={"url": url}, headers=bearer(key)
+            )
+            assert response.status_code == 422, url
+            assert response.json()["fields"][0]["field"] == "url"
+            assert (
+                "refused" in response.json()["fields"][0]["message"]
+                or "https" in (response.json()["fields"][0]["message"])
+            )
+        listed = await s.clients["notifier"].get(ENDPOINTS, headers=bearer(key))
+        assert listed.json() == {"endpoints": []}
+
+
+async def test_readiness_reports_a_stopped_delivery_worker(services: Stack) -> None:
+    notifier = services.clients["notifier"]
+    assert (await notifier.get("/readyz")).status_code == 200
+    worker = services.apps["notifier"].state.background_tasks["delivery_worker"]
+    worker.cancel()
+    await eventually(lambda: _value(worker.done()))
+    response = await notifier.get("/readyz")
+    assert response.status_code == 503
+    assert "background task stopped: delivery_worker" in response.json()["problems"]
