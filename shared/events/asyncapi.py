@@ -31,13 +31,13 @@ ALL_SERVICES = ("quiz", "planner", "painlog", "flare_detector", "notifier")
 CONSUMED_BY: dict[str, tuple[str, ...]] = {
     "tenant-key-issued": ALL_SERVICES,
     "tenant-key-revoked": ALL_SERVICES,
-    "quiz-completed": ("planner",),
+    "quiz-completed": ("planner", "flare_detector"),
     "session-done": ("flare_detector",),
     "pain-logged": ("flare_detector",),
-    "exercise-removed": ("planner", "notifier"),
-    "user-referred": ("notifier",),
+    "exercise-removed": ("planner", "painlog", "notifier"),
+    "user-referred": ("planner", "notifier"),
     "plan-generated": ("notifier",),
-    "flare-detected": ("notifier",),
+    "flare-detected": ("painlog", "notifier"),
 }
 
 

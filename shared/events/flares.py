@@ -27,7 +27,14 @@ class FlareDetected(UserEvent):
 
 
 class RemovalEvidence(Frozen):
-    """Why an exercise was removed: enough for a clinician to check the decision."""
+    """Why an exercise was removed: enough for a clinician to check the decision.
+
+    Counts are sessions (exposures) in the lookback whose lag windows had closed; a flare
+    "after" a session is a new flare in one of its windows. For the delayed rule, `statistic`
+    is the test that fired, `value` its p-value, `threshold` the level it had to reach, and
+    `margin` the least difference of flare rates with and without the exercise; sessions
+    with an exercise in `set_aside_with` (blamed before) were left out. For rule one,
+    `report_ids` are the reports that fired it."""
 
     exposures: int = Field(ge=0)
     flares_after: int = Field(ge=0)
@@ -39,6 +46,15 @@ class RemovalEvidence(Frozen):
     threshold: float | None = None
     report_ids: tuple[str, ...] = ()
     note: str | None = Field(default=None, max_length=500)
+    # Added (additive, optional) with the flare detector's issue.
+    confounded_after: int = Field(default=0, ge=0)
+    rate_with: float | None = Field(default=None, ge=0, le=1)
+    rate_without: float | None = Field(default=None, ge=0, le=1)
+    margin: float | None = None
+    min_flares: int | None = None
+    set_aside_with: tuple[str, ...] = ()
+    lookback_days: float | None = None
+    checkpoint: AwareDatetime | None = None
 
 
 class ExerciseRemoved(UserEvent):

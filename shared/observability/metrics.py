@@ -73,3 +73,11 @@ PLANNER_REMOVALS = Counter(
     "exercise-removed events by what the planner did (applied, duplicate, not_in_plan, ...)",
     ["outcome"],
 )
+FLARES_DETECTED = Counter(
+    "spinefit_flares_detected_total", "Pain observations classified as flares (notified once each)"
+)
+EXERCISES_REMOVED = Counter(
+    "spinefit_exercises_removed_total",
+    "Removals decided by the flare detector, by rule and severity",
+    ["rule", "severity"],
+)

@@ -1,0 +1,290 @@
+"""Removals: rule one at once, delayed attribution at checkpoints closed by the watermark.
+
+Rule one (DOMAIN.md section 4) is judged per report: an exercise reported with burning,
+shooting or radiating pain, or pain further down the leg than usual, is removed now.
+
+Delayed attribution is replayed in event time. A checkpoint is the moment a session's last
+window closes (`completed_at` + the end of the last window). It is evaluated once the
+watermark (the user's latest event time minus `allowed_lateness_h`) has passed it, using only
+records earlier than the checkpoint, and the removals already made at earlier checkpoints.
+So every evaluation sees the same records whatever order they arrived in, as long as each
+arrived within the allowed lateness (see docs/flare_detector.md for the exact guarantee).
+
+At a checkpoint, exercises are blamed greedily: the candidate with the strongest evidence
+(smallest p-value) that passes is blamed, then every other exercise is judged again with the
+sessions containing a blamed exercise set aside, and so on. An exercise that only "flared"
+alongside a blamed one is thus explained by it, whenever other sessions separate them; one
+that was never done without it, or was done in every session, cannot be separated and is
+reported so (never removed on that evidence).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from services.flare_detector.domain.attribution import (
+    INFORMATIVE,
+    Evidence,
+    SessionOutcome,
+    evidence,
+    outcomes,
+)
+from services.flare_detector.domain.flares import is_rule_one, quiz_in_effect
+from services.flare_detector.domain.history import Decision, History, Settled
+from services.flare_detector.domain.rules import Rules
+
+
+@dataclass(frozen=True)
+class Report:
+    """A report that fires rule one: a session's exercise or an after-exercise pain log."""
+
+    report_id: str
+    exercise_id: str
+    at: datetime
+
+
+def rule_one_reports(history: History) -> list[Report]:
+    quizzes = list(history.quizzes.values())
+    found = []
+    for s in history.sessions.values():
+        quiz = quiz_in_effect(quizzes, s.started_at)
+        for r in s.reports:
+            if is_rule_one(r.qualities, r.locations, quiz):
+                found.append(Report(f"session:{s.session_id}:{r.exercise_id}", r.exercise_id, s.at))
+    for o in history.observations.values():
+        if (
+            o.context == "after_exercise"
+            and o.exercise_id is not None
+            and is_rule_one(o.qualities, o.locations, quiz_in_effect(quizzes, o.at))
+        ):
+            found.append(Report(f"log:{o.log_id}", o.exercise_id, o.at))
+    return sorted(found, key=lambda r: (r.at, r.report_id))
+
+
+def immediate_decisions(history: History) -> list[Decision]:
+    """One rule-one removal per exercise, with every report that fired it so far."""
+    by_exercise: dict[str, list[Report]] = {}
+    for report in rule_one_reports(history):
+        by_exercise.setdefault(report.exercise_id, []).append(report)
+    return [
+        Decision(
+            exercise_id=exercise_id,
+            rule="immediate",
+            severity="confirmed",
+            at=reports[0].at,
+            rank=-1,
+            evidence={
+                "exposures": _exposures(history, exercise_id),
+                "flares_after": 0,
+                "flares_without": 0,
+                "sessions_without": 0,
+                "windows": ["during"],
+                "statistic": "rule_one",
+                "report_ids": [r.report_id for r in reports],
+                "note": "burning, shooting or radiating pain, or pain further down the leg, "
+                "during or right after the exercise",
+            },
+        )
+        for exercise_id, reports in sorted(by_exercise.items())
+    ]
+
+
+def checkpoints_due(history: History, rules: Rules) -> list[datetime]:
+    mark = history.watermark(rules)
+    if mark is None:
+        return []
+    closes = {s.at + rules.window_end for s in history.sessions.values()}
+    after = history.last_checkpoint
+    return sorted(c for c in closes if c <= mark and (after is None or c > after))
+
+
+def advance(history: History, classes: dict[str, Settled], rules: Rules) -> list[Decision]:
+    """Evaluate every checkpoint the watermark has passed; returns the new replay decisions."""
+    made: list[Decision] = []
+    immediate = immediate_decisions(history)
+    for checkpoint in checkpoints_due(history, rules):
+        sessions = outcomes(history, classes, rules, checkpoint)
+        prior = [d for d in history.replay if d.at < checkpoint]
+        removed_now = [d for d in immediate if d.at < checkpoint]
+        new = decide_at(checkpoint, sessions, prior, removed_now, rules)
+        history.replay.extend(new)
+        made.extend(new)
+        history.last_checkpoint = checkpoint
+    return made
+
+
+def decide_at(
+    checkpoint: datetime,
+    sessions: Sequence[SessionOutcome],
+    prior: Sequence[Decision],
+    immediate: Sequence[Decision],
+    rules: Rules,
+) -> list[Decision]:
+    blamed = [d.exercise_id for d in sorted(prior, key=lambda d: d.rank)]
+    blamed = list(dict.fromkeys([*(d.exercise_id for d in immediate), *blamed]))
+    suspected = {d.exercise_id for d in prior if d.severity == "suspected"}
+    confirmed = {d.exercise_id for d in prior if d.severity == "confirmed"}
+    done_with = {d.exercise_id for d in immediate} | confirmed
+    next_rank = max((d.rank for d in prior), default=-1) + 1
+    candidates = sorted(
+        {e for s in sessions if s.outcome in INFORMATIVE for e in s.session.exercises} - done_with
+    )
+    made: list[Decision] = []
+    while True:
+        passing: dict[str, tuple[str, Evidence]] = {}
+        for e in candidates:
+            ev = evidence(e, sessions, _aside_for(e, blamed))
+            level = _level(ev, rules)
+            if level is not None and not (e in suspected and level == "suspected"):
+                passing[e] = (level, ev)
+        chosen = _strongest_separated(passing, candidates, sessions, blamed)
+        if chosen is None:
+            return made
+        level, ev = passing[chosen]
+        if level == "confirmed" and chosen not in suspected:
+            # Suspected first, as the product promises: both go out at this checkpoint.
+            made.append(_delayed(chosen, "suspected", checkpoint, next_rank, ev, rules))
+            next_rank += 1
+        made.append(_delayed(chosen, level, checkpoint, next_rank, ev, rules))
+        next_rank += 1
+        if chosen not in blamed:
+            blamed.append(chosen)
+        suspected.add(chosen)
+        if level == "confirmed":
+            candidates.remove(chosen)
+
+
+def _aside_for(e: str, blamed: list[str]) -> list[str]:
+    """Sessions with an exercise blamed before `e` are explained by it: set them aside."""
+    if e not in blamed:
+        return list(blamed)
+    return blamed[: blamed.index(e)]
+
+
+def _strongest_separated(
+    passing: dict[str, tuple[str, Evidence]],
+    others: Sequence[str],
+    sessions: Sequence[SessionOutcome],
+    blamed: list[str],
+) -> str | None:
+    """The passing exercise with the smallest p-value that no other passing one explains.
+
+    Two passing exercises are compared on the sessions that separate them: `f` explains `e`
+    when `e` shows no excess of flares in the sessions without `f` while `f` does in the
+    sessions without `e`. When neither does (they only flared together), neither is blamed
+    until other sessions separate them."""
+    eligible = []
+    for e in passing:
+        explained = False
+        for f in others:
+            if f == e:
+                continue
+            if not _holds(e, f, sessions, blamed) and (
+                f in passing or _holds(f, e, sessions, blamed)
+            ):
+                explained = True
+                break
+        if not explained:
+            eligible.append(e)
+    if not eligible:
+        return None
+    return min(eligible, key=lambda e: (passing[e][1].p_value, e))
+
+
+def _holds(e: str, f: str, sessions: Sequence[SessionOutcome], blamed: list[str]) -> bool:
+    ev = evidence(e, sessions, [*_aside_for(e, blamed), f])
+    return ev.exposures >= 2 and ev.flares_after >= 1 and ev.rate_with > ev.rate_without
+
+
+def unseparable(
+    sessions: Sequence[SessionOutcome], blamed: Sequence[str], rules: Rules
+) -> list[dict[str, Any]]:
+    """Exercises with flares after them that the sessions cannot tell apart from others."""
+    found = []
+    exercises = sorted({e for s in sessions for e in s.session.exercises})
+    for e in exercises:
+        if e in blamed:
+            continue
+        alone = evidence(e, sessions)
+        if alone.flares_after < rules.suspect_min_flares:
+            continue
+        if alone.sessions_without == 0:
+            found.append({"exercise_id": e, "reason": "done in every session", "with": []})
+            continue
+        aside = evidence(e, sessions, blamed)
+        if aside.exposures == 0:
+            together = [
+                b
+                for b in blamed
+                if all(
+                    b in s.session.exercises
+                    for s in sessions
+                    if e in s.session.exercises and s.outcome in INFORMATIVE
+                )
+            ]
+            found.append(
+                {"exercise_id": e, "reason": "never done without", "with": together or list(blamed)}
+            )
+    return found
+
+
+def _before(b: str, e: str, blamed: list[str]) -> bool:
+    return blamed.index(b) < blamed.index(e)
+
+
+def _level(ev: Evidence, rules: Rules) -> str | None:
+    if ev.sessions_without < rules.min_sessions_without:
+        return None  # done in (nearly) every session: cannot be separated, never guessed
+    if (
+        ev.flares_after >= rules.confirm_min_flares
+        and ev.difference >= rules.confirm_margin
+        and ev.p_value <= rules.confirm_alpha
+    ):
+        return "confirmed"
+    if (
+        ev.flares_after >= rules.suspect_min_flares
+        and ev.difference >= rules.suspect_margin
+        and ev.p_value <= rules.suspect_alpha
+    ):
+        return "suspected"
+    return None
+
+
+def _delayed(
+    e: str, severity: str, checkpoint: datetime, rank: int, ev: Evidence, rules: Rules
+) -> Decision:
+    alpha = rules.confirm_alpha if severity == "confirmed" else rules.suspect_alpha
+    margin = rules.confirm_margin if severity == "confirmed" else rules.suspect_margin
+    minimum = rules.confirm_min_flares if severity == "confirmed" else rules.suspect_min_flares
+    return Decision(
+        exercise_id=e,
+        rule="delayed",
+        severity=severity,
+        at=checkpoint,
+        rank=rank,
+        evidence={
+            "exposures": ev.exposures,
+            "flares_after": ev.flares_after,
+            "flares_without": ev.flares_without,
+            "sessions_without": ev.sessions_without,
+            "confounded_after": ev.confounded_after,
+            "rate_with": round(ev.rate_with, 4),
+            "rate_without": round(ev.rate_without, 4),
+            "windows": [w.label for w in rules.windows],
+            "statistic": "fisher_exact_one_sided_p",
+            "value": ev.p_value,
+            "threshold": alpha,
+            "margin": margin,
+            "min_flares": minimum,
+            "set_aside_with": list(ev.set_aside),
+            "lookback_days": rules.lookback_days,
+            "checkpoint": checkpoint.isoformat(),
+        },
+    )
+
+
+def _exposures(history: History, exercise_id: str) -> int:
+    return sum(exercise_id in s.exercises for s in history.sessions.values())

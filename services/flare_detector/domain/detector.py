@@ -1,0 +1,82 @@
+"""The accumulate-and-decide loop: one record in, the user's removals and flares out.
+
+`ingest` is the only entry point the service (and the simulations) use. It is pure: the
+caller loads the user's `History`, calls it, stores the history back, and emits whatever
+removal or flare it has not emitted before (keyed by exercise, rule and severity; by log id).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from services.flare_detector.domain.decisions import advance, immediate_decisions
+from services.flare_detector.domain.flares import classify, settle
+from services.flare_detector.domain.history import (
+    Decision,
+    History,
+    Record,
+    Settled,
+    observation_from,
+    quiz_from,
+    session_from,
+)
+from services.flare_detector.domain.rules import Rules
+from shared.events.painlog import PainLogged, SessionDone
+from shared.events.quiz import QuizCompleted
+
+
+@dataclass(frozen=True)
+class FlareNote:
+    log_id: str
+    observed_at: datetime
+    level: int
+    baseline: float
+    spread: bool
+
+
+@dataclass
+class Step:
+    """What the history now implies: every removal due so far and every flare."""
+
+    removals: list[Decision] = field(default_factory=list)
+    flares: list[FlareNote] = field(default_factory=list)
+    changed: bool = False
+
+
+def record_of(event: SessionDone | PainLogged | QuizCompleted) -> Record:
+    if isinstance(event, SessionDone):
+        return session_from(event)
+    if isinstance(event, PainLogged):
+        return observation_from(event)
+    return quiz_from(event)
+
+
+def ingest(history: History, event: SessionDone | PainLogged | QuizCompleted, rules: Rules) -> Step:
+    record = record_of(event)
+    if history.is_too_old(record, rules):
+        return Step()  # older than anything a future decision can use
+    moment = history.add(record)
+    if moment is None:
+        return Step()  # the same session or log again: nothing changes
+    # Usually a no-op; for a record later than the allowed lateness, whatever it could
+    # change is recomputed (decisions already emitted stay emitted).
+    history.forget_after(moment)
+    classes = classify(history, rules)
+    settle(history, classes, rules)
+    advance(history, classes, rules)
+    history.prune(rules)
+    return Step(
+        removals=[*immediate_decisions(history), *history.replay],
+        flares=flare_notes(history, classes),
+        changed=True,
+    )
+
+
+def flare_notes(history: History, classes: dict[str, Settled]) -> list[FlareNote]:
+    notes = []
+    for log_id, c in classes.items():
+        obs = history.observations.get(log_id)
+        if obs is not None and c.flare:
+            notes.append(FlareNote(log_id, obs.at, obs.level, c.baseline, c.spread))
+    return sorted(notes, key=lambda n: (n.observed_at, n.log_id))

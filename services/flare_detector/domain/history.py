@@ -1,0 +1,339 @@
+"""A user's history as the detector keeps it: sessions (exposures), pain observations and the
+quiz, deduplicated by their own ids, in event time.
+
+The same session or log re-sent (a new `event_id`, a client retry) is the same record. If two
+versions of one id ever differ, the one with the smallest canonical form is kept, so the
+kept record depends on the set of versions received, never on their order.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+from services.flare_detector.domain.rules import LOCATIONS, Rules
+from shared.events.painlog import PainLogged, SessionDone
+from shared.events.quiz import QuizCompleted
+
+
+@dataclass(frozen=True)
+class ExerciseReport:
+    """What one exercise of a session felt like, kept only when it says something."""
+
+    exercise_id: str
+    qualities: tuple[str, ...]
+    locations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Session:
+    session_id: str
+    started_at: datetime
+    completed_at: datetime
+    exercises: tuple[str, ...]  # sorted, unique
+    reports: tuple[ExerciseReport, ...] = ()
+
+    @property
+    def at(self) -> datetime:
+        return self.completed_at
+
+
+@dataclass(frozen=True)
+class Observation:
+    log_id: str
+    observed_at: datetime
+    level: int
+    context: str
+    exercise_id: str | None = None
+    session_id: str | None = None
+    qualities: tuple[str, ...] = ()
+    locations: tuple[str, ...] = ()
+    hours_sat: float | None = None
+    heavy_lifting: bool | None = None
+    stress: int | None = None
+
+    @property
+    def at(self) -> datetime:
+        return self.observed_at
+
+
+@dataclass(frozen=True)
+class QuizSeed:
+    """The quiz's pain: the baseline before any morning, and how far down pain usually goes."""
+
+    response_id: str
+    occurred_at: datetime
+    pain: int
+    extent: str
+
+    @property
+    def at(self) -> datetime:
+        return self.occurred_at
+
+
+def session_from(event: SessionDone) -> Session:
+    return Session(
+        session_id=event.session_id,
+        started_at=event.started_at,
+        completed_at=event.completed_at,
+        exercises=tuple(sorted({e.exercise_id for e in event.exercises})),
+        reports=tuple(
+            sorted(
+                (
+                    ExerciseReport(
+                        e.exercise_id,
+                        tuple(sorted(set(e.pain_qualities))),
+                        tuple(sorted(set(e.pain_locations), key=LOCATIONS.index)),
+                    )
+                    for e in event.exercises
+                    if e.pain_qualities or e.pain_locations
+                ),
+                key=lambda r: (r.exercise_id, r.qualities, r.locations),
+            )
+        ),
+    )
+
+
+def observation_from(event: PainLogged) -> Observation:
+    morning = event.morning
+    return Observation(
+        log_id=event.log_id,
+        observed_at=event.observed_at,
+        level=event.level,
+        context=event.context,
+        exercise_id=event.exercise_id,
+        session_id=event.session_id,
+        qualities=tuple(sorted(set(event.qualities))),
+        locations=tuple(sorted(set(event.locations), key=LOCATIONS.index)),
+        hours_sat=morning.hours_sat if morning else None,
+        heavy_lifting=morning.heavy_lifting if morning else None,
+        stress=morning.stress if morning else None,
+    )
+
+
+def quiz_from(event: QuizCompleted) -> QuizSeed:
+    symptoms = event.answers.symptoms
+    # How far down the pain usually reaches, from what the quiz asks.
+    if symptoms.pain_below_knee:
+        extent = "calf"
+    elif symptoms.leg_pain > 0:
+        extent = "knee"
+    else:
+        extent = "buttock"
+    return QuizSeed(
+        response_id=str(event.response_id),
+        occurred_at=event.occurred_at,
+        pain=max(symptoms.back_pain, symptoms.leg_pain),
+        extent=extent,
+    )
+
+
+Record = Session | Observation | QuizSeed
+T = TypeVar("T", Session, Observation, QuizSeed)
+
+
+@dataclass(frozen=True)
+class Settled:
+    """An observation's classification, frozen once nothing earlier can still arrive."""
+
+    flare: bool
+    baseline: float
+    spread: bool
+    new: bool
+    confounders: tuple[str, ...]
+
+
+@dataclass
+class Decision:
+    """A removal the replay made at `at` (event time); `rank` orders removals for separation."""
+
+    exercise_id: str
+    rule: str  # immediate | delayed
+    severity: str  # suspected | confirmed
+    at: datetime
+    rank: int
+    evidence: dict[str, Any]
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.exercise_id, self.rule, self.severity)
+
+
+@dataclass
+class History:
+    sessions: dict[str, Session] = field(default_factory=dict)
+    observations: dict[str, Observation] = field(default_factory=dict)
+    quizzes: dict[str, QuizSeed] = field(default_factory=dict)
+    # The latest event time of a session or observation: the watermark trails it.
+    latest: datetime | None = None
+    # The last checkpoint (a session's windows closing) that the replay has evaluated.
+    last_checkpoint: datetime | None = None
+    settled: dict[str, Settled] = field(default_factory=dict)
+    replay: list[Decision] = field(default_factory=list)
+
+    def watermark(self, rules: Rules) -> datetime | None:
+        return None if self.latest is None else self.latest - rules.lateness
+
+    def add(self, record: Record) -> datetime | None:
+        """Add a record. Returns the earliest event time it changes (None for a duplicate)."""
+        table = self._table_for(record)
+        key = _id(record)
+        old = table.get(key)
+        if old is not None and canonical(old) <= canonical(record):
+            return None
+        table[key] = record
+        moment = record.at if old is None else min(old.at, record.at)
+        if isinstance(record, QuizSeed):
+            # Before the first quiz, the first quiz stands in (flares.quiz_in_effect): a new
+            # first quiz can change everything kept.
+            if min(q.at for q in self.quizzes.values()) == record.at:
+                moment = min([moment, *(r.at for r in self._timed())])
+            return moment
+        self.latest = record.at if self.latest is None else max(self.latest, record.at)
+        return moment
+
+    def _table_for(self, record: Record) -> dict[str, Any]:
+        if isinstance(record, Session):
+            return self.sessions  # type: ignore[return-value]
+        if isinstance(record, Observation):
+            return self.observations  # type: ignore[return-value]
+        return self.quizzes  # type: ignore[return-value]
+
+    def _timed(self) -> list[Session | Observation]:
+        return [*self.sessions.values(), *self.observations.values()]
+
+    def forget_after(self, moment: datetime) -> None:
+        """A record of time `moment` arrived after decisions that it could change: drop every
+        settled classification and replayed decision after it, so they are recomputed."""
+        self.settled = {k: v for k, v in self.settled.items() if self.observations[k].at < moment}
+        self.replay = [d for d in self.replay if d.rule == "immediate" or d.at <= moment]
+        if self.last_checkpoint is not None and self.last_checkpoint > moment:
+            self.last_checkpoint = moment
+
+    def prune(self, rules: Rules) -> None:
+        """Drop what no future decision can use, and keep the history bounded in size."""
+        mark = self.watermark(rules)
+        if mark is not None:
+            horizon = mark - rules.retention
+            self.sessions = {k: s for k, s in self.sessions.items() if s.at >= horizon}
+            self.observations = {k: o for k, o in self.observations.items() if o.at >= horizon}
+        self.sessions = _newest(self.sessions, rules.max_sessions)
+        self.observations = _newest(self.observations, rules.max_observations)
+        self.settled = {k: v for k, v in self.settled.items() if k in self.observations}
+        # Only the quiz in effect at the oldest kept record, and later ones, still matter.
+        oldest = min((r.at for r in self._timed()), default=None)
+        if oldest is not None:
+            quizzes = sorted(self.quizzes.values(), key=lambda q: (q.at, q.response_id))
+            before = [q for q in quizzes if q.at <= oldest]
+            keep = before[-1:] + [q for q in quizzes if q.at > oldest]
+            self.quizzes = {q.response_id: q for q in keep}
+
+    def is_too_old(self, record: Record, rules: Rules) -> bool:
+        mark = self.watermark(rules)
+        return (
+            not isinstance(record, QuizSeed)
+            and mark is not None
+            and record.at < mark - rules.retention
+        )
+
+    # --- persistence (JSON) ---------------------------------------------------------------
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "sessions": [_dump(s) for s in self.sessions.values()],
+            "observations": [_dump(o) for o in self.observations.values()],
+            "quizzes": [_dump(q) for q in self.quizzes.values()],
+            "latest": _iso(self.latest),
+            "last_checkpoint": _iso(self.last_checkpoint),
+            "settled": {k: asdict(v) for k, v in self.settled.items()},
+            "replay": [{**asdict(d), "at": d.at.isoformat()} for d in self.replay],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> History:
+        if not data:
+            return cls()
+        sessions = [_load_session(s) for s in data["sessions"]]
+        observations = [
+            Observation(**_times(o, "observed_at", tuples=("qualities", "locations")))
+            for o in data["observations"]
+        ]
+        quizzes = [QuizSeed(**_times(q, "occurred_at")) for q in data["quizzes"]]
+        return cls(
+            sessions={s.session_id: s for s in sessions},
+            observations={o.log_id: o for o in observations},
+            quizzes={q.response_id: q for q in quizzes},
+            latest=_parse(data["latest"]),
+            last_checkpoint=_parse(data["last_checkpoint"]),
+            settled={
+                k: Settled(**{**v, "confounders": tuple(v["confounders"])})
+                for k, v in data["settled"].items()
+            },
+            replay=[
+                Decision(**{**d, "at": datetime.fromisoformat(d["at"])}) for d in data["replay"]
+            ],
+        )
+
+
+def canonical(record: Record) -> str:
+    return json.dumps(_dump(record), sort_keys=True)
+
+
+def in_time_order(records: list[T]) -> list[T]:
+    """A total order on event time: ties broken by id, so equal times sort the same way."""
+    return sorted(records, key=lambda r: (r.at, _id(r)))  # type: ignore[no-any-return]
+
+
+def _id(record: Record) -> str:
+    if isinstance(record, Session):
+        return record.session_id
+    if isinstance(record, Observation):
+        return record.log_id
+    return record.response_id
+
+
+def _newest(table: dict[str, Any], cap: int) -> dict[str, Any]:
+    if len(table) <= cap:
+        return table
+    kept = in_time_order(list(table.values()))[-cap:]
+    return {_id(r): r for r in kept}
+
+
+def _dump(record: Record) -> dict[str, Any]:
+    data = asdict(record)
+    for k, v in data.items():
+        if isinstance(v, datetime):
+            data[k] = v.isoformat()
+    return data
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _parse(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _times(data: dict[str, Any], *names: str, tuples: tuple[str, ...] = ()) -> dict[str, Any]:
+    out = dict(data)
+    for n in names:
+        out[n] = datetime.fromisoformat(out[n])
+    for t in tuples:
+        out[t] = tuple(out[t])
+    return out
+
+
+def _load_session(data: dict[str, Any]) -> Session:
+    return Session(
+        session_id=data["session_id"],
+        started_at=datetime.fromisoformat(data["started_at"]),
+        completed_at=datetime.fromisoformat(data["completed_at"]),
+        exercises=tuple(data["exercises"]),
+        reports=tuple(
+            ExerciseReport(r["exercise_id"], tuple(r["qualities"]), tuple(r["locations"]))
+            for r in data["reports"]
+        ),
+    )

@@ -1,0 +1,233 @@
+"""The flare detector as it runs: its app with the real bus, Redis and database (SQLite and
+PostgreSQL). Sessions, pain logs and quizzes are published on their streams as the pain log
+and quiz services would; removals and flares are read back from the streams and over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+from faststream.redis.parser import BinaryMessageFormatV1
+
+from services.flare_detector import service, store
+from services.flare_detector.app import build_app
+from services.flare_detector.settings import FlareDetectorSettings
+from services.tenants.app import build_app as build_tenants
+from services.tenants.settings import TenantsSettings
+from shared.db.database import Database
+from shared.events.base import Event
+from shared.events.flares import ExerciseRemoved, FlareDetected
+from tests.factories.flare_sim import (
+    START,
+    SimEvent,
+    pain_event,
+    session_event,
+    simulate_user,
+)
+from tests.support.stack import Stack, bearer, service_settings, stack
+from tests.support.waiting import eventually
+
+TRIGGER = "hip-hinge"
+
+
+def detector_settings(redis_url: str, database_url: str, prefix: str) -> FlareDetectorSettings:
+    settings: FlareDetectorSettings = service_settings(
+        FlareDetectorSettings, redis_url, database_url, prefix
+    )
+    return settings
+
+
+@pytest.fixture
+async def services(redis_url: str, database_url: str, prefix: str) -> AsyncIterator[Stack]:
+    apps = {
+        "tenants": build_tenants(
+            service_settings(TenantsSettings, redis_url, database_url, prefix)
+        ),
+        "flare_detector": build_app(detector_settings(redis_url, database_url, prefix)),
+    }
+    async with stack(apps) as running:
+        yield running
+
+
+def publish(client: redis.Redis, prefix: str, *events: SimEvent) -> None:
+    for event in events:
+        client.xadd(f"{prefix}{event.event_type}", {"payload": event.model_dump_json()})
+
+
+def read(client: redis.Redis, prefix: str, cls: type[Event]) -> list[Any]:
+    found = []
+    for _, fields in client.xrange(f"{prefix}{cls.TYPE}"):
+        body, _ = BinaryMessageFormatV1.parse(fields[b"__data__"])
+        found.append(cls.model_validate_json(body))
+    return found
+
+
+async def removals(client: redis.Redis, prefix: str) -> list[ExerciseRemoved]:
+    await asyncio.sleep(0)
+    return read(client, prefix, ExerciseRemoved)
+
+
+async def caught_up(client: redis.Redis, prefix: str, *types: str) -> bool:
+    """Every consumed stream fully taken and acknowledged by the detector's group."""
+    await asyncio.sleep(0)
+    for t in types:
+        stream = f"{prefix}{t}"
+        if not client.exists(stream):
+            continue
+        last = client.xinfo_stream(stream)["last-generated-id"]
+        group = next(g for g in client.xinfo_groups(stream) if g["name"] == b"flare_detector")
+        if group["last-delivered-id"] != last or group["pending"]:
+            return False
+    return True
+
+
+CONSUMED = ("session-done", "pain-logged", "quiz-completed")
+
+
+async def test_radiating_pain_during_an_exercise_removes_it_at_once(
+    services: Stack, redis_client: redis.Redis, prefix: str
+) -> None:
+    tenant = await services.create_tenant()
+    t = tenant["tenant_id"]
+    session = session_event(
+        t, "u1", "s1", START, ["glute-bridge", "bird-dog"], qualities={"bird-dog": ("radiating",)}
+    )
+    publish(redis_client, prefix, session)
+    found = await eventually(lambda: removals(redis_client, prefix), timeout=5)
+    assert [(r.exercise_id, r.rule, r.severity) for r in found] == [
+        ("bird-dog", "immediate", "confirmed")
+    ]
+    assert found[0].evidence.report_ids == ("session:s1:bird-dog",)
+    assert found[0].tenant_id == t and found[0].user_id == "u1"
+    # The same session re-sent (a new event_id) and an after-exercise log saying the same:
+    # still one removal.
+    publish(redis_client, prefix, session.model_copy(update={"event_id": uuid.uuid4()}))
+    log = pain_event(
+        t,
+        "u1",
+        "l1",
+        START + timedelta(minutes=41),
+        6,
+        "after_exercise",
+        exercise_id="bird-dog",
+        qualities=("shooting",),
+    )
+    publish(redis_client, prefix, log)
+    await eventually(lambda: caught_up(redis_client, prefix, *CONSUMED))
+    await asyncio.sleep(0.3)  # the outbox relay polls every 50 ms
+    assert len(read(redis_client, prefix, ExerciseRemoved)) == 1
+    key = bearer(tenant["api_key"]["key"])
+    body = (await services.clients["flare_detector"].get("/v1/users/u1/flares", headers=key)).json()
+    assert [(r["exercise_id"], r["rule"]) for r in body["removals"]] == [("bird-dog", "immediate")]
+
+
+async def test_a_delayed_trigger_is_suspected_then_confirmed_with_its_evidence(
+    services: Stack, redis_client: redis.Redis, prefix: str
+) -> None:
+    tenant = await services.create_tenant()
+    user = simulate_user(7, trigger=TRIGGER, tenant_id=tenant["tenant_id"], user_id="u-trig")
+    publish(redis_client, prefix, *user.events)
+    await eventually(lambda: caught_up(redis_client, prefix, *CONSUMED), timeout=60)
+
+    async def both() -> list[ExerciseRemoved]:
+        found = await removals(redis_client, prefix)
+        return (
+            found
+            if {r.severity for r in found if r.exercise_id == TRIGGER} == {"suspected", "confirmed"}
+            else []
+        )
+
+    found = await eventually(both, timeout=10)
+    trigger = [r for r in found if r.exercise_id == TRIGGER]
+    assert [r.severity for r in trigger] == ["suspected", "confirmed"]
+    assert all(r.rule == "delayed" for r in trigger)
+    for r in trigger:
+        ev = r.evidence
+        assert ev.flares_after >= 2 and ev.exposures >= ev.flares_after
+        assert ev.statistic == "fisher_exact_one_sided_p"
+        assert ev.value is not None and ev.threshold is not None and ev.value <= ev.threshold
+        assert ev.windows == ("evening 6-12h", "next_morning 12-36h")
+    # Each decision once, however the flares were delivered; every flare notified once.
+    assert len({(r.exercise_id, r.rule, r.severity) for r in found}) == len(found)
+    flares = read(redis_client, prefix, FlareDetected)
+    assert flares and len({f.log_id for f in flares}) == len(flares)
+
+    key = bearer(tenant["api_key"]["key"])
+    client = services.clients["flare_detector"]
+    body = (await client.get("/v1/users/u-trig/flares", headers=key)).json()
+    attributed = [f for f in body["flares"] if TRIGGER in f["attributed_to"]]
+    assert attributed and all(f["after_sessions"] for f in attributed)
+    assert {(r["exercise_id"], r["severity"]) for r in body["removals"]} >= {
+        (TRIGGER, "suspected"),
+        (TRIGGER, "confirmed"),
+    }
+    # Another tenant's key: the same user id is not found.
+    other = await services.create_tenant("Other clinic")
+    response = await client.get("/v1/users/u-trig/flares", headers=bearer(other["api_key"]["key"]))
+    assert response.status_code == 404
+
+
+async def test_a_restarted_detector_keeps_its_history(
+    redis_url: str, database_url: str, prefix: str, redis_client: redis.Redis
+) -> None:
+    """Half a history, a restart (a new app on the same database), the other half: the
+    decisions are those of the whole history, and none is made twice."""
+    user = simulate_user(7, trigger=TRIGGER, tenant_id="tn_restart", user_id="u1")
+    half = len(user.events) // 2
+    first = build_app(detector_settings(redis_url, database_url, prefix))
+    async with first.router.lifespan_context(first):
+        publish(redis_client, prefix, *user.events[:half])
+        await eventually(lambda: caught_up(redis_client, prefix, *CONSUMED), timeout=60)
+        await asyncio.sleep(0.3)
+    before = read(redis_client, prefix, ExerciseRemoved)
+    again = build_app(detector_settings(redis_url, database_url, prefix))
+    async with again.router.lifespan_context(again):
+        publish(redis_client, prefix, *user.events[half:], *user.events[:5])
+        await eventually(lambda: caught_up(redis_client, prefix, *CONSUMED), timeout=60)
+        await asyncio.sleep(0.3)
+    after = read(redis_client, prefix, ExerciseRemoved)
+    keys = [(r.exercise_id, r.rule, r.severity) for r in after]
+    assert len(keys) == len(set(keys)) and len(after) >= len(before)
+    assert (TRIGGER, "delayed", "suspected") in keys
+
+
+async def test_two_replicas_applying_one_users_events_at_once_lose_none(
+    redis_url: str, database_url: str, prefix: str
+) -> None:
+    """Events of one user applied concurrently through two databases handles (two replicas):
+    the per-user row lock makes them take turns, so the history holds every one."""
+    settings = detector_settings(redis_url, database_url, prefix)
+    dbs = [
+        Database(
+            settings.resolved_database_url,
+            service="flare_detector",
+            metadata=store.metadata,
+            tables=store.platform,
+            migrations=Path(store.__file__).parent / "migrations",
+        )
+        for _ in range(2)
+    ]
+    await dbs[0].migrate()
+    rules = settings.rules()
+    events = [
+        pain_event("tn_race", "u1", f"log-{i}", START + timedelta(hours=i), 1, "other")
+        for i in range(12)
+    ]
+
+    async def apply(db: Database, event: SimEvent) -> None:
+        async with db.unit_of_work() as uow:
+            await service.apply_event(uow, event, rules)
+
+    await asyncio.gather(*(apply(dbs[i % 2], e) for i, e in enumerate(events)))
+    async with dbs[0].read() as session:
+        stored = await store.read_history(session, "tn_race", "u1")
+    assert stored is not None
+    assert {o["log_id"] for o in stored["observations"]} == {e.log_id for e in events}
+    for db in dbs:
+        await db.dispose()
