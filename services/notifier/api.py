@@ -6,6 +6,7 @@ Every id is looked up with the caller's tenant: another tenant's endpoint or del
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
@@ -84,16 +85,24 @@ async def _vet_url(request: Request, url: str) -> None:
     """422 naming `url` unless it (and every address its name resolves to) is allowed."""
     settings: NotifierSettings = request.app.state.settings
     try:
-        await vetted_addresses(url, settings.address_policy, resolve)
+        # A name whose DNS never answers must not hold the request (and a worker) forever.
+        async with asyncio.timeout(settings.webhook_attempt_timeout_s):
+            await vetted_addresses(url, settings.address_policy, resolve)
+    except TimeoutError:
+        raise _url_refused("host name did not resolve in time") from None
     except UrlRefused as exc:
-        raise HTTPException(
-            422,
-            detail={
-                "error": "validation_failed",
-                "message": "invalid fields: url",
-                "fields": [{"field": "url", "message": str(exc), "type": "url_refused"}],
-            },
-        ) from None
+        raise _url_refused(str(exc)) from None
+
+
+def _url_refused(message: str) -> HTTPException:
+    return HTTPException(
+        422,
+        detail={
+            "error": "validation_failed",
+            "message": "invalid fields: url",
+            "fields": [{"field": "url", "message": message, "type": "url_refused"}],
+        },
+    )
 
 
 def _without_secret(body: dict[str, Any]) -> dict[str, Any]:

@@ -35,6 +35,15 @@ async def resolve(host: str, port: int) -> list[str]:
 async def vetted_addresses(url: str, policy: AddressPolicy, resolver: Resolver) -> list[str]:
     """The addresses to connect to, or UrlRefused when the URL or any address is refused."""
     target = check_url(url, policy)
+    # The URL is checked with one parser and sent with another (httpx): both must read the
+    # same host, or what is vetted would not be what is called (and a URL the client cannot
+    # even parse would fail every attempt without one being recorded).
+    try:
+        client_host = httpx.URL(url).raw_host.decode("ascii").rstrip(".").lower()
+    except (httpx.InvalidURL, UnicodeError, ValueError):
+        raise UrlRefused("not a valid URL for the HTTP client") from None
+    if client_host != target.host:
+        raise UrlRefused("ambiguous host")
     if target.is_literal_ip:
         return [target.host]
     try:
@@ -45,7 +54,7 @@ async def vetted_addresses(url: str, policy: AddressPolicy, resolver: Resolver) 
         raise UrlRefused("host name does not resolve")
     for address in addresses:
         if reason := address_refusal(address.split("%", 1)[0], policy):
-            raise UrlRefused(f"refused: resolves to a {reason}")
+            raise UrlRefused(f"refused: the name resolves to a non-public address ({reason})")
     return addresses
 
 
@@ -75,10 +84,24 @@ class Sender:
         try:
             async with asyncio.timeout(self.timeout_s):
                 addresses = await vetted_addresses(url, self.policy, self.resolver)
-                request = self._request(url, addresses[0], msg_id, body, secrets, now)
-                response = await self.client.send(request, stream=True)
-                status = response.status_code
-                await response.aclose()  # the body is not needed: never wait for it
+                # Every address was vetted; the next one is tried when one cannot be reached
+                # (e.g. an IPv6 address from a host without an IPv6 route).
+                for index, address in enumerate(addresses):
+                    try:
+                        request = self._request(url, address, msg_id, body, secrets, now)
+                    except (httpx.InvalidURL, UnicodeError, ValueError):
+                        # Never raise out of an attempt: the worker would not record it and
+                        # the delivery would come back after every lease, forever.
+                        raise UrlRefused("not a valid URL for the HTTP client") from None
+                    try:
+                        response = await self.client.send(request, stream=True)
+                    except httpx.ConnectError:
+                        if index + 1 < len(addresses):
+                            continue
+                        raise
+                    status = response.status_code
+                    await response.aclose()  # the body is not needed: never wait for it
+                    break
         except UrlRefused:
             error = "address_refused"
         except (TimeoutError, httpx.TimeoutException):
@@ -101,16 +124,19 @@ class Sender:
     ) -> httpx.Request:
         original = httpx.URL(url)
         pinned = original.copy_with(host=address.split("%", 1)[0])
-        host_header = original.host if original.port is None else f"{original.host}:{original.port}"
-        if ":" in original.host:  # an IPv6 literal keeps its brackets in Host
-            host_header = host_header.replace(original.host, f"[{original.host}]", 1)
+        # The ASCII (IDNA) form: `.host` decodes xn-- names, which no header or SNI can carry.
+        host = original.raw_host.decode("ascii")
+        if ":" in host:  # an IPv6 literal keeps its brackets in Host
+            host = f"[{host}]"
+        host_header = host if original.port is None else f"{host}:{original.port}"
         headers = {
             "Host": host_header,
             "Content-Type": "application/json",
             "User-Agent": USER_AGENT,
             **signature_headers(msg_id, now, body, secrets),
         }
-        extensions = {"sni_hostname": original.host} if original.scheme == "https" else {}
+        sni = original.raw_host.decode("ascii")
+        extensions = {"sni_hostname": sni} if original.scheme == "https" else {}
         return self.client.build_request(
             "POST", pinned, headers=headers, content=body.encode(), extensions=extensions
         )

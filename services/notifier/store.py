@@ -284,15 +284,25 @@ async def due_candidates(
 
 
 async def claim(
-    session: AsyncSession, delivery_ids: Sequence[str], *, token: str, until: datetime
+    session: AsyncSession,
+    delivery_ids: Sequence[str],
+    *,
+    token: str,
+    now: datetime,
+    until: datetime,
 ) -> list[dict[str, Any]]:
     """Lease the deliveries to this worker; returns them with their endpoint's url and
-    secrets."""
+    secrets. A delivery another worker leased meanwhile is left out (the row locks of
+    `due_candidates` already prevent that; this holds even without them)."""
     if not delivery_ids:
         return []
     await session.execute(
         update(deliveries)
-        .where(deliveries.c.delivery_id.in_(delivery_ids))
+        .where(
+            deliveries.c.delivery_id.in_(delivery_ids),
+            deliveries.c.status == "pending",
+            or_(deliveries.c.locked_until.is_(None), deliveries.c.locked_until <= now),
+        )
         .values(locked_until=until, claim_token=token)
     )
     rows = await session.execute(

@@ -99,7 +99,7 @@ class DeliveryWorker:
                     chosen.append(delivery_id)
                     taken[endpoint_id] += 1
             until = now + timedelta(seconds=s.webhook_lease_s)
-            return await store.claim(uow.session, chosen, token=self.token, until=until)
+            return await store.claim(uow.session, chosen, token=self.token, now=now, until=until)
 
     async def _attempt(self, claimed: dict[str, Any]) -> None:
         WEBHOOK_IN_FLIGHT.inc()

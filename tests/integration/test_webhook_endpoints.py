@@ -46,6 +46,10 @@ BAD_BODIES: list[tuple[dict[str, Any], str]] = [
     ({"url": "http://10.0.0.1/hook"}, "url"),
     ({"url": "http://169.254.169.254/latest/meta-data"}, "url"),
     ({"url": "https://[::ffff:10.0.0.1]/hook"}, "url"),
+    # Resolves to loopback (allowed here), but the HTTP client cannot parse it: refused now,
+    # not failed on every attempt later.
+    ({"url": "https://127.000.000.001:9/hook"}, "url"),
+    ({"url": "http://127.0.0.1:9/ho\tok"}, "url"),
     ({"url": "http://127.0.0.1/hook", "event_types": ["pain-logged"]}, "event_types"),
     ({"url": "http://127.0.0.1/hook", "event_types": []}, "event_types"),
     ({"url": "http://127.0.0.1/hook", "description": "x" * 501}, "description"),
@@ -187,6 +191,13 @@ PRODUCTION_REFUSED = [
     "https://localhost/hook",  # a name resolving to loopback
     "http://127.0.0.1:8000/hook",
     "https://[::1]/hook",
+    # Names the system resolver reads as loopback / metadata addresses.
+    "https://2130706433/hook",
+    "https://0x7f.1/hook",
+    "https://2852039166/latest/meta-data",
+    "https://[::ffff:127.0.0.1]/hook",
+    "https://[fd00:ec2::254]/",
+    "https://100.64.0.1/",
 ]
 
 
@@ -230,3 +241,28 @@ async def test_readiness_reports_a_stopped_delivery_worker(services: Stack) -> N
     response = await notifier.get("/readyz")
     assert response.status_code == 503
     assert "background task stopped: delivery_worker" in response.json()["problems"]
+
+
+async def test_replayed_test_event_and_rotation_act_once(services: Stack) -> None:
+    key = await _key(services)
+    notifier = services.clients["notifier"]
+    endpoint = await register(notifier, key, "http://127.0.0.1:9/hook")
+    path = f"{ENDPOINTS}/{endpoint['endpoint_id']}"
+    test_once = {**bearer(key), "Idempotency-Key": "test-1"}
+    first = await notifier.post(f"{path}/test", headers=test_once)
+    again = await notifier.post(f"{path}/test", headers=test_once)
+    assert first.status_code == again.status_code == 202
+    assert again.json()["delivery_id"] == first.json()["delivery_id"]
+    assert len(await deliveries(notifier, key, endpoint["endpoint_id"])) == 1
+
+    rotate_once = {**bearer(key), "Idempotency-Key": "rotate-1"}
+    rotated = await notifier.post(f"{path}/rotate-secret", headers=rotate_once)
+    replay = await notifier.post(f"{path}/rotate-secret", headers=rotate_once)
+    assert rotated.json()["secret"].startswith("whsec_") and replay.json()["secret"] is None
+    assert (
+        replay.json()["previous_secret_expires_at"]
+        == (rotated.json()["previous_secret_expires_at"])
+    )
+    # Rotated once: the first secret is still the one in its grace period.
+    fetched = (await notifier.get(path, headers=bearer(key))).json()
+    assert fetched["previous_secret_expires_at"] == rotated.json()["previous_secret_expires_at"]

@@ -3,10 +3,12 @@ the connection goes to the vetted address, redirects are not followed."""
 
 from __future__ import annotations
 
-from services.notifier.domain.addresses import AddressPolicy
+import pytest
+
+from services.notifier.domain.addresses import AddressPolicy, UrlRefused
 from services.notifier.domain.retries import AttemptResult
 from services.notifier.domain.signing import format_secret
-from services.notifier.sender import Sender
+from services.notifier.sender import Sender, resolve, vetted_addresses
 from shared.events.base import utc_now
 from tests.support.notifier import Receiver, receivers
 
@@ -67,3 +69,70 @@ async def test_a_dead_port_is_a_connect_error() -> None:
         url = receiver.url
     result = await _send(Sender(DEVELOPMENT, 2.0), url)
     assert result.error in ("connect_error", "timeout")
+
+
+PRODUCTION = AddressPolicy(https_only=True, allow_loopback=False)
+
+
+async def test_numeric_host_forms_are_judged_by_the_address_they_connect_to() -> None:
+    """Decimal, hex, octal and short IPv4 forms are names to the URL parsers but addresses
+    to the system resolver (which is also what the connection uses): each is vetted as the
+    address it really is. Resolving numeric forms makes no network call."""
+    refused = {
+        "https://2130706433/": "loopback",  # 127.0.0.1 in decimal
+        "https://0x7f.1/": "loopback",
+        "https://017700000001/": "loopback",  # octal
+        "https://127.1/": "loopback",
+        "https://0/": "unspecified",
+        "https://2852039166/": "metadata",  # 169.254.169.254 in decimal
+        "https://0251.0376.0251.0376/": "not a valid URL",  # octal: httpx refuses it
+        "https://0xa000001/": "private",  # 10.0.0.1
+    }
+    for url, reason in refused.items():
+        with pytest.raises(UrlRefused, match=reason):
+            await vetted_addresses(url, PRODUCTION, resolve)
+    # Where loopback is allowed, the connection goes to the address that was vetted.
+    assert await vetted_addresses("https://2130706433/", DEVELOPMENT, resolve) == ["127.0.0.1"]
+
+
+async def test_a_url_the_http_client_cannot_parse_is_a_failed_attempt_not_a_crash() -> None:
+    # The standard library reads this host as a name that resolves to 127.0.0.1; httpx
+    # refuses it. Raising out of `send` would leave the attempt unrecorded forever.
+    with pytest.raises(UrlRefused):
+        await vetted_addresses("https://127.000.000.001:9/hook", DEVELOPMENT, resolve)
+    result = await _send(Sender(DEVELOPMENT, 2.0), "https://127.000.000.001:9/hook")
+    assert result.error == "address_refused" and result.status_code is None
+
+
+async def test_an_idna_name_goes_out_in_its_ascii_form() -> None:
+    async def to_loopback(host: str, port: int) -> list[str]:
+        assert host == "xn--bcher-kva.example"
+        return ["127.0.0.1"]
+
+    with receivers(Receiver()) as (receiver,):
+        url = f"http://xn--bcher-kva.example:{receiver.server.port}/hook"
+        sender = Sender(DEVELOPMENT, 2.0, to_loopback)
+        request = sender._request(url, "127.0.0.1", "msg_1", "{}", [SECRET], utc_now())
+        assert request.headers["host"] == f"xn--bcher-kva.example:{receiver.server.port}"
+        https = sender._request(
+            "https://xn--bcher-kva.example/", "127.0.0.1", "msg_1", "{}", [SECRET], utc_now()
+        )
+        assert https.extensions["sni_hostname"] == "xn--bcher-kva.example"
+        result = await _send(
+            Sender(DEVELOPMENT, 2.0, to_loopback),
+            f"https://xn--bcher-kva.example:{receiver.server.port}/hook",
+        )
+        await sender.aclose()
+    # TLS to a plain HTTP receiver fails, but as a recorded attempt, not an exception.
+    assert result.status_code is None and result.error is not None
+
+
+async def test_an_unreachable_address_falls_back_to_the_next_vetted_one() -> None:
+    async def two_addresses(host: str, port: int) -> list[str]:
+        return ["::1", "127.0.0.1"]  # the receiver listens on 127.0.0.1 only
+
+    with receivers(Receiver()) as (receiver,):
+        url = receiver.url.replace("127.0.0.1", "localhost")
+        result = await _send(Sender(DEVELOPMENT, 2.0, two_addresses), url)
+    assert result.status_code == 200 and len(receiver.received) == 1
+    assert receiver.received[0].headers["host"] == f"localhost:{receiver.server.port}"

@@ -113,9 +113,12 @@ async def test_referred_quiz_reaches_the_tenant_endpoint_without_its_reasons(
         receiver.received[0].body, receiver.received[0].headers
     )
     assert payload["type"] == "user-referred"
-    assert payload["data"]["level"] == "emergency"
     assert payload["data"]["response_id"] == response.json()["response_id"]
+    assert payload["data"]["links"]["quiz"].endswith("/v1/users/pt-9/quiz")
+    # Neither the red flags nor the referral level (how urgent) leave by webhook.
+    assert "level" not in payload["data"]
     assert "saddle" not in receiver.received[0].body
+    assert "emergency" not in receiver.received[0].body
 
 
 async def test_a_receiver_failing_twice_gets_the_same_webhook_id_three_times(

@@ -82,6 +82,10 @@ def check_url(url: str, policy: AddressPolicy) -> Target:
     """The URL's target if its form is acceptable (names are resolved and checked later)."""
     if len(url) > MAX_URL_LENGTH:
         raise UrlRefused(f"longer than {MAX_URL_LENGTH} characters")
+    # URL parsers silently drop tabs and newlines (and differ on other controls), so the URL
+    # checked would not be the URL stored and sent: refuse them outright.
+    if any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+        raise UrlRefused("must not contain spaces or control characters")
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -95,6 +99,8 @@ def check_url(url: str, policy: AddressPolicy) -> Target:
         raise UrlRefused("must not carry credentials")
     if parts.fragment:
         raise UrlRefused("must not have a fragment")
+    if port == 0:
+        raise UrlRefused("port 0 is not a port")
     if scheme == "http" and (policy.https_only or host not in LOOPBACK_NAMES):
         raise UrlRefused(
             "must use https" if policy.https_only else "http is allowed for localhost only"

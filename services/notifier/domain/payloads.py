@@ -19,12 +19,12 @@ from urllib.parse import quote
 TEST_EVENT_TYPE = "webhook.test"
 
 # Per public event type: the fields copied besides the envelope ids, and the links given.
-# - user-referred: the referral level says how urgent (emergency: now); the reasons (which
-#   red flags) are health data and stay behind the API.
+# - user-referred: which quiz response; its referral level (how urgent) and its reasons
+#   (which red flags) are health data and stay behind the API.
 # - flare-detected: which flare and when; never the pain level or the baseline.
 # - exercise-removed: which exercise and which rule; never the evidence.
 ALLOWED_FIELDS: dict[str, tuple[str, ...]] = {
-    "user-referred": ("response_id", "level"),
+    "user-referred": ("response_id",),
     "plan-generated": ("plan_id", "version", "trigger"),
     "flare-detected": ("flare_id", "observed_at"),
     "exercise-removed": ("exercise_id", "rule", "severity", "decided_at"),

@@ -39,10 +39,8 @@ def test_payloads_hold_ids_and_links_but_no_health_data(event: object) -> None:
     assert SECRET_NOTE not in body
     assert "pain-report-secret" not in body
     assert "log-private-1" not in body
-    leaked = HEALTH_KEYS & set(payload["data"]) - (
-        {"level"} if data["event_type"] == "user-referred" else set()
-    )
-    assert not leaked
+    assert not HEALTH_KEYS & set(payload["data"])
+    assert "emergency" not in body  # the referral level says how ill: behind the API too
 
 
 def test_flare_payload_is_exactly_its_allow_list() -> None:
