@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.planner.domain.library import Exercise, Library
-from services.planner.domain.plan import Plan
+from services.planner.domain.plan import Plan, PlannedExercise
 from services.planner.domain.removals import RemovedExercise
 from services.planner.domain.rules import removal_reason
 
@@ -41,21 +41,27 @@ def plan_view(
         "phase_reasons": list(plan.phase_reasons),
         "glute_gate_open": plan.glute_gate_open,
         "days": list(plan.days),
-        "exercises": [
-            {
-                "id": e.exercise_id,
-                "name": e.name,
-                "category": e.category,
-                "dose": e.dose.model_dump(mode="json", exclude_none=True),
-                "days": list(e.days),
-                "why": e.why,
-            }
-            for e in plan.exercises
-        ],
+        "exercises": [_planned_view(e, library) for e in plan.exercises],
         "excluded": [
             {"id": x.exercise_id, "rule": x.rule, "reason": x.reason} for x in plan.excluded
         ],
         "removed": [_removed_view(r, stored, library) for r in plan.removed],
+    }
+
+
+def _planned_view(e: PlannedExercise, library: Library) -> dict[str, Any]:
+    # How to do it comes from the library, so a client needs no second call to show it.
+    ex = library.get(e.exercise_id)
+    return {
+        "id": e.exercise_id,
+        "name": e.name,
+        "category": e.category,
+        "dose": e.dose.model_dump(mode="json", exclude_none=True),
+        "days": list(e.days),
+        "why": e.why,
+        "instructions": ex.instructions if ex else None,
+        "equipment": list(ex.equipment) if ex else [],
+        "position": ex.position if ex else None,
     }
 
 

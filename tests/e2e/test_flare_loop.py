@@ -142,7 +142,8 @@ async def test_a_next_morning_trigger_leaves_the_plan_and_rule_one_acts_at_once(
     regenerated = await eventually(without_trigger, timeout=30)
     removed = {r["id"]: r for r in regenerated["removed"]}
     assert trigger in removed, regenerated["removed"]
-    assert not set(removed) & set(others) - {trigger}, "only the trigger is to blame"
+    # Only the trigger is blamed (its harder variants may leave with it).
+    assert {r["because_of"] for r in removed.values()} == {trigger}, removed
     versions = (await planner.get(f"/v1/users/{USER}/plan/versions", headers=key)).json()
     latest = versions["versions"][-1]
     assert latest["trigger"] == "removal"

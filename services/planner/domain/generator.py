@@ -1,18 +1,23 @@
 """The plan generator: answers and removals in, a plan out (DOMAIN.md sections 2-3).
 
 Order of work: decide the phase; exclude (rules.py); from what is left, take the glute and
-hip foundations (a bridge and a hip abduction, always); then fill the session by category,
-in the order the person's goals ask for, one exercise per family (its hardest allowed
-variant: phase suitability and the rules already bound how hard that is). Goals and minutes
-pick among safe exercises and shape the dose; they never bring back an excluded one.
-Everything is sorted or keyed, so the same inputs give the same plan.
+hip foundations (a glute bridge and a hip abduction or clamshell, always: the article's own
+exercises, not a hip thrust standing in for them); then fill the session by category, in the
+order the person's goals ask for, one exercise per family (its hardest allowed variant: phase
+suitability and the rules already bound how hard that is). Removed exercises are picked as if
+still allowed and then hand their place to their nearest allowed regression, so a removal is
+replaced by an easier variant of the same purpose, never a harder one; with none allowed, the
+next exercise of the same category fills in. Goals and minutes pick among safe exercises and
+shape the dose (dose.py fits the session into the minutes); they never bring back an excluded
+one. Everything is sorted or keyed, so the same inputs give the same plan.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from services.planner.domain.library import Category, Dose, Exercise, Foundation, Library, Phase
+from services.planner.domain.dose import fit_session, shape_dose
+from services.planner.domain.library import Category, Exercise, Foundation, Library, Phase
 from services.planner.domain.phase import PhaseDecision, decide_phase
 from services.planner.domain.plan import Plan, PlannedExercise, Weekday
 from services.planner.domain.removals import RemovalDecision, removed_exercises
@@ -56,12 +61,9 @@ GOAL_CATEGORIES: Mapping[Goal, tuple[Category, ...]] = {
 }
 MINUTES_PER_EXERCISE = 5
 MIN_EXERCISES, MAX_EXERCISES = 3, 10
-MAX_SETS = 4
-LONG_SESSION_MINUTES = 45
 AEROBIC_HEAVY_GOALS: frozenset[Goal] = frozenset(
     {"general_fitness", "lose_weight", "return_to_running"}
 )
-STRENGTH_GOALS: frozenset[Goal] = frozenset({"strength", "return_to_sport"})
 
 
 def generate_plan(
@@ -72,13 +74,23 @@ def generate_plan(
     person = Person.of(answers, phase, removed)
     excluded: list[Exclusion] = []
     allowed: list[Exercise] = []
+    held_back: list[Exercise] = []
+    # The same person without removals: which removed exercises every other rule allows.
+    unremoved = person.model_copy(update={"removed": {}})
     for ex in sorted(library.exercises, key=lambda e: e.id):
         why_not = exclusion_for(ex, person, library)
         if why_not is None:
             allowed.append(ex)
         else:
             excluded.append(why_not)
-    chosen = _choose(allowed, answers, phase, library)
+            if why_not.rule == "removed" and exclusion_for(ex, unremoved, library) is None:
+                held_back.append(ex)
+    chosen, foundations = _choose(allowed, held_back, answers, phase, library)
+    doses = fit_session(
+        [shape_dose(ex, phase.phase, answers) for ex, _ in chosen],
+        foundations,
+        answers.schedule.minutes_per_session,
+    )
     days = DAY_PATTERNS[answers.schedule.sessions_per_week]
     return Plan(
         library_version=library.version,
@@ -91,11 +103,11 @@ def generate_plan(
                 exercise_id=ex.id,
                 name=ex.name,
                 category=ex.category,
-                dose=shape_dose(ex, phase.phase, answers),
+                dose=dose,
                 days=days,
                 why=why,
             )
-            for ex, why in chosen
+            for (ex, why), dose in zip(chosen, doses, strict=False)
         ),
         excluded=tuple(excluded),
         removed=tuple(removed.values()),
@@ -115,16 +127,23 @@ def category_order(goals: Sequence[Goal]) -> tuple[Category, ...]:
 
 
 def _choose(
-    allowed: Sequence[Exercise], answers: QuizAnswers, phase: PhaseDecision, library: Library
-) -> list[tuple[Exercise, str]]:
+    allowed: Sequence[Exercise],
+    held_back: Sequence[Exercise],
+    answers: QuizAnswers,
+    phase: PhaseDecision,
+    library: Library,
+) -> tuple[list[tuple[Exercise, str]], int]:
+    """Pick as if removed exercises were still allowed, then put in each removed pick's slot
+    its nearest allowed regression: a removal is replaced by an easier variant of the same
+    purpose where one passes every rule, never by a harder one (DOMAIN.md 3)."""
     goals = answers.goals
     eases = set(answers.symptoms.directions_that_ease)
-    # One exercise per family: the hardest variant the rules allow, preferring one that
-    # carries no "careful" or "progressive" load (sliders before tensioners).
-    families: dict[str, Exercise] = {}
-    for ex in sorted(allowed, key=lambda e: (_guarded(e, phase.phase), -library.depth[e.id])):
-        families.setdefault(ex.family, ex)
-    picks = sorted(families.values(), key=lambda e: _rank(e, goals, eases, phase.phase, library))
+    allowed_ids = {e.id for e in allowed}
+    # Hardest first, preferring what carries no "careful" or "progressive" load (sliders
+    # before tensioners); removed exercises take part only to hand their slot on.
+    ordered = sorted(
+        [*allowed, *held_back], key=lambda e: (_guarded(e, phase.phase), -library.depth[e.id], e.id)
+    )
     chosen: list[tuple[Exercise, str]] = []
     used: set[str] = set()
 
@@ -134,9 +153,23 @@ def _choose(
 
     foundation_order: tuple[Foundation, ...] = ("bridge", "abduction")
     for foundation in foundation_order:
-        found = next((e for e in picks if e.foundation == foundation), None)
+        found = _first_choice(
+            [e for e in ordered if e.foundation == foundation], allowed_ids, library
+        )
         if found is not None:
-            take(found, _foundation_why(found))
+            take(found[0], _foundation_why(found[0]))
+    foundations = len(chosen)
+    # One exercise per family, ranked by the exercise that would have been picked.
+    families: dict[str, list[Exercise]] = {}
+    for ex in ordered:
+        if ex.family not in used:
+            families.setdefault(ex.family, []).append(ex)
+    ranked: list[tuple[tuple[int, int, str], Exercise]] = []
+    for members in families.values():
+        found = _first_choice(members, allowed_ids, library)
+        if found is not None:
+            ranked.append((_rank(found[1], goals, eases, phase.phase, library), found[0]))
+    picks = [ex for _, ex in sorted(ranked, key=lambda r: r[0])]
     size = max(session_size(answers.schedule.minutes_per_session), len(chosen))
     aerobic_cap = 2 if AEROBIC_HEAVY_GOALS & set(goals) and size >= 8 else 1
     order = category_order(goals)
@@ -154,7 +187,27 @@ def _choose(
                 take(nxt, _why(nxt, goals, eases))
         if len(chosen) == before:
             break
-    return chosen
+    return chosen, foundations
+
+
+def _first_choice(
+    ordered: Sequence[Exercise], allowed_ids: set[str], library: Library
+) -> tuple[Exercise, Exercise] | None:
+    """(the exercise to plan, the one whose place it takes) from candidates in order."""
+    blocked: set[str] = set()
+    for ex in ordered:
+        if ex.id in blocked:
+            continue
+        if ex.id in allowed_ids:
+            return ex, ex
+        # Removed: none of its harder variants replaces it; its nearest allowed regression does.
+        blocked.update(library.harder_variants(ex.id), (ex.id,))
+        step = ex.regression
+        while step is not None:
+            if step in allowed_ids and step not in blocked:
+                return library.by_id[step], ex
+            step = library.by_id[step].regression
+    return None
 
 
 def _rank(
@@ -199,21 +252,3 @@ def _why(ex: Exercise, goals: Sequence[Goal], eases: set[Direction]) -> str:
         labels = ", ".join(DIRECTION_LABEL[d] for d in easing)
         why += f"; moves in a direction that eases your pain ({labels})"
     return why
-
-
-def shape_dose(ex: Exercise, phase: Phase, answers: QuizAnswers) -> Dose:
-    """Goals and minutes shape the dose; an irritable phase caps it (DOMAIN.md 2)."""
-    dose = ex.dose
-    sets = dose.sets
-    minutes_available = answers.schedule.minutes_per_session
-    if phase == "acute":
-        sets = min(sets, 2)
-    elif dose.minutes is None and (
-        minutes_available >= LONG_SESSION_MINUTES
-        or (STRENGTH_GOALS & set(answers.goals) and ex.category in ("strength", "glute_hip"))
-    ):
-        sets = min(sets + 1, MAX_SETS)
-    minutes = dose.minutes
-    if minutes is not None:
-        minutes = max(5, min(minutes, minutes_available // 2))
-    return dose.model_copy(update={"sets": sets, "minutes": minutes})

@@ -67,7 +67,6 @@ MOVEMENT_LABEL: Mapping[Movement, str] = {
     "lying_down": "lying down",
     "coughing_sneezing": "coughing or sneezing",
 }
-GLUTE_CATEGORIES = frozenset({"glute_hip", "strength"})
 
 
 class Exclusion(Frozen):
@@ -137,12 +136,14 @@ def exclusion_for(ex: Exercise, person: Person, library: Library) -> Exclusion |
                 f"aggravator:{movement}",
                 f"involves {MOVEMENT_LABEL[movement]}, which makes your symptoms worse",
             )
-    if not person.glute_gate_open and ex.category in GLUTE_CATEGORIES:
+    if not person.glute_gate_open:
+        # "Don't add load yet" (the article): no weights, bands or machines at all, since
+        # carries, chops and presses load the hips too, whatever their category.
         if ex.external_load:
             return out(
                 "glute_gate",
-                "loaded glute or hip work before you feel your glutes in a bodyweight bridge "
-                "(glute gate, DOMAIN.md 3)",
+                "added load (weights, bands or a machine) before you feel your glutes in a "
+                "bodyweight bridge (glute gate, DOMAIN.md 3)",
             )
         if ex.category == "glute_hip" and not ex.activation:
             return out(

@@ -41,7 +41,9 @@ def test_no_plan_breaks_a_safety_rule(
         assert not set(ex.directions_loaded) & set(answers.symptoms.directions_that_spread)
         assert not set(ex.reproduces) & set(answers.symptoms.aggravating_movements)
         if answers.glute_test.feels_glutes_in_bridge != "yes":
-            assert not (ex.external_load and ex.category in ("glute_hip", "strength"))
+            # Glute gate shut: no added load at all, and glute work is activation only.
+            assert not ex.external_load, ex.id
+            assert ex.category != "glute_hip" or ex.activation, ex.id
     # Removed exercises, harder variants of cascading removals included, are never planned.
     for d in removals:
         assert d.exercise_id not in plan.exercise_ids
