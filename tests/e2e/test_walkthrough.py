@@ -16,11 +16,16 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 import redis
+from pytest_httpserver import HTTPServer
+from standardwebhooks import Webhook
+from werkzeug import Request, Response
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
@@ -158,6 +163,8 @@ def test_readme_walkthrough_through_the_proxy(system: System, redis_url: str) ->
         other = _admin(system, "Another clinic")
         assert http.get("/v1/users/patient-17/quiz", headers=other).status_code == 404
 
+        _plan_session_pain_and_webhooks(http, key, other)
+
         for name in ("tenants", "quiz", "planner", "painlog", "flare_detector", "notifier"):
             assert http.get(f"/services/{name}/readyz").status_code == 200, name
         docs = http.get("/services/quiz/docs")
@@ -172,3 +179,104 @@ def test_readme_walkthrough_through_the_proxy(system: System, redis_url: str) ->
     time.sleep(0.5)
     assert client.xlen(f"{system.prefix}quiz-completed") == 1
     assert client.xlen(f"{system.prefix}user-referred") == 1
+
+
+def _eventually(check: Any, timeout: float = 15.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := check():
+            return result
+        time.sleep(0.1)
+    raise AssertionError(f"not within {timeout}s")
+
+
+def _plan_session_pain_and_webhooks(
+    http: httpx.Client, key: dict[str, str], other: dict[str, str]
+) -> None:
+    """Steps 7-10: the plan, a webhook endpoint, rule one through a session, the timeline,
+    its chart and the flares, all through the proxy."""
+
+    def plan() -> dict[str, Any] | None:
+        response = http.get("/v1/users/patient-17/plan", headers=key)
+        return response.json() if response.status_code == 200 else None
+
+    first = _eventually(plan)
+    assert first["version"] == 1
+    assert "glute-bridge" in {e["id"] for e in first["exercises"]}
+    assert first["excluded"] and all(x["reason"] for x in first["excluded"])
+    assert http.get("/v1/exercises", headers=key).json()["exercises"]
+    assert http.get("/v1/users/patient-17/plan", headers=other).status_code == 404
+
+    received: list[tuple[bytes, dict[str, str]]] = []
+    with HTTPServer(host="127.0.0.1", port=0) as receiver:
+
+        def record(request: Request) -> Response:
+            received.append((request.get_data(), dict(request.headers)))
+            return Response("", status=204)
+
+        receiver.expect_request("/spinefit", method="POST").respond_with_handler(record)
+        created = http.post(
+            "/v1/webhooks/endpoints",
+            headers=key,
+            json={
+                "url": receiver.url_for("/spinefit"),
+                "event_types": ["plan-generated", "exercise-removed"],
+            },
+        )
+        assert created.status_code == 201, created.text
+        secret = created.json()["secret"]
+
+        now = datetime.now(UTC).replace(microsecond=0)
+        session = {
+            "session_id": "s-1",
+            "started_at": (now - timedelta(minutes=40)).isoformat(),
+            "completed_at": (now - timedelta(minutes=1)).isoformat(),
+            "exercises": [
+                {
+                    "exercise_id": "glute-bridge",
+                    "sets": 2,
+                    "reps": 10,
+                    "pain_during": 6,
+                    "pain_qualities": ["shooting"],
+                    "pain_locations": ["thigh", "calf"],
+                }
+            ],
+        }
+        assert (
+            http.post("/v1/users/patient-17/sessions", headers=key, json=session).status_code == 202
+        )
+
+        def second() -> dict[str, Any] | None:
+            current = plan()
+            return current if current and current["version"] == 2 else None
+
+        regenerated = _eventually(second)
+        assert "glute-bridge" not in {e["id"] for e in regenerated["exercises"]}
+        assert "glute-bridge" in {r["id"] for r in regenerated["removed"]}
+        versions = http.get("/v1/users/patient-17/plan/versions", headers=key).json()
+        assert versions["versions"][-1]["trigger"] == "removal"
+
+        # Both events reach the endpoint, signed, thin: no pain level leaves.
+        types = lambda: {json.loads(body)["type"] for body, _ in received}  # noqa: E731
+        _eventually(lambda: {"exercise-removed", "plan-generated"} <= types())
+        for body, headers in received:
+            lowered = {k.lower(): v for k, v in headers.items()}
+            payload = Webhook(secret).verify(body, lowered)
+            assert payload["data"]["user_id"] == "patient-17"
+            assert b"shooting" not in body and b"pain_during" not in body
+
+    morning = {
+        "log_id": "m-1",
+        "observed_at": now.isoformat(),
+        "level": 6,
+        "context": "next_morning",
+        "qualities": ["ache"],
+        "locations": ["buttock", "thigh"],
+    }
+    assert http.post("/v1/users/patient-17/pain", headers=key, json=morning).status_code == 202
+    timeline = http.get("/v1/users/patient-17/pain", headers=key)
+    assert timeline.status_code == 200
+    chart = http.get("/v1/users/patient-17/pain/chart.svg", headers=key)
+    assert chart.status_code == 200 and b"<svg" in chart.content
+    flares = http.get("/v1/users/patient-17/flares", headers=key)
+    assert flares.status_code == 200
