@@ -6,7 +6,7 @@ UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: install run test test-fast lint format typecheck asyncapi bench lock clean
+.PHONY: install run test test-fast lint format typecheck asyncapi bench bench-flares lock clean
 
 $(STAMP): requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,9 @@ asyncapi: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+bench-flares: install
+	$(BIN)/python bench/flare_sim.py
 
 # Re-pin after changing pyproject.toml's dependencies.
 lock:
