@@ -1,9 +1,11 @@
 """The flare detector against simulated users: false removals and detection, printed.
 
 PYTHONPATH=. .venv/bin/python bench/flare_sim.py [--users 200] [--days 42] [--seed 0]
+    [--scenario default|noisy|evening|daily|rare-weak|all]
 
-For `--users` users without a trigger (background flares, confounders) and as many with a
-hidden trigger (next-morning flare with probability 0.85, after-exercise logs at 1-2), each
+For each scenario (SCENARIOS below; all by default), `--users` users without a trigger
+(background flares, confounders) and as many with a hidden trigger (by default a
+next-morning flare with probability 0.85, after-exercise logs at 1-2), each
 history is fed event by event, in event-time order, through the same pure loop the service
 runs (services/flare_detector/domain/detector.py). Prints the false-removal rate, the
 detection rate, the median exposures to detection (counted as sessions with the trigger
@@ -55,53 +57,74 @@ def median(values: list[int]) -> str:
     return f"{statistics.median(values):.1f}" if values else "-"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=200)
-    parser.add_argument("--days", type=int, default=42)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--background", type=float, default=SimConfig.background_flare)
-    args = parser.parse_args()
-    cfg = replace(SimConfig(), days=args.days, background_flare=args.background)
-    rules = Rules()
-    base = args.seed * 100_000
-    nulls = [run_user(base + i, None, cfg, rules) for i in range(args.users)]
-    triggered = [run_user(base + 50_000 + i, TRIGGER, cfg, rules) for i in range(args.users)]
+SCENARIOS: dict[str, dict[str, object]] = {
+    # The default: sessions every 1-3 days, 60% of the plan each time, next-morning trigger.
+    "default": {},
+    # Twice the background flares.
+    "noisy": {"background_flare": 0.12},
+    # The trigger's flare shows in an evening log 6-12 h after the session instead.
+    "evening": {"trigger_window": "evening"},
+    # A session every day (no rest mornings to compare with).
+    "daily": {"gap_days": (1, 1)},
+    # The trigger is done in only 40% of the sessions, and flares 70% of the time.
+    "rare-weak": {"include": 0.4, "trigger_flare": 0.7},
+}
 
+
+def run_scenario(name: str, cfg: SimConfig, rules: Rules, users: int, base: int) -> None:
+    nulls = [run_user(base + i, None, cfg, rules) for i in range(users)]
+    triggered = [run_user(base + 50_000 + i, TRIGGER, cfg, rules) for i in range(users)]
     false_users = sum(1 for r in nulls if r.removed)
     key_s, key_c = (TRIGGER, "delayed", "suspected"), (TRIGGER, "delayed", "confirmed")
     suspected = [r.removed[key_s] for r in triggered if key_s in r.removed]
     confirmed = [r.removed[key_c] for r in triggered if key_c in r.removed]
     collateral = sum(1 for r in triggered if any(k[0] != TRIGGER for k in r.removed))
     seconds = [r.seconds for r in nulls + triggered]
-    n = args.users
-    print(f"simulated users: {n} without a trigger, {n} with one; {args.days} days each")
+    n = users
+    print(f"[{name}] {n} users without a trigger, {n} with one; {cfg.days} days each")
     print(
         f"  background flare rate per morning {cfg.background_flare:.2f}, trigger flare "
-        f"{cfg.trigger_flare:.2f}, exercise done per session {cfg.include:.2f}"
+        f"{cfg.trigger_flare:.2f} ({cfg.trigger_window}), exercise done per session "
+        f"{cfg.include:.2f}, days between sessions {cfg.gap_days[0]}-{cfg.gap_days[1]}"
     )
     print(
-        f"false removal (users without a trigger with any removal): "
+        f"  false removal (users without a trigger with any removal): "
         f"{false_users}/{n} = {false_users / n:.1%}"
     )
-    print(f"detection (trigger suspected):  {len(suspected)}/{n} = {len(suspected) / n:.1%}")
-    print(f"detection (trigger confirmed):  {len(confirmed)}/{n} = {len(confirmed) / n:.1%}")
+    print(f"  detection (trigger suspected):  {len(suspected)}/{n} = {len(suspected) / n:.1%}")
+    print(f"  detection (trigger confirmed):  {len(confirmed)}/{n} = {len(confirmed) / n:.1%}")
     print(
-        f"median exposures to suspected: {median([s[0] for s in suspected])} done before "
+        f"  median exposures to suspected: {median([s[0] for s in suspected])} done before "
         f"the removal was emitted, {median([s[1] for s in suspected])} in its evidence"
     )
     print(
-        f"median exposures to confirmed: {median([c[0] for c in confirmed])} done, "
+        f"  median exposures to confirmed: {median([c[0] for c in confirmed])} done, "
         f"{median([c[1] for c in confirmed])} in its evidence"
     )
     print(
-        f"users with a trigger where another exercise was also removed: "
+        f"  users with a trigger where another exercise was also removed: "
         f"{collateral}/{n} = {collateral / n:.1%}"
     )
     print(
-        f"time per user (whole history, event by event): "
+        f"  time per user (whole history, event by event): "
         f"median {statistics.median(seconds) * 1000:.0f} ms, max {max(seconds) * 1000:.0f} ms"
     )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--days", type=int, default=42)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--scenario", choices=[*SCENARIOS, "all"], default="all", help="which simulated users"
+    )
+    args = parser.parse_args()
+    rules = Rules()
+    names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
+    for name in names:
+        cfg = replace(SimConfig(), days=args.days, **SCENARIOS[name])  # type: ignore[arg-type]
+        run_scenario(name, cfg, rules, args.users, args.seed * 100_000)
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ async def apply_event(uow: UnitOfWork, event: Consumed, rules: Rules) -> None:
     now = utc_now()
     stored, version = await store.lock_history(session, tenant_id, user_id, now)
     history = History.from_json(stored)
-    step = ingest(history, event, rules)
+    step = ingest(history, event, rules, now)
     if not step.changed:
         log.info("flare_event_unchanged", event_id=str(event.event_id), event_type=event.event_type)
         return

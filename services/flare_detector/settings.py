@@ -28,6 +28,10 @@ class FlareDetectorSettings(ServiceSettings):
     flare_confirm_min_flares: int = Field(default=Rules.confirm_min_flares, ge=3)
     flare_confirm_margin: float = Field(default=Rules.confirm_margin, ge=0, le=1)
     flare_confirm_alpha: float = Field(default=Rules.confirm_alpha, gt=0, le=0.5)
+    flare_rest_mornings_as_control: bool = Rules.rest_mornings_as_control
+    flare_suspect_min_share: float = Field(default=Rules.suspect_min_share, ge=0, le=1)
+    flare_confirm_min_share: float = Field(default=Rules.confirm_min_share, ge=0, le=1)
+    flare_max_clock_skew_h: float = Field(default=Rules.max_clock_skew_h, ge=0, le=48)
 
     def rules(self) -> Rules:
         return Rules(
@@ -46,4 +50,8 @@ class FlareDetectorSettings(ServiceSettings):
             confirm_min_flares=self.flare_confirm_min_flares,
             confirm_margin=self.flare_confirm_margin,
             confirm_alpha=self.flare_confirm_alpha,
+            rest_mornings_as_control=self.flare_rest_mornings_as_control,
+            suspect_min_share=self.flare_suspect_min_share,
+            confirm_min_share=self.flare_confirm_min_share,
+            max_clock_skew_h=self.flare_max_clock_skew_h,
         )

@@ -5,7 +5,8 @@ days (as people do), logs pain after each exercise (1-2/10) and every morning. M
 at random now and then (background), sometimes after a day of lifting or long sitting (a
 confounder the morning log reports), and a flare sometimes lasts into the next morning. A
 user may have a hidden trigger: an exercise after which the next morning flares with
-probability `trigger_flare`, while its after-exercise logs stay at 1-2.
+probability `trigger_flare`, while its after-exercise logs stay at 1-2 (or, with
+`trigger_window="evening"`, an evening log 6-12 h after the session flares instead).
 
 simulate_user(seed, trigger="hip-hinge") -> SimUser with `events` in event-time order.
 arrival_order(events, rng, lateness_h=...) -> the same events as a client might deliver
@@ -52,6 +53,10 @@ class SimConfig:
     flare_persists: float = 0.2
     missing_morning: float = 0.05
     start: datetime = START
+    # "next_morning": the trigger's flare shows in the next morning's log; "evening": in an
+    # evening log 6-12 h after the session (the user then logs pain every evening after a
+    # session, level 1-2 unless it flares; the next morning is back to normal).
+    trigger_window: str = "next_morning"
 
 
 @dataclass
@@ -208,6 +213,19 @@ def simulate_user(
                 )
             )
         trigger_yesterday = trigger in done
+        if cfg.trigger_window == "evening":
+            evening_flare = trigger_yesterday and rng.random() < cfg.trigger_flare
+            trigger_yesterday = False
+            user.events.append(
+                pain_event(
+                    t,
+                    u,
+                    f"{u}-e{day}",
+                    session.completed_at + timedelta(hours=rng.uniform(6.5, 11.5)),
+                    rng.randint(5, 7) if evening_flare else rng.randint(1, 2),
+                    "other",
+                )
+            )
     user.events.sort(key=event_time)
     return user
 

@@ -18,13 +18,16 @@ flares falling after sessions with `e` if `e` made no difference.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from math import comb
+from math import comb, exp, lgamma
 
 from services.flare_detector.domain.history import History, Observation, Session, Settled
 from services.flare_detector.domain.rules import Rules, Window
+
+REST_WINDOW = Window("rest_morning", 0, 0)
 
 INFORMATIVE = ("flare", "confounded", "calm")
 
@@ -43,6 +46,9 @@ class SessionOutcome:
     session: Session
     outcome: str
     links: tuple[Link, ...]
+    # A rest morning: a morning log with no session in the windows before it (no exercise
+    # at all), kept as a control (the user's own background flare rate).
+    rest: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,14 +61,28 @@ class Evidence:
     flares_without: int
     p_value: float
     set_aside: tuple[str, ...]
+    rest_mornings: int = 0
+    rest_flares: int = 0
+    # P(this exercise is the one that brings flares | the sessions), against each other one
+    # and none (see `posterior_share`); 1.0 when not computed.
+    share: float = 1.0
 
     @property
     def rate_with(self) -> float:
         return self.flares_after / self.exposures if self.exposures else 0.0
 
     @property
+    def controls(self) -> int:
+        """Sessions without the exercise and rest mornings: what it is compared with."""
+        return self.sessions_without + self.rest_mornings
+
+    @property
+    def control_flares(self) -> int:
+        return self.flares_without + self.rest_flares
+
+    @property
     def rate_without(self) -> float:
-        return self.flares_without / self.sessions_without if self.sessions_without else 0.0
+        return self.control_flares / self.controls if self.controls else 0.0
 
     @property
     def difference(self) -> float:
@@ -91,19 +111,49 @@ def links_of(session: Session, observations: Sequence[Observation], rules: Rules
 def outcomes(
     history: History, classes: dict[str, Settled], rules: Rules, checkpoint: datetime
 ) -> list[SessionOutcome]:
-    """Outcomes of the sessions whose windows closed by `checkpoint`, within the lookback."""
+    """Outcomes of the sessions whose windows closed by `checkpoint`, within the lookback;
+    with `rules.rest_mornings_as_control`, also of the rest mornings before `checkpoint`
+    (morning logs with no session in the `window_end` before them)."""
     start = checkpoint - timedelta(days=rules.lookback_days)
     end = rules.window_end
-    sessions = [s for s in history.sessions.values() if s.at >= start and s.at + end <= checkpoint]
+    sessions = sorted(
+        (s for s in history.sessions.values() if s.at >= start and s.at + end <= checkpoint),
+        key=lambda s: (s.at, s.session_id),
+    )
     observations = sorted(
-        (o for o in history.observations.values() if o.at < checkpoint), key=lambda o: o.at
+        (o for o in history.observations.values() if o.at < checkpoint),
+        key=lambda o: (o.at, o.log_id),
     )
     result = []
-    for session in sorted(sessions, key=lambda s: (s.at, s.session_id)):
+    for session in sessions:
         nearby = [o for o in observations if session.at < o.at < session.at + end]
         links = links_of(session, nearby, rules)
         result.append(SessionOutcome(session, outcome_of(links, classes), tuple(links)))
+    if rules.rest_mornings_as_control:
+        result.extend(_rest_mornings(history, observations, classes, rules, start))
     return result
+
+
+def _rest_mornings(
+    history: History,
+    observations: Sequence[Observation],
+    classes: dict[str, Settled],
+    rules: Rules,
+    start: datetime,
+) -> list[SessionOutcome]:
+    end = rules.window_end
+    done = sorted(s.at for s in history.sessions.values())
+    found = []
+    for obs in observations:
+        if obs.context != "next_morning" or obs.at < start + end:
+            continue
+        i = bisect_left(done, obs.at - end)
+        if i < len(done) and done[i] < obs.at:
+            continue  # a session's windows (or the time right after it) hold this morning
+        rest = Session(f"rest:{obs.log_id}", obs.at, obs.at, ())
+        link = Link(obs.log_id, REST_WINDOW, 0.0)
+        found.append(SessionOutcome(rest, outcome_of([link], classes), (link,), rest=True))
+    return found
 
 
 def outcome_of(links: Iterable[Link], classes: dict[str, Settled]) -> str:
@@ -132,9 +182,11 @@ def evidence(
         if s.outcome in INFORMATIVE and not set(aside).intersection(s.session.exercises)
     ]
     with_e = [s for s in pool if exercise_id in s.session.exercises]
-    without = [s for s in pool if exercise_id not in s.session.exercises]
+    without = [s for s in pool if exercise_id not in s.session.exercises and not s.rest]
+    rest = [s for s in pool if s.rest]
     flares_after = sum(s.outcome == "flare" for s in with_e)
     flares_without = sum(s.outcome in ("flare", "confounded") for s in without)
+    rest_flares = sum(s.outcome in ("flare", "confounded") for s in rest)
     return Evidence(
         exercise_id=exercise_id,
         exposures=len(with_e),
@@ -142,8 +194,12 @@ def evidence(
         confounded_after=sum(s.outcome == "confounded" for s in with_e),
         sessions_without=len(without),
         flares_without=flares_without,
-        p_value=fisher_one_sided(flares_after, len(with_e), flares_without, len(without)),
+        p_value=fisher_one_sided(
+            flares_after, len(with_e), flares_without + rest_flares, len(without) + len(rest)
+        ),
         set_aside=aside,
+        rest_mornings=len(rest),
+        rest_flares=rest_flares,
     )
 
 
@@ -159,3 +215,53 @@ def fisher_one_sided(k_with: int, n_with: int, k_without: int, n_without: int) -
         for x in range(k_with, min(flares, n_with) + 1)
     )
     return tail / denominator
+
+
+def posterior_share(
+    exercise_id: str,
+    sessions: Sequence[SessionOutcome],
+    rivals: Iterable[str],
+    set_aside: Iterable[str] = (),
+) -> float:
+    """How much of the evidence points at `exercise_id` rather than at a rival, or at none.
+
+    On the informative sessions (and rest mornings) not set aside, each hypothesis "only
+    exercise g changes the flare rate" has the marginal likelihood of two flare rates with
+    uniform priors (sessions with g, the rest); "none" has one rate for all. With equal prior
+    weights, the share is the posterior probability of `exercise_id`'s hypothesis. Exercises
+    that were always done together share it equally, so neither gets the majority until
+    sessions separate them: this is how co-occurrence is conditioned on."""
+    aside = set(set_aside) - {exercise_id}
+    pool = [
+        s
+        for s in sessions
+        if s.outcome in INFORMATIVE and not aside.intersection(s.session.exercises)
+    ]
+    if not pool:
+        return 0.0
+    total = len(pool)
+    flares_any = sum(s.outcome in ("flare", "confounded") for s in pool)
+    log_none = _log_beta(flares_any, total - flares_any)
+    logs: dict[str, float] = {}
+    for g in {exercise_id, *rivals}:
+        n_with = k_with = k_conf = 0
+        for s in pool:
+            if g in s.session.exercises:
+                n_with += 1
+                k_with += s.outcome == "flare"
+                k_conf += s.outcome == "confounded"
+        if n_with == 0:
+            continue
+        # A confounded flare counts as no flare with g, as a flare without it (as above).
+        n_wo, k_wo = total - n_with, flares_any - k_with - k_conf
+        logs[g] = _log_beta(k_with, n_with - k_with) + _log_beta(k_wo, n_wo - k_wo)
+    if exercise_id not in logs:
+        return 0.0
+    top = max(log_none, *logs.values())
+    weights = {g: exp(v - top) for g, v in logs.items()}
+    return weights[exercise_id] / (exp(log_none - top) + sum(weights.values()))
+
+
+def _log_beta(successes: int, failures: int) -> float:
+    """log of the Beta(1, 1) marginal likelihood of a sequence with these counts."""
+    return lgamma(successes + 1) + lgamma(failures + 1) - lgamma(successes + failures + 2)

@@ -20,8 +20,8 @@ reported so (never removed on that evidence).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -31,10 +31,11 @@ from services.flare_detector.domain.attribution import (
     SessionOutcome,
     evidence,
     outcomes,
+    posterior_share,
 )
 from services.flare_detector.domain.flares import is_rule_one, quiz_in_effect
-from services.flare_detector.domain.history import Decision, History, Settled
-from services.flare_detector.domain.rules import Rules
+from services.flare_detector.domain.history import Decision, History, Settled, in_time_order
+from services.flare_detector.domain.rules import RULE_ONE_QUALITIES, Rules
 
 
 @dataclass(frozen=True)
@@ -47,18 +48,24 @@ class Report:
 
 
 def rule_one_reports(history: History) -> list[Report]:
-    quizzes = list(history.quizzes.values())
+    quizzes = in_time_order(list(history.quizzes.values()))
+
+    def fires(qualities: tuple[str, ...], locations: tuple[str, ...], at: datetime) -> bool:
+        if RULE_ONE_QUALITIES.intersection(qualities):
+            return True
+        # Only a location can still fire it, against the quiz in effect (the costly part).
+        return bool(locations) and is_rule_one((), locations, quiz_in_effect(quizzes, at))
+
     found = []
     for s in history.sessions.values():
-        quiz = quiz_in_effect(quizzes, s.started_at)
         for r in s.reports:
-            if is_rule_one(r.qualities, r.locations, quiz):
+            if fires(r.qualities, r.locations, s.started_at):
                 found.append(Report(f"session:{s.session_id}:{r.exercise_id}", r.exercise_id, s.at))
     for o in history.observations.values():
         if (
             o.context == "after_exercise"
             and o.exercise_id is not None
-            and is_rule_one(o.qualities, o.locations, quiz_in_effect(quizzes, o.at))
+            and fires(o.qualities, o.locations, o.at)
         ):
             found.append(Report(f"log:{o.log_id}", o.exercise_id, o.at))
     return sorted(found, key=lambda r: (r.at, r.report_id))
@@ -127,7 +134,8 @@ def decide_at(
     blamed = list(dict.fromkeys([*(d.exercise_id for d in immediate), *blamed]))
     suspected = {d.exercise_id for d in prior if d.severity == "suspected"}
     confirmed = {d.exercise_id for d in prior if d.severity == "confirmed"}
-    done_with = {d.exercise_id for d in immediate} | confirmed
+    fixed = frozenset(d.exercise_id for d in immediate)
+    done_with = fixed | confirmed
     next_rank = max((d.rank for d in prior), default=-1) + 1
     candidates = sorted(
         {e for s in sessions if s.outcome in INFORMATIVE for e in s.session.exercises} - done_with
@@ -136,11 +144,15 @@ def decide_at(
     while True:
         passing: dict[str, tuple[str, Evidence]] = {}
         for e in candidates:
-            ev = evidence(e, sessions, _aside_for(e, blamed))
+            aside = _aside_for(e, blamed, sessions, rules, fixed)
+            ev = evidence(e, sessions, aside)
+            if ev.flares_after >= rules.suspect_min_flares:
+                share = posterior_share(e, sessions, candidates, aside)
+                ev = replace(ev, share=share)
             level = _level(ev, rules)
             if level is not None and not (e in suspected and level == "suspected"):
                 passing[e] = (level, ev)
-        chosen = _strongest_separated(passing, candidates, sessions, blamed)
+        chosen = _strongest_separated(passing, candidates, sessions, blamed, rules, fixed)
         if chosen is None:
             return made
         level, ev = passing[chosen]
@@ -157,11 +169,23 @@ def decide_at(
             candidates.remove(chosen)
 
 
-def _aside_for(e: str, blamed: list[str]) -> list[str]:
-    """Sessions with an exercise blamed before `e` are explained by it: set them aside."""
-    if e not in blamed:
-        return list(blamed)
-    return blamed[: blamed.index(e)]
+def _aside_for(
+    e: str,
+    blamed: Sequence[str],
+    sessions: Sequence[SessionOutcome],
+    rules: Rules,
+    fixed: frozenset[str] = frozenset(),
+) -> list[str]:
+    """The blamed exercises whose sessions are set aside when judging `e`: their flares are
+    explained by them. A rule-one removal (`fixed`) always; a delayed one unless `e` beats
+    it head to head (the sessions with `e` but not it flare more often than those with it
+    but not `e`), so that an exercise blamed on flares that `e` explains better (it was
+    done alongside `e`) does not hide `e`'s evidence."""
+    return [
+        b
+        for b in blamed
+        if b != e and (b in fixed or not _beats(e, b, sessions, fixed - {e, b}, rules))
+    ]
 
 
 def _strongest_separated(
@@ -169,34 +193,79 @@ def _strongest_separated(
     others: Sequence[str],
     sessions: Sequence[SessionOutcome],
     blamed: list[str],
+    rules: Rules,
+    fixed: frozenset[str],
 ) -> str | None:
-    """The passing exercise with the smallest p-value that no other passing one explains.
+    """The passing exercise with the smallest p-value that no other exercise explains.
 
-    Two passing exercises are compared on the sessions that separate them: `f` explains `e`
-    when `e` shows no excess of flares in the sessions without `f` while `f` does in the
-    sessions without `e`. When neither does (they only flared together), neither is blamed
-    until other sessions separate them."""
-    eligible = []
-    for e in passing:
-        explained = False
-        for f in others:
-            if f == e:
-                continue
-            if not _holds(e, f, sessions, blamed) and (
-                f in passing or _holds(f, e, sessions, blamed)
-            ):
-                explained = True
-                break
-        if not explained:
-            eligible.append(e)
+    Two exercises are compared head to head on the sessions that separate them (one without
+    the other): `f` explains `e` when the sessions with `f` but without `e` flare at least as
+    often as the sessions with `e` but without `f` (rates with half a flare added to each
+    side, so that one or two sessions cannot decide it alone). When the two were only ever
+    done together, nothing separates them: `e` is explained if `f` passes too (neither is
+    blamed until other sessions separate them)."""
+    eligible = [
+        e
+        for e in passing
+        if not any(
+            _explains(f, e, sessions, blamed, f in passing, rules, fixed) for f in others if f != e
+        )
+    ]
     if not eligible:
         return None
     return min(eligible, key=lambda e: (passing[e][1].p_value, e))
 
 
-def _holds(e: str, f: str, sessions: Sequence[SessionOutcome], blamed: list[str]) -> bool:
-    ev = evidence(e, sessions, [*_aside_for(e, blamed), f])
-    return ev.exposures >= 2 and ev.flares_after >= 1 and ev.rate_with > ev.rate_without
+def _explains(
+    f: str,
+    e: str,
+    sessions: Sequence[SessionOutcome],
+    blamed: list[str],
+    f_passes: bool,
+    rules: Rules,
+    fixed: frozenset[str],
+) -> bool:
+    aside = set(_aside_for(e, blamed, sessions, rules, fixed)) - {e, f}
+    e_only, f_only = _apart(e, f, sessions, aside)
+    if e_only[1] == 0 and f_only[1] == 0:
+        return f_passes
+    return _rate(f_only) >= _rate(e_only)
+
+
+def _beats(
+    e: str, f: str, sessions: Sequence[SessionOutcome], aside: Iterable[str], rules: Rules
+) -> bool:
+    """`e` clearly flares more often than `f` in the sessions that separate them: at least
+    `suspect_min_flares` flares there, and a rate higher by `suspect_margin`."""
+    e_only, f_only = _apart(e, f, sessions, set(aside))
+    return (
+        e_only[0] >= rules.suspect_min_flares
+        and _rate(e_only) - _rate(f_only) >= rules.suspect_margin
+    )
+
+
+def _apart(
+    e: str, f: str, sessions: Sequence[SessionOutcome], aside: set[str]
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(flares, sessions) with `e` but not `f`, and with `f` but not `e`. As in `evidence`,
+    a confounded flare does not count against `e`, but does against `f`."""
+    e_flares = e_only = f_flares = f_only = 0
+    for s in sessions:
+        if s.outcome not in INFORMATIVE or aside.intersection(s.session.exercises):
+            continue
+        has_e, has_f = e in s.session.exercises, f in s.session.exercises
+        if has_e and not has_f:
+            e_only += 1
+            e_flares += s.outcome == "flare"
+        elif has_f and not has_e:
+            f_only += 1
+            f_flares += s.outcome in ("flare", "confounded")
+    return (e_flares, e_only), (f_flares, f_only)
+
+
+def _rate(counts: tuple[int, int]) -> float:
+    """A flare rate with half a flare added, so that one or two sessions cannot decide."""
+    return (counts[0] + 0.5) / (counts[1] + 1)
 
 
 def unseparable(
@@ -231,10 +300,6 @@ def unseparable(
     return found
 
 
-def _before(b: str, e: str, blamed: list[str]) -> bool:
-    return blamed.index(b) < blamed.index(e)
-
-
 def _level(ev: Evidence, rules: Rules) -> str | None:
     if ev.sessions_without < rules.min_sessions_without:
         return None  # done in (nearly) every session: cannot be separated, never guessed
@@ -242,12 +307,14 @@ def _level(ev: Evidence, rules: Rules) -> str | None:
         ev.flares_after >= rules.confirm_min_flares
         and ev.difference >= rules.confirm_margin
         and ev.p_value <= rules.confirm_alpha
+        and ev.share >= rules.confirm_min_share
     ):
         return "confirmed"
     if (
         ev.flares_after >= rules.suspect_min_flares
         and ev.difference >= rules.suspect_margin
         and ev.p_value <= rules.suspect_alpha
+        and ev.share >= rules.suspect_min_share
     ):
         return "suspected"
     return None
@@ -259,6 +326,7 @@ def _delayed(
     alpha = rules.confirm_alpha if severity == "confirmed" else rules.suspect_alpha
     margin = rules.confirm_margin if severity == "confirmed" else rules.suspect_margin
     minimum = rules.confirm_min_flares if severity == "confirmed" else rules.suspect_min_flares
+    share = rules.confirm_min_share if severity == "confirmed" else rules.suspect_min_share
     return Decision(
         exercise_id=e,
         rule="delayed",
@@ -280,6 +348,14 @@ def _delayed(
             "margin": margin,
             "min_flares": minimum,
             "set_aside_with": list(ev.set_aside),
+            # The public schema (RemovalEvidence) has no fields for these yet: they go in
+            # the note, so every threshold that fired is still in the emitted evidence.
+            "note": (
+                f"posterior share {ev.share:.3f} >= {share:g}; rate without counts "
+                f"{ev.rest_mornings} rest mornings ({ev.rest_flares} flares) besides "
+                f"{ev.sessions_without} sessions ({ev.flares_without} flares); "
+                f"sessions without >= {rules.min_sessions_without}"
+            ),
             "lookback_days": rules.lookback_days,
             "checkpoint": checkpoint.isoformat(),
         },

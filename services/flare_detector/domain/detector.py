@@ -8,7 +8,7 @@ removal or flare it has not emitted before (keyed by exercise, rule and severity
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from services.flare_detector.domain.decisions import advance, immediate_decisions
 from services.flare_detector.domain.flares import classify, settle
@@ -52,11 +52,20 @@ def record_of(event: SessionDone | PainLogged | QuizCompleted) -> Record:
     return quiz_from(event)
 
 
-def ingest(history: History, event: SessionDone | PainLogged | QuizCompleted, rules: Rules) -> Step:
+def ingest(
+    history: History,
+    event: SessionDone | PainLogged | QuizCompleted,
+    rules: Rules,
+    now: datetime | None = None,
+) -> Step:
+    """Apply one event. `now` is when it is handled (the service passes its clock): an
+    event time more than `rules.max_clock_skew_h` after it does not move the watermark
+    further than that. Without `now` (replays, simulations) event times are trusted."""
     record = record_of(event)
     if history.is_too_old(record, rules):
         return Step()  # older than anything a future decision can use
-    moment = history.add(record)
+    limit = None if now is None else now + timedelta(hours=rules.max_clock_skew_h)
+    moment = history.add(record, limit)
     if moment is None:
         return Step()  # the same session or log again: nothing changes
     # Usually a no-op; for a record later than the allowed lateness, whatever it could

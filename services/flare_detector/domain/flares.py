@@ -100,8 +100,9 @@ def classify(history: History, rules: Rules) -> dict[str, Settled]:
         result[obs.log_id] = settled
         if settled.flare:
             last_flare = obs.at
-        else:
-            # Any calm report, after an exercise too, says the pain came back down.
+        elif obs.context != "after_exercise":
+            # A calm report says the pain came back down; pain right after an exercise is
+            # about that exercise, not about whether the flare is over.
             last_calm = obs.at
             if obs.context == "next_morning":
                 calm_mornings.append(obs)

@@ -176,8 +176,13 @@ class History:
     def watermark(self, rules: Rules) -> datetime | None:
         return None if self.latest is None else self.latest - rules.lateness
 
-    def add(self, record: Record) -> datetime | None:
-        """Add a record. Returns the earliest event time it changes (None for a duplicate)."""
+    def add(self, record: Record, now: datetime | None = None) -> datetime | None:
+        """Add a record. Returns the earliest event time it changes (None for a duplicate).
+
+        With `now` (the time it is handled), a record stamped further ahead than the allowed
+        clock skew moves the watermark only up to `now` + skew: a wrong clock elsewhere
+        cannot close everyone's windows early. (`skew` is `Rules.max_clock_skew_h`; the
+        caller passes `now` already shifted by it.)"""
         table = self._table_for(record)
         key = _id(record)
         old = table.get(key)
@@ -191,7 +196,8 @@ class History:
             if min(q.at for q in self.quizzes.values()) == record.at:
                 moment = min([moment, *(r.at for r in self._timed())])
             return moment
-        self.latest = record.at if self.latest is None else max(self.latest, record.at)
+        at = record.at if now is None else min(record.at, now)
+        self.latest = at if self.latest is None else max(self.latest, at)
         return moment
 
     def _table_for(self, record: Record) -> dict[str, Any]:

@@ -28,11 +28,14 @@ class Window:
 @dataclass(frozen=True)
 class Rules:
     # The lagged window: sessions (exposures) of the last `lookback_days` are the evidence.
-    lookback_days: float = 28
+    lookback_days: float = 42
     windows: tuple[Window, ...] = (Window("evening", 6, 12), Window("next_morning", 12, 36))
     # How late (in event time, behind the user's latest event) a report may arrive and still
     # be taken into account before the decisions it could change are made.
     allowed_lateness_h: float = 48
+    # A record stamped more than this ahead of the moment it is handled (a wrong clock)
+    # does not move the watermark: its time counts as the handling time for it.
+    max_clock_skew_h: float = 1
     # Baseline: median of recent non-flare mornings, else the quiz's pain, else this.
     baseline_days: float = 14
     baseline_min_mornings: int = 3
@@ -47,13 +50,18 @@ class Rules:
     confounder_hours_sat: float = 8
     confounder_stress: int = 8
     # Delayed attribution: suspected, then confirmed (one-sided Fisher exact test).
-    min_sessions_without: int = 2
+    min_sessions_without: int = 1
+    # Also compare with the user's rest mornings (no session in the windows before them).
+    rest_mornings_as_control: bool = True
     suspect_min_flares: int = 2
     suspect_margin: float = 0.3
-    suspect_alpha: float = 0.1
+    suspect_alpha: float = 0.05
     confirm_min_flares: int = 3
     confirm_margin: float = 0.4
     confirm_alpha: float = 0.02
+    # And the exercise must carry most of the posterior (attribution.posterior_share).
+    suspect_min_share: float = 0.5
+    confirm_min_share: float = 0.5
     # Safety bounds on what is kept per user (oldest dropped first).
     max_sessions: int = 400
     max_observations: int = 1500

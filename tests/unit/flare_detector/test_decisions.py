@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
+
 import pytest
 
 from services.flare_detector.domain.attribution import fisher_one_sided
+from services.flare_detector.domain.detector import ingest
+from services.flare_detector.domain.history import History
 from services.flare_detector.domain.report import describe_flares
 from services.flare_detector.domain.rules import Rules
 from shared.events.painlog import MorningContext
@@ -144,3 +149,45 @@ def test_nothing_is_decided_about_a_session_before_its_windows_close_and_latenes
     assert ("hip-hinge", "delayed", "suspected") not in before
     _, after = feed([*(e for e in events if _time(e) < due), morning(99, 1)])
     assert ("hip-hinge", "delayed", "suspected") in after
+
+
+def test_rest_mornings_count_as_the_control_when_few_sessions_go_without_the_exercise() -> None:
+    # Sessions every third day, so the mornings in between follow no session (rest mornings,
+    # all calm). hip-hinge is in every session but one, and every session with it flares: on
+    # sessions alone (one without) that could be chance; the calm rest mornings say it is not.
+    plan = {n: ["hip-hinge", "clamshell"] for n in range(1, 26, 3)}
+    plan[10] = ["clamshell", "bird-dog"]
+    trigger_days = {n for n, x in plan.items() if "hip-hinge" in x}
+    events = weeks(plan, trigger_days)
+    _, removed = feed(events)
+    assert ("hip-hinge", "delayed", "suspected") in removed
+    assert {k[0] for k in removed} == {"hip-hinge"}
+    ev = removed["hip-hinge", "delayed", "suspected"].evidence
+    assert ev["sessions_without"] == 1 and "rest mornings" in ev["note"]
+    _, without_rest = feed(events, replace(Rules(), rest_mornings_as_control=False))
+    assert not any(k[0] == "hip-hinge" for k in without_rest)
+
+
+def test_a_client_clock_far_ahead_does_not_close_the_windows_early() -> None:
+    # A log stamped weeks ahead of the moment it is handled moves the watermark no further
+    # than the allowed skew: the sessions' windows stay open and nothing is decided yet.
+    plan = {
+        n: (["hip-hinge", "clamshell"] if n % 4 == 1 else ["clamshell", "bird-dog"])
+        for n in range(1, 28, 2)
+    }
+    trigger_days = {n for n, x in plan.items() if "hip-hinge" in x}
+    events = weeks(plan, trigger_days, days=12)
+    future = morning(60, 1)
+    rules = Rules()
+    trusting, guarded = History(), History()
+    before: set[tuple[str, str, str]] = set()
+    for e in events:
+        before |= {d.key for d in ingest(trusting, e, rules).removals}
+        ingest(guarded, e, rules, now=_time(e))
+    handled_at = _time(events[-1])
+    trusted = {d.key for d in ingest(trusting, future, rules).removals}
+    kept = {d.key for d in ingest(guarded, future, rules, now=handled_at).removals}
+    assert trusted - before  # trusting the stamp, the watermark jumped and decisions came
+    assert kept == before
+    assert guarded.latest is not None
+    assert guarded.latest <= handled_at + timedelta(hours=rules.max_clock_skew_h)
