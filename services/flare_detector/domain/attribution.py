@@ -124,14 +124,36 @@ def outcomes(
         (o for o in history.observations.values() if o.at < checkpoint),
         key=lambda o: (o.at, o.log_id),
     )
+    times = sorted((s.at, s.session_id) for s in history.sessions.values())
     result = []
     for session in sessions:
-        nearby = [o for o in observations if session.at < o.at < session.at + end]
+        nearby = [
+            o
+            for o in observations
+            if session.at < o.at < session.at + end
+            and not _taken_by_later(session, o, times, rules)
+        ]
         links = links_of(session, nearby, rules)
         result.append(SessionOutcome(session, outcome_of(links, classes), tuple(links)))
     if rules.rest_mornings_as_control:
         result.extend(_rest_mornings(history, observations, classes, rules, start))
     return result
+
+
+def _taken_by_later(
+    session: Session, obs: Observation, times: Sequence[tuple[datetime, str]], rules: Rules
+) -> bool:
+    """Whether `obs` belongs to a later session: the last session before it is not `session`
+    and has `obs` in one of its windows. With sessions on consecutive days, the evening after
+    today's session also falls within yesterday's 36 h; it is today's, not yesterday's."""
+    i = bisect_left(times, (obs.at, "")) - 1
+    if i < 0:
+        return False
+    at, session_id = times[i]
+    if session_id == session.session_id or at <= session.at:
+        return False
+    lag = obs.at - at
+    return any(timedelta(hours=w.start_h) <= lag < timedelta(hours=w.end_h) for w in rules.windows)
 
 
 def _rest_mornings(

@@ -7,8 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from services.flare_detector.domain.attribution import fisher_one_sided
+from services.flare_detector.domain.attribution import fisher_one_sided, outcomes
 from services.flare_detector.domain.detector import ingest
+from services.flare_detector.domain.flares import classify
 from services.flare_detector.domain.history import History
 from services.flare_detector.domain.report import describe_flares
 from services.flare_detector.domain.rules import Rules
@@ -191,3 +192,26 @@ def test_a_client_clock_far_ahead_does_not_close_the_windows_early() -> None:
     assert kept == before
     assert guarded.latest is not None
     assert guarded.latest <= handled_at + timedelta(hours=rules.max_clock_skew_h)
+
+
+def test_an_evening_after_todays_session_is_todays_not_yesterdays() -> None:
+    # Yesterday 18:00 bird-dog, today 12:00 hip-hinge, tonight 21:00 a flare: it lies in
+    # yesterday's 12-36 h window too, but the session in between owns it.
+    events = [
+        quiz_event(T, U, day(0), back_pain=1, leg_pain=1),
+        morning(1, 1),
+        session(1, ["bird-dog"]),
+        morning(2, 1),
+        session(2, ["hip-hinge"], hour=12),
+        pain_event(T, U, "e2", day(2, 21), 7, "other"),
+        morning(3, 1),
+        morning(4, 1),
+    ]
+    history, _ = feed(events)
+    rules = Rules()
+    found = outcomes(history, classify(history, rules), rules, day(10))
+    by_session = {o.session.session_id: o for o in found if not o.rest}
+    assert by_session["s2"].outcome == "flare"
+    assert [link.log_id for link in by_session["s2"].links] == ["e2", "m3"]
+    assert "e2" not in [link.log_id for link in by_session["s1"].links]
+    assert by_session["s1"].outcome == "calm"
