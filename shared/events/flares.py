@@ -55,6 +55,15 @@ class RemovalEvidence(Frozen):
     set_aside_with: tuple[str, ...] = ()
     lookback_days: float | None = None
     checkpoint: AwareDatetime | None = None
+    # Added (additive, optional) when rest mornings joined the control: the rate without
+    # counts `sessions_without` sessions and `rest_mornings` mornings with no session in the
+    # windows before them; `posterior_share` is the exercise's share of the posterior against
+    # every other exercise and none, which had to reach `min_share`.
+    rest_mornings: int = Field(default=0, ge=0)
+    rest_flares: int = Field(default=0, ge=0)
+    posterior_share: float | None = Field(default=None, ge=0, le=1)
+    min_share: float | None = Field(default=None, ge=0, le=1)
+    min_sessions_without: int | None = Field(default=None, ge=0)
 
 
 class ExerciseRemoved(UserEvent):

@@ -348,14 +348,11 @@ def _delayed(
             "margin": margin,
             "min_flares": minimum,
             "set_aside_with": list(ev.set_aside),
-            # The public schema (RemovalEvidence) has no fields for these yet: they go in
-            # the note, so every threshold that fired is still in the emitted evidence.
-            "note": (
-                f"posterior share {ev.share:.3f} >= {share:g}; rate without counts "
-                f"{ev.rest_mornings} rest mornings ({ev.rest_flares} flares) besides "
-                f"{ev.sessions_without} sessions ({ev.flares_without} flares); "
-                f"sessions without >= {rules.min_sessions_without}"
-            ),
+            "rest_mornings": ev.rest_mornings,
+            "rest_flares": ev.rest_flares,
+            "posterior_share": round(ev.share, 4),
+            "min_share": share,
+            "min_sessions_without": rules.min_sessions_without,
             "lookback_days": rules.lookback_days,
             "checkpoint": checkpoint.isoformat(),
         },
