@@ -1,7 +1,8 @@
 """The flare detector against simulated users: false removals and detection, printed.
 
 PYTHONPATH=. .venv/bin/python bench/flare_sim.py [--users 200] [--days 42] [--seed 0]
-    [--scenario default|noisy|evening|daily|rare-weak|all]
+    [--scenario default|noisy|evening|daily|rare-weak|higher-baseline|sparse-logs|
+    no-quiz|all]
 
 For each scenario (SCENARIOS below; all by default), `--users` users without a trigger
 (background flares, confounders) and as many with a hidden trigger (by default a
@@ -68,6 +69,12 @@ SCENARIOS: dict[str, dict[str, object]] = {
     "daily": {"gap_days": (1, 1)},
     # The trigger is done in only 40% of the sessions, and flares 70% of the time.
     "rare-weak": {"include": 0.4, "trigger_flare": 0.7},
+    # Everyday pain at 3-4 (the quiz says 4 and 4), flares at 6-8.
+    "higher-baseline": {"calm_levels": (3, 4), "flare_levels": (6, 8), "quiz_pain": (4, 4)},
+    # No pain logged after exercises, and a fifth of the mornings not logged either.
+    "sparse-logs": {"after_exercise_logs": False, "missing_morning": 0.2},
+    # No quiz, everyday pain at 3-4: the baseline has to come from the mornings alone.
+    "no-quiz": {"send_quiz": False, "calm_levels": (3, 4), "flare_levels": (6, 8)},
 }
 
 

@@ -28,6 +28,18 @@ from shared.tenancy.subscriptions import replicate_tenant_keys as subscribe_tena
 
 log = get_logger(__name__)
 
+# Each shutdown step gets this long (the broker's own graceful timeout is 10 s): a step that
+# hangs (a connection that never answers) must not keep the process from exiting.
+SHUTDOWN_STEP_S = 15.0
+
+
+async def _bounded(step: str, work: Awaitable[Any]) -> None:
+    try:
+        await asyncio.wait_for(work, SHUTDOWN_STEP_S)
+    except TimeoutError:
+        log.warning("shutdown_step_timed_out", step=step, seconds=SHUTDOWN_STEP_S)
+
+
 # A long-running task of a service (e.g. the notifier's delivery worker), started once the
 # database is migrated and the bus runs, cancelled on shutdown before either closes.
 Background = Callable[[Database, EventBus], Awaitable[None]]
@@ -105,9 +117,9 @@ def create_service_app(
         finally:
             for task in tasks.values():
                 task.cancel()
-            await asyncio.gather(*tasks.values(), return_exceptions=True)
-            await bus.stop()
-            await db.dispose()
+            await _bounded("background", asyncio.gather(*tasks.values(), return_exceptions=True))
+            await _bounded("bus", bus.stop())
+            await _bounded("database", db.dispose())
             log.info("service_stopped")
 
     app = FastAPI(title=title, description=description, version="1", lifespan=lifespan)

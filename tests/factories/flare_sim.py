@@ -57,6 +57,14 @@ class SimConfig:
     # evening log 6-12 h after the session (the user then logs pain every evening after a
     # session, level 1-2 unless it flares; the next morning is back to normal).
     trigger_window: str = "next_morning"
+    # Pain levels of calm and flaring logs (inclusive ranges), and the quiz's pain.
+    calm_levels: tuple[int, int] = (1, 2)
+    flare_levels: tuple[int, int] = (5, 7)
+    quiz_pain: tuple[int, int] = (2, 3)  # back, leg
+    # Whether the user logs pain after each exercise (some never do).
+    after_exercise_logs: bool = True
+    # Whether the history starts with a quiz (a tenant may log pain without one).
+    send_quiz: bool = True
 
 
 @dataclass
@@ -151,7 +159,9 @@ def simulate_user(
     rng = random.Random(seed)
     user = SimUser(tenant_id, user_id or f"sim-{seed}", trigger)
     t, u = tenant_id, user.user_id
-    user.events.append(quiz_event(t, u, cfg.start))
+    back, leg = cfg.quiz_pain
+    if cfg.send_quiz:
+        user.events.append(quiz_event(t, u, cfg.start, back_pain=back, leg_pain=leg))
     next_session_day = 1
     trigger_yesterday = False
     flared_yesterday = False
@@ -180,7 +190,7 @@ def simulate_user(
                     u,
                     f"{u}-m{day}",
                     midnight + timedelta(hours=7, minutes=rng.randint(0, 90)),
-                    rng.randint(5, 7) if flare else rng.randint(1, 2),
+                    rng.randint(*cfg.flare_levels) if flare else rng.randint(*cfg.calm_levels),
                     "next_morning",
                     locations=("lower_back", "buttock", "thigh"),
                     morning=morning,
@@ -198,14 +208,14 @@ def simulate_user(
         session_id = f"{u}-s{day}"
         session = session_event(t, u, session_id, started, done)
         user.events.append(session)
-        for i, x in enumerate(done):
+        for i, x in enumerate(done if cfg.after_exercise_logs else ()):
             user.events.append(
                 pain_event(
                     t,
                     u,
                     f"{u}-s{day}-{i}",
                     session.completed_at + timedelta(minutes=2 + i),
-                    rng.randint(1, 2),
+                    rng.randint(*cfg.calm_levels),
                     "after_exercise",
                     exercise_id=x,
                     session_id=session_id,
@@ -222,7 +232,9 @@ def simulate_user(
                     u,
                     f"{u}-e{day}",
                     session.completed_at + timedelta(hours=rng.uniform(6.5, 11.5)),
-                    rng.randint(5, 7) if evening_flare else rng.randint(1, 2),
+                    rng.randint(*cfg.flare_levels)
+                    if evening_flare
+                    else rng.randint(*cfg.calm_levels),
                     "other",
                 )
             )

@@ -2,8 +2,11 @@
 
 - Baseline: the median of the user's non-flare `next_morning` levels of the last
   `baseline_days` before the observation, when there are at least `baseline_min_mornings`;
-  otherwise the quiz's pain (the larger of back and leg pain); otherwise the median of the few
-  mornings there are; otherwise `default_baseline`.
+  otherwise the quiz's pain (the larger of back and leg pain); otherwise (no quiz: a tenant
+  may log pain without one) the median of the few calm mornings there are, else of every
+  recent morning, flaring or not (a user whose everyday pain is 3-4 would otherwise have
+  every morning judged a flare against the default, and never a calm one to learn from);
+  otherwise `default_baseline`.
 - Flare: level >= baseline + `flare_rise` and level >= `flare_min_level`, or pain reaching
   further down the leg than the quiz says it usually does.
 - New or ongoing: a flare less than `episode_gap_h` after the previous flare, with no calmer
@@ -70,6 +73,7 @@ def classify(history: History, rules: Rules) -> dict[str, Settled]:
     """Every kept observation's class, settled ones as stored, the others computed."""
     result: dict[str, Settled] = {}
     calm_mornings: list[Observation] = []  # non-flare next_morning logs, in time order
+    mornings: list[Observation] = []  # every next_morning log, in time order
     last_flare: datetime | None = None
     last_calm: datetime | None = None
     quizzes = list(history.quizzes.values())
@@ -80,7 +84,8 @@ def classify(history: History, rules: Rules) -> dict[str, Settled]:
         if settled is None:
             quiz = quiz_in_effect(quizzes, obs.at)
             recent = [m.level for m in calm_mornings if m.at >= obs.at - window]
-            baseline = _baseline(recent, quiz, rules)
+            every = [m.level for m in mornings if m.at >= obs.at - window]
+            baseline = _baseline(recent, every, quiz, rules)
             spread = spreads_further(obs.locations, quiz)
             flare = spread or (
                 obs.level >= baseline + rules.flare_rise and obs.level >= rules.flare_min_level
@@ -98,6 +103,8 @@ def classify(history: History, rules: Rules) -> dict[str, Settled]:
                 confounders=confounders(obs, rules) if flare else (),
             )
         result[obs.log_id] = settled
+        if obs.context == "next_morning":
+            mornings.append(obs)
         if settled.flare:
             last_flare = obs.at
         elif obs.context != "after_exercise":
@@ -120,11 +127,14 @@ def settle(history: History, classes: dict[str, Settled], rules: Rules) -> None:
             history.settled[log_id] = classes[log_id]
 
 
-def _baseline(recent: list[int], quiz: QuizSeed | None, rules: Rules) -> float:
+def _baseline(recent: list[int], every: list[int], quiz: QuizSeed | None, rules: Rules) -> float:
+    """`recent`: calm mornings of the baseline window; `every`: all its mornings."""
     if len(recent) >= rules.baseline_min_mornings:
         return float(median(recent))
     if quiz is not None:
         return float(quiz.pain)
     if recent:
         return float(median(recent))
+    if every:
+        return float(median(every))
     return rules.default_baseline

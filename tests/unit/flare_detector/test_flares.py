@@ -58,3 +58,14 @@ def test_lifting_or_long_sitting_the_day_before_is_kept_as_a_confounder() -> Non
     c = classes(events)
     assert c["m4"].confounders == ("heavy_lifting",)
     assert c["m6"].confounders == ("sitting",)
+
+
+def test_without_a_quiz_everyday_pain_of_three_or_four_becomes_the_baseline() -> None:
+    # No quiz (a tenant may log pain without one): the default baseline of 1 would make every
+    # morning at 3-4 a flare and never leave a calm one to learn from.
+    levels = [3, 4, 3, 4, 3, 7]
+    c = classes([morning(n, level) for n, level in enumerate(levels, start=1)])
+    assert c["m2"].baseline == 3 and not c["m2"].flare  # the mornings so far, flare or not
+    assert not any(c[f"m{n}"].flare for n in range(2, 6))
+    assert c["m5"].baseline == 4  # three calm mornings (m2-m4): their median
+    assert c["m6"].flare and c["m6"].new
