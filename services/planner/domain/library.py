@@ -91,6 +91,11 @@ class Exercise(Frozen):
     reproduces: tuple[Movement, ...] = ()
     external_load: bool = Field(description="Weights, bands or a machine add resistance.")
     activation: bool = Field(default=False, description="Glute activation (glute gate).")
+    hip_strength: bool = Field(
+        default=False,
+        description="Lower-body strength that loads the glutes and hips under body weight "
+        "(squats, lunges, step-ups, jumps): behind the glute gate like added load.",
+    )
     foundation: Foundation | None = None
     phases: tuple[Phase, ...] = Field(min_length=1)
     goals: tuple[Goal, ...] = ()

@@ -145,6 +145,12 @@ def exclusion_for(ex: Exercise, person: Person, library: Library) -> Exclusion |
                 "added load (weights, bands or a machine) before you feel your glutes in a "
                 "bodyweight bridge (glute gate, DOMAIN.md 3)",
             )
+        if ex.hip_strength:
+            return out(
+                "glute_gate",
+                "hip strength work under body weight before you feel your glutes in a "
+                "bodyweight bridge (glute gate, DOMAIN.md 3)",
+            )
         if ex.category == "glute_hip" and not ex.activation:
             return out(
                 "glute_gate",

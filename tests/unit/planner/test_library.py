@@ -72,6 +72,7 @@ def test_shipped_library_is_valid_and_has_what_the_issue_asks_for() -> None:
 def test_confirmed_removal_reaches_every_harder_variant_in_the_family() -> None:
     lib = library()
     assert set(lib.harder_variants("glute-bridge")) == {
+        "banded-glute-bridge",  # a branch: the same bridge against a band
         "marching-glute-bridge",
         "single-leg-glute-bridge",
         "dumbbell-hip-thrust",

@@ -43,6 +43,7 @@ def test_no_plan_breaks_a_safety_rule(
         if answers.glute_test.feels_glutes_in_bridge != "yes":
             # Glute gate shut: no added load at all, and glute work is activation only.
             assert not ex.external_load, ex.id
+            assert not ex.hip_strength, ex.id  # squats, lunges, step-ups, jumps
             assert ex.category != "glute_hip" or ex.activation, ex.id
     # Removed exercises, harder variants of cascading removals included, are never planned.
     for d in removals:

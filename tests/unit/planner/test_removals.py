@@ -10,6 +10,7 @@ from services.planner.domain.rules import Person, exclusion_for
 from tests.factories.planner import ACUTE, RECOVERY, SUBACUTE, answers, decision, library
 
 HARDER_BRIDGES = {
+    "banded-glute-bridge",
     "marching-glute-bridge",
     "single-leg-glute-bridge",
     "dumbbell-hip-thrust",

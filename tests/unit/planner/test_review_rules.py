@@ -124,7 +124,7 @@ def test_a_removed_exercise_gives_its_slot_to_its_regression() -> None:
         },
         equipment=[],
         goals=["daily_activities"],
-        glute_test={"feels_glutes_in_bridge": "no"},
+        glute_test={"feels_glutes_in_bridge": "yes"},
         schedule={"sessions_per_week": 2, "minutes_per_session": 25},
     )
     before = generate_plan(quiz, [], LIB)
@@ -204,3 +204,61 @@ def test_every_session_fits_the_minutes_and_long_ones_are_used(quiz: QuizAnswers
     if plan.phase != "acute" and minutes >= 30:
         # Not a token session either: at least a third of the time has work in it.
         assert spent >= 20 * minutes
+
+
+# Found by a black-box probe of unusual profiles (each failed before its fix).
+
+GLUTES_ON_ANSWER = answers(glute_test={"feels_glutes_in_bridge": "yes"}).glute_test
+NO_DIRECTIONS = {
+    "aggravating_movements": [],
+    "directions_that_spread": [],
+    "directions_that_ease": [],
+}
+
+
+def test_removing_the_whole_bridge_family_leaves_no_banded_bridge_in_its_place() -> None:
+    quiz = answers(
+        RECOVERY,
+        symptoms=NO_DIRECTIONS,
+        equipment=["mini_band"],
+        glute_test={"feels_glutes_in_bridge": "yes"},
+    )
+    plan = generate_plan(quiz, [decision("glute-bridge-hold", rule="immediate")], LIB)
+    bridges = {e.id for e in LIB.exercises if e.family == "glute-bridge"}
+    assert "banded-glute-bridge" in bridges  # the same bridge against a band: a harder variant
+    assert not bridges & set(plan.exercise_ids)
+    assert {r.exercise_id for r in plan.removed} == bridges
+
+
+def test_with_the_glute_gate_shut_no_squat_lunge_step_up_or_jump_under_body_weight() -> None:
+    shut = answers(
+        RECOVERY,
+        symptoms=NO_DIRECTIONS,
+        equipment=[],
+        goals=["return_to_running", "strength"],
+        glute_test={"feels_glutes_in_bridge": "no"},
+        schedule={"sessions_per_week": 3, "minutes_per_session": 60},
+    )
+    hip_strength = {"bodyweight-squat", "split-squat", "reverse-lunge", "step-up", "box-jump"}
+    assert not hip_strength & set(generate_plan(shut, [], LIB).exercise_ids)
+    reasons = {x.exercise_id: x for x in generate_plan(shut, [], LIB).excluded}
+    assert all(reasons[e].rule == "glute_gate" for e in hip_strength - {"box-jump"})
+    assert "box-jump" in reasons  # impact work needs its easier steps first anyway
+    opened = shut.model_copy(update={"glute_test": GLUTES_ON_ANSWER})
+    assert hip_strength & set(generate_plan(opened, [], LIB).exercise_ids)
+
+
+def test_when_walking_aggravates_jumping_is_not_the_cardio_instead() -> None:
+    quiz = answers(
+        RECOVERY,
+        symptoms={**NO_DIRECTIONS, "aggravating_movements": ["walking", "standing"]},
+        equipment=[],
+        goals=["lose_weight"],
+        glute_test={"feels_glutes_in_bridge": "yes"},
+        schedule={"sessions_per_week": 3, "minutes_per_session": 45},
+    )
+    plan = generate_plan(quiz, [], LIB)
+    jumps = {"jumping-jacks", "skipping", "box-jump"}
+    assert not jumps & set(plan.exercise_ids)
+    reasons = {x.exercise_id: x for x in plan.excluded}
+    assert reasons["jumping-jacks"].rule == "aggravator:walking"
