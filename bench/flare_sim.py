@@ -21,15 +21,26 @@ import statistics
 import sys
 import time
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from services.flare_detector.domain.decisions import checkpoints_due
 from services.flare_detector.domain.detector import ingest
-from services.flare_detector.domain.history import History
+from services.flare_detector.domain.flares import classify, settle
+from services.flare_detector.domain.history import History, Observation, Session
+from services.flare_detector.domain.report import describe_flares
 from services.flare_detector.domain.rules import Rules
 from shared.events.painlog import SessionDone
-from tests.factories.flare_sim import SimConfig, exercises_of, simulate_user
+from tests.factories.flare_sim import (
+    PLAN,
+    START,
+    SimConfig,
+    exercises_of,
+    pain_event,
+    simulate_user,
+)
 
 TRIGGER = "hip-hinge"
 
@@ -118,6 +129,57 @@ def run_scenario(name: str, cfg: SimConfig, rules: Rules, users: int, base: int)
     )
 
 
+def heavy_history(rules: Rules) -> History:
+    """A heavy user: 400 sessions (7 a day), each with 3 after-exercise logs, and 300 morning
+    logs (1,500 observations); classes settled and every due checkpoint evaluated."""
+    h = History()
+    for n in range(400):
+        at = START + timedelta(days=n / 7, hours=9)
+        exercises = tuple(sorted({PLAN[i] for i in range(8) if (n >> (i % 5)) & 1} | {PLAN[n % 8]}))
+        h.sessions[f"s{n}"] = Session(f"s{n}", at - timedelta(minutes=20), at, exercises)
+        for i in range(3):
+            h.observations[f"a{n}-{i}"] = Observation(
+                f"a{n}-{i}",
+                at + timedelta(minutes=1 + i),
+                1 + (n + i) % 2,
+                "after_exercise",
+                exercise_id=PLAN[i],
+            )
+    for d in range(300):
+        at = START + timedelta(days=d / 5, hours=7.5 + d % 5)
+        h.observations[f"m{d}"] = Observation(f"m{d}", at, 6 if d % 9 == 0 else 1, "next_morning")
+    h.latest = max(o.at for o in h.observations.values())
+    settle(h, classify(h, rules), rules)
+    h.last_checkpoint = max(checkpoints_due(h, rules), default=None)
+    return h
+
+
+def heavy_figures(rules: Rules) -> None:
+    """Time per event on a heavy history: what the service spends inside the transaction
+    that holds the user's history row."""
+    cases = {
+        "a next-morning log (closes the checkpoints due)": lambda h: pain_event(
+            "tn_sim", "u", "next", h.latest + timedelta(hours=20), 1, "next_morning"
+        ),
+        "a log 2 days later than the allowed lateness (replays them)": lambda h: pain_event(
+            "tn_sim", "u", "late", h.latest - rules.lateness - timedelta(days=2), 2, "other"
+        ),
+    }
+    print("heavy user: 400 sessions (7 a day), 1,500 pain logs")
+    for label, make in cases.items():
+        seconds = []
+        for _ in range(3):
+            history = heavy_history(rules)
+            started = time.perf_counter()
+            ingest(history, make(history), rules)
+            seconds.append(time.perf_counter() - started)
+        print(f"  {label}: median {statistics.median(seconds) * 1000:.0f} ms of 3")
+    history = heavy_history(rules)
+    started = time.perf_counter()
+    describe_flares(history, rules, [])
+    print(f"  GET /flares report: {(time.perf_counter() - started) * 1000:.0f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=200)
@@ -132,6 +194,7 @@ def main() -> None:
     for name in names:
         cfg = replace(SimConfig(), days=args.days, **SCENARIOS[name])  # type: ignore[arg-type]
         run_scenario(name, cfg, rules, args.users, args.seed * 100_000)
+    heavy_figures(rules)
 
 
 if __name__ == "__main__":

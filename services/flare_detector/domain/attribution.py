@@ -18,7 +18,7 @@ flares falling after sessions with `e` if `e` made no difference.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -124,36 +124,50 @@ def outcomes(
         (o for o in history.observations.values() if o.at < checkpoint),
         key=lambda o: (o.at, o.log_id),
     )
-    times = sorted((s.at, s.session_id) for s in history.sessions.values())
+    index = SessionIndex(history, observations)
     result = []
     for session in sessions:
-        nearby = [
-            o
-            for o in observations
-            if session.at < o.at < session.at + end
-            and not _taken_by_later(session, o, times, rules)
-        ]
-        links = links_of(session, nearby, rules)
+        links = links_of(session, index.owned_by(session, rules), rules)
         result.append(SessionOutcome(session, outcome_of(links, classes), tuple(links)))
     if rules.rest_mornings_as_control:
         result.extend(_rest_mornings(history, observations, classes, rules, start))
     return result
 
 
-def _taken_by_later(
-    session: Session, obs: Observation, times: Sequence[tuple[datetime, str]], rules: Rules
-) -> bool:
-    """Whether `obs` belongs to a later session: the last session before it is not `session`
-    and has `obs` in one of its windows. With sessions on consecutive days, the evening after
-    today's session also falls within yesterday's 36 h; it is today's, not yesterday's."""
-    i = bisect_left(times, (obs.at, "")) - 1
-    if i < 0:
+class SessionIndex:
+    """Which observations are a session's to be judged by (sorted, so each session costs a
+    bisect, not a scan of every observation)."""
+
+    def __init__(self, history: History, observations: Sequence[Observation]) -> None:
+        self.observations = list(observations)  # in (at, log_id) order
+        self._obs_times = [o.at for o in self.observations]
+        self._sessions = sorted(history.sessions.values(), key=lambda s: (s.at, s.session_id))
+        self._session_times = [s.at for s in self._sessions]
+
+    def owned_by(self, session: Session, rules: Rules) -> list[Observation]:
+        """Observations within `window_end` after `session` that are evidence about it:
+        - not an `after_exercise` log: that is pain during or right after an exercise, about
+          that exercise (rule one judges it), not a delayed response to an earlier session;
+        - not in a window of a later session done before the observation (the evening after
+          today's session also falls within yesterday's 36 h: it is today's)."""
+        lo = bisect_right(self._obs_times, session.at)
+        hi = bisect_left(self._obs_times, session.at + rules.window_end)
+        return [
+            o
+            for o in self.observations[lo:hi]
+            if o.context != "after_exercise" and not self._taken_by_later(session, o, rules)
+        ]
+
+    def _taken_by_later(self, session: Session, obs: Observation, rules: Rules) -> bool:
+        lo = bisect_right(self._session_times, session.at)
+        hi = bisect_left(self._session_times, obs.at)
+        for later in self._sessions[lo:hi]:
+            lag = obs.at - later.at
+            if any(
+                timedelta(hours=w.start_h) <= lag < timedelta(hours=w.end_h) for w in rules.windows
+            ):
+                return True
         return False
-    at, session_id = times[i]
-    if session_id == session.session_id or at <= session.at:
-        return False
-    lag = obs.at - at
-    return any(timedelta(hours=w.start_h) <= lag < timedelta(hours=w.end_h) for w in rules.windows)
 
 
 def _rest_mornings(

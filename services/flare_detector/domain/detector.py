@@ -65,12 +65,15 @@ def ingest(
     if history.is_too_old(record, rules):
         return Step()  # older than anything a future decision can use
     limit = None if now is None else now + timedelta(hours=rules.max_clock_skew_h)
-    moment = history.add(record, limit)
-    if moment is None:
+    latest = history.latest
+    moment = history.add(record, limit, rules)
+    if moment is None and history.latest == latest:
         return Step()  # the same session or log again: nothing changes
-    # Usually a no-op; for a record later than the allowed lateness, whatever it could
-    # change is recomputed (decisions already emitted stay emitted).
-    history.forget_after(moment)
+    if moment is not None:
+        # Usually a no-op; for a record later than the allowed lateness, whatever it could
+        # change is recomputed (decisions already emitted stay emitted).
+        history.forget_after(moment)
+    # (A version of a record already kept can still move the watermark: decide on.)
     classes = classify(history, rules)
     settle(history, classes, rules)
     advance(history, classes, rules)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from services.flare_detector.domain.rules import LOCATIONS, Rules
@@ -176,13 +176,20 @@ class History:
     def watermark(self, rules: Rules) -> datetime | None:
         return None if self.latest is None else self.latest - rules.lateness
 
-    def add(self, record: Record, now: datetime | None = None) -> datetime | None:
+    def add(
+        self, record: Record, now: datetime | None = None, rules: Rules | None = None
+    ) -> datetime | None:
         """Add a record. Returns the earliest event time it changes (None for a duplicate).
 
         With `now` (the time it is handled), a record stamped further ahead than the allowed
         clock skew moves the watermark only up to `now` + skew: a wrong clock elsewhere
         cannot close everyone's windows early. (`skew` is `Rules.max_clock_skew_h`; the
         caller passes `now` already shifted by it.)"""
+        if not isinstance(record, QuizSeed):
+            # Before the duplicate check: the watermark must not depend on which of two
+            # versions of one record arrived first.
+            at = record.at if now is None else min(record.at, now)
+            self.latest = at if self.latest is None else max(self.latest, at)
         table = self._table_for(record)
         key = _id(record)
         old = table.get(key)
@@ -190,14 +197,18 @@ class History:
             return None
         table[key] = record
         moment = record.at if old is None else min(old.at, record.at)
+        if rules is not None and not isinstance(record, QuizSeed):
+            dropped = _cap_day(table, record, rules)
+            if dropped is record:
+                return None if old is None else moment  # over the day's bound: not kept
+            if dropped is not None:
+                moment = min(moment, dropped.at)
         if isinstance(record, QuizSeed):
             # Before the first quiz, the first quiz stands in (flares.quiz_in_effect): a new
             # first quiz can change everything kept.
             if min(q.at for q in self.quizzes.values()) == record.at:
                 moment = min([moment, *(r.at for r in self._timed())])
             return moment
-        at = record.at if now is None else min(record.at, now)
-        self.latest = at if self.latest is None else max(self.latest, at)
         return moment
 
     def _table_for(self, record: Record) -> dict[str, Any]:
@@ -298,6 +309,23 @@ def _id(record: Record) -> str:
     if isinstance(record, Observation):
         return record.log_id
     return record.response_id
+
+
+def _cap_day(table: dict[str, Any], record: Session | Observation, rules: Rules) -> Any:
+    """Keep at most the day's bound of records on `record`'s UTC day, the first by (time, id);
+    returns the record dropped to keep it, if any."""
+    cap = (
+        rules.max_sessions_per_day
+        if isinstance(record, Session)
+        else rules.max_observations_per_day
+    )
+    day = record.at.astimezone(UTC).date()
+    same = [r for r in table.values() if r.at.astimezone(UTC).date() == day]
+    if len(same) <= cap:
+        return None
+    dropped = max(same, key=lambda r: (r.at, _id(r)))
+    del table[_id(dropped)]
+    return dropped
 
 
 def _newest(table: dict[str, Any], cap: int) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from services.flare_detector.domain.attribution import links_of, outcomes
+from services.flare_detector.domain.attribution import SessionIndex, links_of, outcomes
 from services.flare_detector.domain.decisions import unseparable
 from services.flare_detector.domain.flares import classify
 from services.flare_detector.domain.history import History, in_time_order
@@ -21,9 +21,11 @@ def describe_flares(
     classes = classify(history, rules)
     mark = history.watermark(rules)
     observations = in_time_order(list(history.observations.values()))
+    index = SessionIndex(history, sorted(observations, key=lambda o: (o.at, o.log_id)))
     linked: dict[str, list[dict[str, Any]]] = {}
     for session in history.sessions.values():
-        for link in links_of(session, observations, rules):
+        # The same links the attribution judges the session by (SessionIndex.owned_by).
+        for link in links_of(session, index.owned_by(session, rules), rules):
             linked.setdefault(link.log_id, []).append(
                 {
                     "session_id": session.session_id,

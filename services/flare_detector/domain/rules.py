@@ -62,9 +62,14 @@ class Rules:
     # And the exercise must carry most of the posterior (attribution.posterior_share).
     suspect_min_share: float = 0.5
     confirm_min_share: float = 0.5
-    # Safety bounds on what is kept per user (oldest dropped first).
-    max_sessions: int = 400
-    max_observations: int = 1500
+    # Bounds on what is kept per user. Per day of event time (UTC), the first records by
+    # (time, id) are kept: a function of the set of records, so the bound does not make
+    # decisions depend on arrival order. With the retention (about 60 days) they bound the
+    # history; the totals below only bind on records stamped far ahead (the oldest go).
+    max_sessions_per_day: int = 8
+    max_observations_per_day: int = 80
+    max_sessions: int = 500
+    max_observations: int = 5000
 
     @property
     def window_end(self) -> timedelta:
