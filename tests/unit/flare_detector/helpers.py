@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from services.flare_detector.domain.detector import ingest
 from services.flare_detector.domain.history import Decision, History
 from services.flare_detector.domain.rules import Rules
-from tests.factories.flare_sim import START, SimEvent, pain_event, session_event
+from tests.factories.flare_sim import START, SimEvent, pain_event, quiz_event, session_event
 
 T, U = "tn_unit", "u1"
 
@@ -34,3 +34,18 @@ def session(n: int, exercises: list[str], hour: float = 18, **kw: object) -> Sim
 
 def morning(n: int, level: int, **kw: object) -> SimEvent:
     return pain_event(T, U, f"m{n}", day(n, 7.5), level, "next_morning", **kw)
+
+
+def evening_after_todays_session() -> list[SimEvent]:
+    """Yesterday 18:00 bird-dog, today 12:00 hip-hinge, tonight 21:00 a flare (`e2`): it lies
+    in yesterday's 12-36 h window too, but the session in between owns it."""
+    return [
+        quiz_event(T, U, day(0), back_pain=1, leg_pain=1),
+        morning(1, 1),
+        session(1, ["bird-dog"]),
+        morning(2, 1),
+        session(2, ["hip-hinge"], hour=12),
+        pain_event(T, U, "e2", day(2, 21), 7, "other"),
+        morning(3, 1),
+        morning(4, 1),
+    ]

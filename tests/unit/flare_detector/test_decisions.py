@@ -15,7 +15,15 @@ from services.flare_detector.domain.report import describe_flares
 from services.flare_detector.domain.rules import Rules
 from shared.events.painlog import MorningContext
 from tests.factories.flare_sim import SimEvent, pain_event, quiz_event
-from tests.unit.flare_detector.helpers import T, U, day, feed, morning, session
+from tests.unit.flare_detector.helpers import (
+    T,
+    U,
+    day,
+    evening_after_todays_session,
+    feed,
+    morning,
+    session,
+)
 
 
 def test_fisher_exact_tail_matches_hand_computed_values() -> None:
@@ -198,17 +206,7 @@ def test_a_client_clock_far_ahead_does_not_close_the_windows_early() -> None:
 def test_an_evening_after_todays_session_is_todays_not_yesterdays() -> None:
     # Yesterday 18:00 bird-dog, today 12:00 hip-hinge, tonight 21:00 a flare: it lies in
     # yesterday's 12-36 h window too, but the session in between owns it.
-    events = [
-        quiz_event(T, U, day(0), back_pain=1, leg_pain=1),
-        morning(1, 1),
-        session(1, ["bird-dog"]),
-        morning(2, 1),
-        session(2, ["hip-hinge"], hour=12),
-        pain_event(T, U, "e2", day(2, 21), 7, "other"),
-        morning(3, 1),
-        morning(4, 1),
-    ]
-    history, _ = feed(events)
+    history, _ = feed(evening_after_todays_session())
     rules = Rules()
     found = outcomes(history, classify(history, rules), rules, day(10))
     by_session = {o.session.session_id: o for o in found if not o.rest}

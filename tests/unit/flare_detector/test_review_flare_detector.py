@@ -11,7 +11,15 @@ from services.flare_detector.domain.attribution import outcomes
 from services.flare_detector.domain.flares import classify
 from services.flare_detector.domain.rules import Rules
 from tests.factories.flare_sim import arrival_order, pain_event, quiz_event, simulate_user
-from tests.unit.flare_detector.helpers import T, U, day, feed, morning, session
+from tests.unit.flare_detector.helpers import (
+    T,
+    U,
+    day,
+    evening_after_todays_session,
+    feed,
+    morning,
+    session,
+)
 
 
 def _time(e):  # type: ignore[no-untyped-def]
@@ -139,17 +147,7 @@ def test_the_flares_report_links_a_flare_only_to_the_sessions_the_attribution_us
     # The report must not list s1 for it, nor attribute it to s1's bird-dog.
     from services.flare_detector.domain.report import describe_flares
 
-    events = [
-        quiz_event(T, U, day(0), back_pain=1, leg_pain=1),
-        morning(1, 1),
-        session(1, ["bird-dog"]),
-        morning(2, 1),
-        session(2, ["hip-hinge"], hour=12),
-        pain_event(T, U, "e2", day(2, 21), 7, "other"),
-        morning(3, 1),
-        morning(4, 1),
-    ]
-    history, _ = feed(events)
+    history, _ = feed(evening_after_todays_session())
     report = describe_flares(history, Rules(), [("bird-dog", "delayed", "suspected")])
     e2 = next(f for f in report["flares"] if f["log_id"] == "e2")
     assert [s["session_id"] for s in e2["after_sessions"]] == ["s2"]
