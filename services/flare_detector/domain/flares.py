@@ -105,11 +105,15 @@ def classify(history: History, rules: Rules) -> dict[str, Settled]:
         result[obs.log_id] = settled
         if obs.context == "next_morning":
             mornings.append(obs)
+        # Pain during or right after an exercise is about that exercise (rule one judges
+        # it): it neither starts an episode (the next morning's flare is still new evidence)
+        # nor ends one.
+        if obs.context == "after_exercise":
+            continue
         if settled.flare:
             last_flare = obs.at
-        elif obs.context != "after_exercise":
-            # A calm report says the pain came back down; pain right after an exercise is
-            # about that exercise, not about whether the flare is over.
+        else:
+            # A calm report says the pain came back down.
             last_calm = obs.at
             if obs.context == "next_morning":
                 calm_mornings.append(obs)

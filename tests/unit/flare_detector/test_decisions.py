@@ -214,3 +214,32 @@ def test_an_evening_after_todays_session_is_todays_not_yesterdays() -> None:
     assert [link.log_id for link in by_session["s2"].links] == ["e2", "m3"]
     assert "e2" not in [link.log_id for link in by_session["s1"].links]
     assert by_session["s1"].outcome == "calm"
+
+
+def test_an_exercise_that_aches_while_done_and_flares_the_next_morning_is_still_caught() -> None:
+    # hip-hinge aches at 6/10 right after it is done (no rule-one quality), and the next
+    # morning flares: the ache is about the exercise, not the start of an episode, so the
+    # morning flare is new evidence.
+    plan = {
+        n: (["hip-hinge", "clamshell"] if n % 4 == 1 else ["clamshell", "bird-dog"])
+        for n in range(1, 28, 2)
+    }
+    trigger_days = {n for n, x in plan.items() if "hip-hinge" in x}
+    aches = [
+        pain_event(
+            T,
+            U,
+            f"a{n}",
+            day(n, 18.5),
+            6,
+            "after_exercise",
+            exercise_id="hip-hinge",
+            session_id=f"s{n}",
+            qualities=("ache",),
+        )
+        for n in trigger_days
+    ]
+    events = sorted(weeks(plan, trigger_days) + aches, key=_time)
+    _, removed = feed(events)
+    assert ("hip-hinge", "delayed", "suspected") in removed
+    assert {k[0] for k in removed} == {"hip-hinge"}
