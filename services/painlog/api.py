@@ -149,7 +149,10 @@ def _window(
     ] = None,
 ) -> Window:
     try:
-        return resolve_window(start, end, utc_now(), _settings(request).timeline_default_days)
+        settings = _settings(request)
+        return resolve_window(
+            start, end, utc_now(), settings.timeline_default_days, settings.timeline_max_days
+        )
     except WindowError as exc:
         raise _refuse("query", [FieldProblem(exc.field, exc.message)]) from exc
 
@@ -188,10 +191,12 @@ async def get_timeline(
     timeline = await _timeline(request, tenant_id, user_id, window, limit)
     query = urlencode({"from": window.start.isoformat(), "to": window.end.isoformat()})
     base = f"/v1/users/{user_id}/pain/chart"
-    return {
+    body = {
         **timeline.describe(),
         "chart": {"svg": f"{base}.svg?{query}", "png": f"{base}.png?{query}"},
     }
+    # Health data, like its chart: never kept by a shared cache.
+    return JSONResponse(body, headers={"Cache-Control": "private, no-store"})
 
 
 _MEDIA = {"svg": "image/svg+xml", "png": "image/png"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -114,7 +115,8 @@ async def record_pain(uow: UnitOfWork, tenant_id: str, user_id: str, report: Pai
     return 202, {
         "status": "accepted",
         "log_id": report.log_id,
-        "observed_at": report.observed_at.isoformat(),
+        # In UTC: a retry sent with another zone is the same report and answers the same.
+        "observed_at": report.observed_at.astimezone(UTC).isoformat(),
         "received_at": known["received_at"].isoformat(),
     }
 

@@ -8,9 +8,10 @@ report names the field at fault (`exercises.0.hold_s`, `completed_at`, `exercise
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from datetime import UTC, datetime
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import AwareDatetime, Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, AwareDatetime, Field, ValidationInfo, field_validator
 
 from shared.events import streams
 from shared.events.base import Frozen, UserEvent
@@ -19,7 +20,26 @@ PainQuality = Literal["ache", "burning", "shooting", "radiating", "numbness", "t
 # From the back down to the foot: "further down the leg" compares positions in this order.
 PainLocation = Literal["lower_back", "buttock", "thigh", "knee", "calf", "foot"]
 PainContext = Literal["after_exercise", "next_morning", "other"]
-PainLevel = Field(ge=0, le=10)
+# Strict: a JSON `true` is not a pain level of 1.
+PainLevel = Field(ge=0, le=10, strict=True)
+# A client's own id for a report: printable ASCII without spaces (no control characters to
+# reach logs or a NUL that PostgreSQL refuses).
+ClientId = Field(min_length=1, max_length=128, pattern=r"^[\x21-\x7e]+$")
+EARLIEST_YEAR = 2000
+
+
+def _plausible_time(at: datetime) -> datetime:
+    try:
+        at.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("is not a time that can be expressed in UTC") from None
+    if at.astimezone(UTC).year < EARLIEST_YEAR:
+        raise ValueError(f"must not be before {EARLIEST_YEAR}")
+    return at
+
+
+# When something happened, with its zone, convertible to UTC and not before 2000.
+EventTime = Annotated[AwareDatetime, AfterValidator(_plausible_time)]
 ExerciseSlug = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,79}$")
 # Each list names a few of a handful of values; the bound only stops absurd payloads.
 _MAX_LISTED = 16
@@ -27,9 +47,9 @@ _MAX_LISTED = 16
 
 class ExerciseDone(Frozen):
     exercise_id: str = ExerciseSlug
-    sets: int = Field(ge=1, le=50)
-    reps: int | None = Field(default=None, ge=1, le=500)
-    hold_s: int | None = Field(default=None, ge=1, le=3600, validate_default=True)
+    sets: int = Field(ge=1, le=50, strict=True)
+    reps: int | None = Field(default=None, ge=1, le=500, strict=True)
+    hold_s: int | None = Field(default=None, ge=1, le=3600, validate_default=True, strict=True)
     pain_during: int = PainLevel
     pain_qualities: tuple[PainQuality, ...] = Field(default=(), max_length=_MAX_LISTED)
     pain_locations: tuple[PainLocation, ...] = Field(default=(), max_length=_MAX_LISTED)
@@ -47,9 +67,9 @@ class ExerciseDone(Frozen):
 class SessionReport(Frozen):
     """A finished session as the client reports it."""
 
-    session_id: str = Field(min_length=1, max_length=128)
-    started_at: AwareDatetime
-    completed_at: AwareDatetime
+    session_id: str = ClientId
+    started_at: EventTime
+    completed_at: EventTime
     # "At least one" is checked after the items (pydantic's min_length would also report an
     # empty tuple whenever every item is invalid); the schema still says minItems 1.
     exercises: tuple[ExerciseDone, ...] = Field(max_length=100, json_schema_extra={"minItems": 1})
@@ -82,20 +102,22 @@ class MorningContext(Frozen):
     hours_sat: float | None = Field(default=None, ge=0, le=24)
     heavy_lifting: bool | None = None
     sleep_hours: float | None = Field(default=None, ge=0, le=24)
-    stress: int | None = Field(default=None, ge=0, le=10)
+    stress: int | None = Field(default=None, ge=0, le=10, strict=True)
 
 
 class PainReport(Frozen):
     """A pain observation as the client reports it; `observed_at` is when it was felt."""
 
-    log_id: str = Field(min_length=1, max_length=128)
-    observed_at: AwareDatetime
+    log_id: str = ClientId
+    observed_at: EventTime
     level: int = PainLevel
     context: PainContext
     exercise_id: str | None = Field(
         default=None, pattern=r"^[a-z0-9][a-z0-9-]{1,79}$", validate_default=True
     )
-    session_id: str | None = Field(default=None, min_length=1, max_length=128)
+    session_id: str | None = Field(
+        default=None, min_length=1, max_length=128, pattern=r"^[\x21-\x7e]+$"
+    )
     qualities: tuple[PainQuality, ...] = Field(default=(), max_length=_MAX_LISTED)
     locations: tuple[PainLocation, ...] = Field(default=(), max_length=_MAX_LISTED)
     morning: MorningContext | None = None

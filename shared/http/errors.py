@@ -23,7 +23,13 @@ def field_path(loc: tuple[Any, ...] | list[Any]) -> str:
 
 def validation_body(errors: list[dict[str, Any]]) -> dict[str, Any]:
     fields = [
-        {"field": field_path(e["loc"]), "message": e["msg"], "type": e["type"]} for e in errors
+        {
+            # Malformed JSON is located by a character offset: the field at fault is the body.
+            "field": "body" if e["type"] == "json_invalid" else field_path(e["loc"]),
+            "message": e["msg"],
+            "type": e["type"],
+        }
+        for e in errors
     ]
     return {
         "error": "validation_failed",

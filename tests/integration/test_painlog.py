@@ -18,40 +18,24 @@ from faststream.redis.parser import BinaryMessageFormatV1
 from sqlalchemy import func, select
 
 from services.painlog import store
-from services.painlog.app import build_app as build_painlog
-from services.painlog.settings import PainlogSettings
-from services.tenants.app import build_app as build_tenants
-from services.tenants.settings import TenantsSettings
 from shared.events.base import Event
 from shared.events.flares import ExerciseRemoved, FlareDetected, RemovalEvidence
 from shared.events.painlog import PainLogged, SessionDone
 from shared.messaging.bus import EventBus
 from tests.factories.painlog import pain_body, session_body
-from tests.support.stack import Stack, bearer, service_settings, stack
+from tests.support.painlog import PainlogUser, painlog_stack
+from tests.support.stack import Stack
 from tests.support.waiting import eventually
 
 
 @pytest.fixture
 async def services(redis_url: str, database_url: str, prefix: str) -> AsyncIterator[Stack]:
-    apps = {
-        "tenants": build_tenants(
-            service_settings(TenantsSettings, redis_url, database_url, prefix)
-        ),
-        "painlog": build_painlog(
-            service_settings(PainlogSettings, redis_url, database_url, prefix)
-        ),
-    }
-    async with stack(apps) as running:
+    async with painlog_stack(redis_url, database_url, prefix) as running:
         yield running
 
 
-class User:
+class User(PainlogUser):
     """One tenant's user, talking to the painlog service."""
-
-    def __init__(self, services: Stack, key: str, user_id: str = "patient-17") -> None:
-        self.client: httpx.AsyncClient = services.clients["painlog"]
-        self.headers = bearer(key)
-        self.base = f"/v1/users/{user_id}"
 
     async def session(self, body: dict[str, Any], **headers: str) -> httpx.Response:
         return await self.client.post(

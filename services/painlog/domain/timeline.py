@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 EntryKind = Literal["session", "pain"]
@@ -30,15 +30,35 @@ class Window:
 
 
 def resolve_window(
-    start: datetime | None, end: datetime | None, now: datetime, default_days: int
+    start: datetime | None,
+    end: datetime | None,
+    now: datetime,
+    default_days: int,
+    max_days: int = 400,
 ) -> Window:
-    """`to` defaults to now and `from` to `default_days` before `to`; `from` after `to` is
-    refused, naming `from`."""
+    """`to` defaults to now and `from` to `default_days` before `to`; `from` after `to`, or
+    more than `max_days` before it, is refused, naming `from`."""
+    for name, value in (("from", start), ("to", end)):
+        if value is not None and not _in_utc_range(value, max(default_days, max_days)):
+            raise WindowError(name, "is too close to the edge of the calendar")
     end = end if end is not None else max(now, start) if start is not None else now
     start = start if start is not None else end - timedelta(days=default_days)
     if start > end:
         raise WindowError("from", "must not be later than `to`")
+    if end - start > timedelta(days=max_days):
+        raise WindowError("from", f"must be at most {max_days} days before `to`")
     return Window(start, end)
+
+
+def _in_utc_range(at: datetime, margin_days: int) -> bool:
+    """Whether `at` can be expressed in UTC with `margin_days` to spare on either side."""
+    try:
+        utc = at.astimezone(UTC)
+        utc - timedelta(days=margin_days)
+        utc + timedelta(days=margin_days)
+    except OverflowError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)

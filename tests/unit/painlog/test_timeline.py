@@ -31,6 +31,13 @@ def test_window_from_after_to_names_from() -> None:
     assert caught.value.field == "from"
 
 
+def test_a_window_longer_than_the_maximum_names_from() -> None:
+    resolve_window(NOW - timedelta(days=400), NOW, NOW, 28, max_days=400)
+    with pytest.raises(WindowError) as caught:
+        resolve_window(NOW - timedelta(days=401), NOW, NOW, 28, max_days=400)
+    assert caught.value.field == "from" and "400 days" in caught.value.message
+
+
 def test_late_log_is_placed_by_when_it_was_felt() -> None:
     session = Entry("session", NOW - timedelta(days=2, hours=12), "s1")
     recent = Entry("pain", NOW - timedelta(hours=1), "recent")
