@@ -11,7 +11,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import AfterValidator, AwareDatetime, Field, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 
 from shared.events import streams
 from shared.events.base import Frozen, UserEvent
@@ -20,8 +27,18 @@ PainQuality = Literal["ache", "burning", "shooting", "radiating", "numbness", "t
 # From the back down to the foot: "further down the leg" compares positions in this order.
 PainLocation = Literal["lower_back", "buttock", "thigh", "knee", "calf", "foot"]
 PainContext = Literal["after_exercise", "next_morning", "other"]
-# Strict: a JSON `true` is not a pain level of 1.
-PainLevel = Field(ge=0, le=10, strict=True)
+PainLevel = Field(ge=0, le=10)
+
+
+def _not_a_bool(value: object) -> object:
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not true or false")
+    return value
+
+
+# A whole number that a JSON `true` or `false` is not (pydantic would read them as 1 and 0);
+# 5 and 5.0 are both 5.
+Count = Annotated[int, BeforeValidator(_not_a_bool)]
 # A client's own id for a report: printable ASCII without spaces (no control characters to
 # reach logs or a NUL that PostgreSQL refuses).
 ClientId = Field(min_length=1, max_length=128, pattern=r"^[\x21-\x7e]+$")
@@ -47,10 +64,10 @@ _MAX_LISTED = 16
 
 class ExerciseDone(Frozen):
     exercise_id: str = ExerciseSlug
-    sets: int = Field(ge=1, le=50, strict=True)
-    reps: int | None = Field(default=None, ge=1, le=500, strict=True)
-    hold_s: int | None = Field(default=None, ge=1, le=3600, validate_default=True, strict=True)
-    pain_during: int = PainLevel
+    sets: Count = Field(ge=1, le=50)
+    reps: Count | None = Field(default=None, ge=1, le=500)
+    hold_s: Count | None = Field(default=None, ge=1, le=3600, validate_default=True)
+    pain_during: Count = PainLevel
     pain_qualities: tuple[PainQuality, ...] = Field(default=(), max_length=_MAX_LISTED)
     pain_locations: tuple[PainLocation, ...] = Field(default=(), max_length=_MAX_LISTED)
 
@@ -102,7 +119,7 @@ class MorningContext(Frozen):
     hours_sat: float | None = Field(default=None, ge=0, le=24)
     heavy_lifting: bool | None = None
     sleep_hours: float | None = Field(default=None, ge=0, le=24)
-    stress: int | None = Field(default=None, ge=0, le=10, strict=True)
+    stress: Count | None = Field(default=None, ge=0, le=10)
 
 
 class PainReport(Frozen):
@@ -110,7 +127,7 @@ class PainReport(Frozen):
 
     log_id: str = ClientId
     observed_at: EventTime
-    level: int = PainLevel
+    level: Count = PainLevel
     context: PainContext
     exercise_id: str | None = Field(
         default=None, pattern=r"^[a-z0-9][a-z0-9-]{1,79}$", validate_default=True
