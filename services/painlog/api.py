@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.painlog import chart, service
 from services.painlog.domain.reports import FieldProblem, future_problems
+from services.painlog.domain.reports import fingerprint as report_fingerprint
 from services.painlog.domain.timeline import Window, WindowError, resolve_window
 from services.painlog.settings import PainlogSettings
 from shared.db.database import Database
@@ -76,7 +77,8 @@ async def _record(
     if problems := future_problems(report, utc_now(), allowance):
         raise _refuse("body", problems)
     db: Database = request.app.state.db
-    print_ = fingerprint("POST", request.url.path, report.model_dump_json())
+    # The report's own fingerprint (zones normalised), as the client-id check compares them.
+    print_ = fingerprint("POST", request.url.path, report_fingerprint(report))
 
     async def action(uow: UnitOfWork) -> service.Answer:
         return await record(uow, tenant_id, user_id, report)

@@ -174,6 +174,21 @@ async def test_retry_of_a_pain_log_in_another_time_zone_answers_exactly_as_the_f
     assert again.json() == first.json()
 
 
+async def test_a_retry_in_another_time_zone_with_the_same_idempotency_key_is_a_replay(
+    services: Stack,
+) -> None:
+    """The Idempotency-Key compares reports as the client ids do: zones normalised."""
+    user = await new_user(services)
+    at = now() - timedelta(hours=3)
+    body = pain_body(at.astimezone(timezone(timedelta(hours=2))))
+    first = await user.post("pain", body, **{"Idempotency-Key": "zone-retry"})
+    again = await user.post(
+        "pain", {**body, "observed_at": at.isoformat()}, **{"Idempotency-Key": "zone-retry"}
+    )
+    assert first.status_code == again.status_code == 202, again.text
+    assert again.json() == first.json()
+
+
 # --- The timeline (health data) may be cached; its chart may not --------------------------
 
 
