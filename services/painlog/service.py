@@ -210,13 +210,16 @@ async def read_timeline(
         + [Entry("session", r["completed_at"], r["session_id"], r) for r in done],
         limit,
     )
+    # Flares and removals of the span the entries cover: when the entries are cut at `limit`,
+    # so are they (a flare is one of the pain logs, so at most `limit` of them).
+    shown = (tenant_id, user_id, window.start, entries[-1].at if truncated else window.end)
     return Timeline(
         user_id,
         window,
         entries,
         truncated,
-        await store.between(session, store.flares, "observed_at", *span),
-        await store.between(session, store.removals, "decided_at", *span),
+        await store.between(session, store.flares, "observed_at", *shown, limit),
+        await store.between(session, store.removals, "decided_at", *shown, limit),
     )
 
 

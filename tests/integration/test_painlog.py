@@ -333,6 +333,11 @@ async def test_flares_from_the_detector_appear_on_the_timeline_and_the_chart(
     assert pain[flared["log_id"]]["flare_id"] == str(flare.flare_id)
     assert pain[calm["log_id"]]["flare_id"] is None
     assert timeline["removals"][0]["exercise_id"] == "side-plank"
+    # Cut at `limit`, the timeline's flares and removals are those of the entries it shows.
+    cut = (await user.timeline(limit="2")).json()
+    assert cut["truncated"] and [e["kind"] for e in cut["entries"]] == ["pain", "session"]
+    assert cut["flares"] == [] and cut["removals"] == []
+    assert len((await user.timeline(limit="3")).json()["flares"]) == 1
 
     svg = await user.client.get(timeline["chart"]["svg"], headers=user.headers)
     assert svg.status_code == 200
