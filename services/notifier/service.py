@@ -82,6 +82,9 @@ async def update_endpoint(
         await store.update_endpoint(
             uow.session, tenant_id, endpoint_id, **values, updated_at=utc_now()
         )
+    if values.get("enabled") is True:
+        # Waiting deliveries would otherwise sit out their backoff (up to 10 h).
+        await store.restart_pending(uow.session, tenant_id, endpoint_id, utc_now())
     return describe_endpoint(await _endpoint(uow, tenant_id, endpoint_id))
 
 
@@ -261,6 +264,21 @@ def describe_delivery(row: dict[str, Any], tries: list[dict[str, Any]]) -> dict[
 
 
 # Attempts -------------------------------------------------------------------------------
+
+
+def still_wanted(claimed: dict[str, Any], endpoint: dict[str, Any] | None) -> str | None:
+    """Why a claimed delivery must not be sent now, judged on the endpoint as it is just
+    before sending (it may have changed since the claim): "gone", "disabled",
+    "unsubscribed", or None to send it (to the endpoint's current URL, with its current
+    secrets)."""
+    if endpoint is None:
+        return "gone"
+    if not endpoint["enabled"]:
+        return "disabled"
+    event_type = claimed["event_type"]
+    if event_type != TEST_EVENT_TYPE and event_type not in endpoint["event_types"]:
+        return "unsubscribed"
+    return None
 
 
 def signing_secrets(claimed: dict[str, Any], now: datetime) -> list[str]:

@@ -325,6 +325,21 @@ async def claim(
     return [dict(r._mapping) for r in rows]
 
 
+async def restart_pending(
+    session: AsyncSession, tenant_id: str, endpoint_id: str, now: datetime
+) -> None:
+    """An endpoint enabled again: its waiting deliveries are due now, on a fresh schedule."""
+    await session.execute(
+        update(deliveries)
+        .where(
+            deliveries.c.tenant_id == tenant_id,
+            deliveries.c.endpoint_id == endpoint_id,
+            deliveries.c.status == "pending",
+        )
+        .values(next_attempt_at=now, attempts=0)
+    )
+
+
 async def release(session: AsyncSession, token: str, delivery_ids: Sequence[str]) -> None:
     """Give claimed deliveries back unattempted (shutdown): due again at once elsewhere."""
     await session.execute(

@@ -106,6 +106,10 @@ class DeliveryWorker:
         try:
             if self.settings.webhook_test_pause_before_send_s:
                 await asyncio.sleep(self.settings.webhook_test_pause_before_send_s)
+            fresh = await self._still_wanted(claimed)
+            if fresh is None:
+                return
+            claimed = fresh
             attempted_at = utc_now()
             result = await self.sender.send(
                 claimed["url"],
@@ -141,6 +145,44 @@ class DeliveryWorker:
             if self.per_endpoint[claimed["endpoint_id"]] <= 0:
                 del self.per_endpoint[claimed["endpoint_id"]]
             self.wake.set()
+
+    async def _still_wanted(self, claimed: dict[str, Any]) -> dict[str, Any] | None:
+        """The claim with the endpoint's current URL and secrets, or None when the delivery
+        must not be sent after all: the endpoint was deleted or disabled since the claim
+        (given back: it waits for the endpoint), or no longer takes this event type
+        (failed, saying so)."""
+        tenant_id, endpoint_id = claimed["tenant_id"], claimed["endpoint_id"]
+        async with self.db.unit_of_work() as uow:
+            endpoint = await store.get_endpoint(uow.session, tenant_id, endpoint_id)
+            why = service.still_wanted(claimed, endpoint)
+            if why in ("gone", "disabled"):
+                await store.release(uow.session, claimed["claim_token"], [claimed["delivery_id"]])
+            elif why == "unsubscribed":
+                await store.finish_claimed(
+                    uow.session,
+                    tenant_id,
+                    claimed["delivery_id"],
+                    claimed["claim_token"],
+                    status="failed",
+                    next_attempt_at=None,
+                    last_error="endpoint no longer subscribed to this event type",
+                    completed_at=utc_now(),
+                )
+        if why is not None:
+            log.info(
+                "webhook_not_sent",
+                tenant_id=tenant_id,
+                endpoint_id=endpoint_id,
+                delivery_id=claimed["delivery_id"],
+                reason=why,
+            )
+            return None
+        assert endpoint is not None
+        return {
+            **claimed,
+            **{k: endpoint[k] for k in ("url", "secret", "previous_secret")},
+            "previous_secret_expires_at": endpoint["previous_secret_expires_at"],
+        }
 
     async def _shutdown(self) -> None:
         """Cancel attempts under way and give their claims back, so a restart sends them at

@@ -43,9 +43,10 @@ def configure_logging(service: str, level: str = "INFO", json: bool = True) -> N
     logging.basicConfig(stream=sys.stderr, level=level.upper(), format="%(name)s %(message)s")
     # FastStream logs through "spinefit.broker" (shared.messaging.bus): its per-message access
     # lines are ids only but noisy; warnings and handler errors still show.
-    logging.getLogger("spinefit.broker").setLevel(
-        max(logging.WARNING, logging.getLevelName(level.upper()))
-    )
+    # httpx and httpcore log every request with its full URL at INFO: a webhook URL's query
+    # may carry the tenant's credentials. Warnings only.
+    for name in ("spinefit.broker", "httpx", "httpcore"):
+        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(level.upper())))
 
 
 def get_logger(name: str) -> Any:

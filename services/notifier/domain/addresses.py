@@ -25,6 +25,9 @@ REFUSED_NETWORKS = (
     ipaddress.ip_network("fc00::/7"),  # IPv6 unique local
     ipaddress.ip_network("fe80::/10"),  # IPv6 link-local
     ipaddress.ip_network("64:ff9b::/96"),  # NAT64: may embed any IPv4
+    ipaddress.ip_network("fec0::/10"),  # IPv6 site-local (deprecated, still routed inside)
+    ipaddress.ip_network("3fff::/20"),  # IPv6 documentation
+    ipaddress.ip_network("192.88.99.0/24"),  # deprecated 6to4 relay anycast
 )
 
 
