@@ -89,6 +89,10 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
-        """A read-only transaction: on SQLite it waits for no writer."""
+        """A read-only transaction: on SQLite it waits for no writer. Its statements see one
+        snapshot (PostgreSQL: REPEATABLE READ; SQLite's read transactions already do), so a
+        row and its children read in two statements never straddle another's commit."""
         async with self._read_sessions() as session, session.begin():
+            if not self.is_sqlite:
+                await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             yield session

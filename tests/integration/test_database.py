@@ -126,3 +126,30 @@ async def test_a_unit_of_work_inside_another_is_refused_rather_than_hanging(
             pass
     finally:
         await db.dispose()
+
+
+async def test_a_read_sees_one_snapshot_across_its_statements(database_url: str) -> None:
+    """A row and its children read in two statements must not straddle another commit."""
+    db = quiz_db(database_url)
+    await db.migrate()
+    table = quiz_store.platform.idempotency_keys
+    try:
+        async with db.read() as session:
+            before = len((await session.execute(select(table))).all())
+            async with db.unit_of_work() as uow:
+                await uow.session.execute(
+                    table.insert().values(
+                        tenant_id="tn_snap",
+                        key="k1",
+                        fingerprint="f",
+                        status_code=200,
+                        response_body="{}",
+                        created_at=datetime.now(UTC),
+                    )
+                )
+            after = len((await session.execute(select(table))).all())
+        assert after == before
+        async with db.read() as session:
+            assert len((await session.execute(select(table))).all()) == before + 1
+    finally:
+        await db.dispose()
