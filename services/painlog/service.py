@@ -42,15 +42,32 @@ class IdReused(Exception):
         self.field = field
 
 
+async def _once(
+    found: dict[str, Any] | None,
+    print_: str,
+    id_field: str,
+    id_value: str,
+    first_time: Callable[[dict[str, Any]], Awaitable[None]],
+) -> dict[str, Any]:
+    """A report is stored once per client id: new, `first_time` stores and emits it with its
+    receipt; the same content again is a replay (the stored receipt); other content under
+    the same id is refused."""
+    if found is None:
+        receipt = {"received_at": utc_now(), "fingerprint": print_}
+        await first_time(receipt)
+        return receipt
+    if found["fingerprint"] != print_:
+        raise IdReused(id_field, id_value)
+    return found
+
+
 async def record_session(
     uow: UnitOfWork, tenant_id: str, user_id: str, report: SessionReport
 ) -> Answer:
     """Store the session and emit `session-done` (event time: `completed_at`). The same
     session again answers as the first time and emits nothing."""
-    print_ = fingerprint(report)
-    known = await store.get_session(uow.session, tenant_id, user_id, report.session_id)
-    if known is None:
-        known = {"received_at": utc_now(), "fingerprint": print_}
+
+    async def first_time(known: dict[str, Any]) -> None:
         await store.add_session(
             uow.session,
             tenant_id=tenant_id,
@@ -70,8 +87,9 @@ async def record_session(
             )
         )
         log.info("session_recorded", user_id=user_id, session_id=report.session_id)
-    elif known["fingerprint"] != print_:
-        raise IdReused("session_id", report.session_id)
+
+    found = await store.get_session(uow.session, tenant_id, user_id, report.session_id)
+    known = await _once(found, fingerprint(report), "session_id", report.session_id, first_time)
     return 202, {
         "status": "accepted",
         "session_id": report.session_id,
@@ -82,10 +100,8 @@ async def record_session(
 async def record_pain(uow: UnitOfWork, tenant_id: str, user_id: str, report: PainReport) -> Answer:
     """Store the pain log and emit `pain-logged` (event time: `observed_at`, however late it
     arrives). The same log again answers as the first time and emits nothing."""
-    print_ = fingerprint(report)
-    known = await store.get_pain_log(uow.session, tenant_id, user_id, report.log_id)
-    if known is None:
-        known = {"received_at": utc_now(), "fingerprint": print_}
+
+    async def first_time(known: dict[str, Any]) -> None:
         await store.add_pain_log(
             uow.session,
             tenant_id=tenant_id,
@@ -110,8 +126,9 @@ async def record_pain(uow: UnitOfWork, tenant_id: str, user_id: str, report: Pai
             )
         )
         log.info("pain_logged", user_id=user_id, log_id=report.log_id)
-    elif known["fingerprint"] != print_:
-        raise IdReused("log_id", report.log_id)
+
+    found = await store.get_pain_log(uow.session, tenant_id, user_id, report.log_id)
+    known = await _once(found, fingerprint(report), "log_id", report.log_id, first_time)
     return 202, {
         "status": "accepted",
         "log_id": report.log_id,

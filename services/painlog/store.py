@@ -105,16 +105,7 @@ OWNED = (sessions, pain_logs, flares, removals)
 async def get_session(
     session: AsyncSession, tenant_id: str, user_id: str, session_id: str
 ) -> dict[str, Any] | None:
-    row = (
-        await session.execute(
-            select(sessions).where(
-                sessions.c.tenant_id == tenant_id,
-                sessions.c.user_id == user_id,
-                sessions.c.session_id == session_id,
-            )
-        )
-    ).first()
-    return dict(row._mapping) if row else None
+    return await _report(session, sessions, "session_id", tenant_id, user_id, session_id)
 
 
 async def add_session(session: AsyncSession, **values: Any) -> None:
@@ -124,12 +115,19 @@ async def add_session(session: AsyncSession, **values: Any) -> None:
 async def get_pain_log(
     session: AsyncSession, tenant_id: str, user_id: str, log_id: str
 ) -> dict[str, Any] | None:
+    return await _report(session, pain_logs, "log_id", tenant_id, user_id, log_id)
+
+
+async def _report(
+    session: AsyncSession, table: Table, id_column: str, tenant_id: str, user_id: str, id_: str
+) -> dict[str, Any] | None:
+    """One user's report by its client id."""
     row = (
         await session.execute(
-            select(pain_logs).where(
-                pain_logs.c.tenant_id == tenant_id,
-                pain_logs.c.user_id == user_id,
-                pain_logs.c.log_id == log_id,
+            select(table).where(
+                table.c.tenant_id == tenant_id,
+                table.c.user_id == user_id,
+                table.c[id_column] == id_,
             )
         )
     ).first()

@@ -201,11 +201,11 @@ PRODUCTION_REFUSED = [
 ]
 
 
+# Production settings refuse SQLite, so this runs on PostgreSQL only.
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 async def test_production_settings_refuse_private_metadata_and_loopback_urls(
     redis_url: str, database_url: str, prefix: str
 ) -> None:
-    if database_url.startswith("sqlite"):
-        pytest.skip("production settings require PostgreSQL")
     apps = {
         "tenants": build_tenants(
             service_settings(TenantsSettings, redis_url, database_url, prefix, env="production")

@@ -49,49 +49,29 @@ BRIDGE_NAMES = re.compile(r"bridge")
 ABDUCTION_NAMES = re.compile(r"abduction|clamshell")
 
 
+QUIET = {
+    "pain_below_knee": False,
+    "pain_spreads_with_movement": False,
+    "aggravating_movements": [],
+    "directions_that_spread": [],
+    "directions_that_ease": [],
+}
+
+
 def _acute(**symptoms: Any) -> dict[str, Any]:
-    base = {
-        "duration": "under_2_weeks",
-        "trend": "getting_worse",
-        "back_pain": 5,
-        "leg_pain": 7,
-        "pain_below_knee": True,
-        "pain_spreads_with_movement": True,
-        "aggravating_movements": [],
-        "directions_that_spread": [],
-        "directions_that_ease": [],
-    }
-    return {**base, **symptoms}
+    irritable = {"pain_below_knee": True, "pain_spreads_with_movement": True}
+    phase = {"duration": "under_2_weeks", "trend": "getting_worse", "back_pain": 5, "leg_pain": 7}
+    return {**QUIET, **phase, **irritable, **symptoms}
 
 
 def _subacute(**symptoms: Any) -> dict[str, Any]:
-    base = {
-        "duration": "6_to_12_weeks",
-        "trend": "getting_better",
-        "back_pain": 3,
-        "leg_pain": 3,
-        "pain_below_knee": False,
-        "pain_spreads_with_movement": False,
-        "aggravating_movements": [],
-        "directions_that_spread": [],
-        "directions_that_ease": [],
-    }
-    return {**base, **symptoms}
+    phase = {"duration": "6_to_12_weeks", "trend": "getting_better", "back_pain": 3, "leg_pain": 3}
+    return {**QUIET, **phase, **symptoms}
 
 
 def _recovery(**symptoms: Any) -> dict[str, Any]:
-    base = {
-        "duration": "over_12_weeks",
-        "trend": "getting_better",
-        "back_pain": 1,
-        "leg_pain": 1,
-        "pain_below_knee": False,
-        "pain_spreads_with_movement": False,
-        "aggravating_movements": [],
-        "directions_that_spread": [],
-        "directions_that_ease": [],
-    }
-    return {**base, **symptoms}
+    phase = {"duration": "over_12_weeks", "trend": "getting_better", "back_pain": 1, "leg_pain": 1}
+    return {**QUIET, **phase, **symptoms}
 
 
 @dataclass(frozen=True)
