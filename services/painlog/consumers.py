@@ -8,5 +8,5 @@ from shared.messaging.bus import EventBus
 
 
 def subscribe(bus: EventBus) -> None:
-    bus.subscribe(FlareDetected, service.keep_flare)
-    bus.subscribe(ExerciseRemoved, service.keep_removal)
+    bus.subscribe(FlareDetected, service.keep_flares)
+    bus.subscribe(ExerciseRemoved, service.keep_removals)

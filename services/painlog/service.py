@@ -3,7 +3,7 @@ unit of work), keep the flare detector's verdicts, and read a user's timeline.""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
@@ -138,29 +138,39 @@ async def record_pain(uow: UnitOfWork, tenant_id: str, user_id: str, report: Pai
     }
 
 
-async def keep_flare(event: FlareDetected, uow: UnitOfWork) -> None:
-    await store.add_flare(
+async def keep_flares(events: Sequence[FlareDetected], uow: UnitOfWork) -> None:
+    await store.add_flares(
         uow.session,
-        tenant_id=event.tenant_id,
-        user_id=event.user_id,
-        flare_id=event.flare_id,
-        log_id=event.log_id,
-        observed_at=event.observed_at,
-        level=event.level,
-        baseline=event.baseline,
-        spread_further=event.spread_further,
+        [
+            {
+                "tenant_id": e.tenant_id,
+                "user_id": e.user_id,
+                "flare_id": e.flare_id,
+                "log_id": e.log_id,
+                "observed_at": e.observed_at,
+                "level": e.level,
+                "baseline": e.baseline,
+                "spread_further": e.spread_further,
+            }
+            for e in events
+        ],
     )
 
 
-async def keep_removal(event: ExerciseRemoved, uow: UnitOfWork) -> None:
-    await store.add_removal(
+async def keep_removals(events: Sequence[ExerciseRemoved], uow: UnitOfWork) -> None:
+    await store.add_removals(
         uow.session,
-        tenant_id=event.tenant_id,
-        user_id=event.user_id,
-        exercise_id=event.exercise_id,
-        decided_at=event.decided_at,
-        rule=event.rule,
-        severity=event.severity,
+        [
+            {
+                "tenant_id": e.tenant_id,
+                "user_id": e.user_id,
+                "exercise_id": e.exercise_id,
+                "decided_at": e.decided_at,
+                "rule": e.rule,
+                "severity": e.severity,
+            }
+            for e in events
+        ],
     )
 
 

@@ -138,14 +138,15 @@ async def add_pain_log(session: AsyncSession, **values: Any) -> None:
     await session.execute(insert(pain_logs).values(**values))
 
 
-async def add_flare(session: AsyncSession, **values: Any) -> None:
-    """A flare seen again (same flare_id, another event) changes nothing."""
-    stmt = upsert_insert(session, flares).values(**values)
+async def add_flares(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """One multi-row insert; a flare seen again (same flare_id, another event) changes
+    nothing."""
+    stmt = upsert_insert(session, flares).values(rows)
     await session.execute(stmt.on_conflict_do_nothing())
 
 
-async def add_removal(session: AsyncSession, **values: Any) -> None:
-    stmt = upsert_insert(session, removals).values(**values)
+async def add_removals(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    stmt = upsert_insert(session, removals).values(rows)
     await session.execute(stmt.on_conflict_do_nothing())
 
 

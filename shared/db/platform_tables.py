@@ -21,6 +21,7 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
+    false,
 )
 
 from shared.db.types import UTCDateTime
@@ -48,6 +49,8 @@ def platform_tables(metadata: MetaData, prefix: str) -> PlatformTables:
         Column("published_at", UTCDateTime, nullable=True),
         Column("attempts", Integer, nullable=False, default=0),
         Column("last_error", String(500), nullable=True),
+        # Also relayed to the stream's priority lane (Event.urgent).
+        Column("priority", Boolean, nullable=False, default=False, server_default=false()),
     )
     Index(f"ix_{prefix}_outbox_unpublished", outbox.c.published_at, outbox.c.id)
     processed = Table(

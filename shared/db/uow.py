@@ -31,6 +31,7 @@ class UnitOfWork:
                     "correlation_id": e.correlation_id,
                     "created_at": now,
                     "attempts": 0,
+                    "priority": e.urgent,
                 }
                 for e in events
             ],

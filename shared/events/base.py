@@ -47,6 +47,11 @@ class Event(Frozen):
     emitted_at: AwareDatetime = Field(default_factory=utc_now)
     correlation_id: str = Field(default_factory=current_correlation_id, max_length=128)
 
+    @property
+    def urgent(self) -> bool:
+        """Also published on the stream's priority lane (`streams.PRIORITY_LANE`)."""
+        return False
+
 
 class UserEvent(Event):
     """An event about one end user: `user_id` is required."""

@@ -28,6 +28,14 @@ PainQuality = Literal["ache", "burning", "shooting", "radiating", "numbness", "t
 PainLocation = Literal["lower_back", "buttock", "thigh", "knee", "calf", "foot"]
 PainContext = Literal["after_exercise", "next_morning", "other"]
 PainLevel = Field(ge=0, le=10)
+# Qualities that, during or right after an exercise, remove it at once (DOMAIN.md section 4,
+# rule one). Reports that carry them, or name where the pain went (it may have spread
+# further down the leg than usual), travel on the priority lane too.
+RULE_ONE_QUALITIES: frozenset[str] = frozenset({"burning", "shooting", "radiating"})
+
+
+def _may_fire_rule_one(qualities: tuple[str, ...], locations: tuple[str, ...]) -> bool:
+    return bool(locations) or not RULE_ONE_QUALITIES.isdisjoint(qualities)
 
 
 def _not_a_bool(value: object) -> object:
@@ -112,6 +120,10 @@ class SessionDone(UserEvent, SessionReport):
     event_type: Literal["session-done"] = "session-done"
     schema_version: Literal[1] = 1
 
+    @property
+    def urgent(self) -> bool:
+        return any(_may_fire_rule_one(e.pain_qualities, e.pain_locations) for e in self.exercises)
+
 
 class MorningContext(Frozen):
     """What else happened the day before: it may explain a flare instead of an exercise."""
@@ -151,3 +163,9 @@ class PainLogged(UserEvent, PainReport):
     TYPE: ClassVar[str] = streams.PAIN_LOGGED
     event_type: Literal["pain-logged"] = "pain-logged"
     schema_version: Literal[1] = 1
+
+    @property
+    def urgent(self) -> bool:
+        return self.context == "after_exercise" and _may_fire_rule_one(
+            self.qualities, self.locations
+        )

@@ -18,10 +18,17 @@ FLARE_DETECTED: Final = "flare-detected"
 EXERCISE_REMOVED: Final = "exercise-removed"
 
 DLQ_SUFFIX: Final = ".dlq"
+# Urgent events (rule-one pain) are also copied to `<stream>.priority`, read by a consumer of
+# their own so they never queue behind the main stream's backlog.
+PRIORITY_LANE: Final = "priority"
 
 
 def stream_name(prefix: str, event_type: str) -> str:
     return f"{prefix}{event_type}"
+
+
+def lane_name(stream: str, lane: str) -> str:
+    return f"{stream}.{lane}" if lane else stream
 
 
 def dlq_name(stream: str) -> str:

@@ -1,7 +1,8 @@
 """The one subscribe helper every service uses, and the service's publishing side.
 
 Per subscription, two FastStream subscribers share the service's consumer group:
-- the reader (XREADGROUP, one message or a batch at a time) for new entries;
+- the reader (XREADGROUP, a batch at a time: what one read returns is one unit) for new
+  entries;
 - the reclaimer (XAUTOCLAIM after `reclaim_idle_ms`) for entries left pending by a handler
   that failed or a consumer that died. It counts deliveries and dead-letters past the cap.
 Groups are created at id 0 before the broker starts, so events published before a service's
@@ -24,18 +25,23 @@ from sqlalchemy import func, select
 
 from shared.db.database import Database
 from shared.events.base import Event
-from shared.events.streams import stream_name
-from shared.messaging.consumer import EventProcessor, Handler, PoisonMessage, Subscription
+from shared.events.streams import lane_name, stream_name
+from shared.messaging.consumer import (
+    EventProcessor,
+    Handler,
+    PoisonMessage,
+    Subscription,
+    SubscriptionMetrics,
+)
 from shared.messaging.outbox import OutboxRelay
 from shared.observability.logging import get_logger
-from shared.observability.metrics import EVENTS_CONSUMED, STREAM_LAG, STREAM_PENDING
+from shared.observability.metrics import STREAM_LAG, STREAM_PENDING
 from shared.settings import ServiceSettings
 
 log = get_logger(__name__)
 BROKER_LOGGER = "spinefit.broker"
 
 STALE_CONSUMER_IDLE_MS = 24 * 3600 * 1000
-SINGLE_READ_COUNT = 10
 
 
 class EventBus:
@@ -78,9 +84,15 @@ class EventBus:
     def stream(self, event_type: str) -> str:
         return stream_name(self.settings.stream_prefix, event_type)
 
-    def subscribe(self, event_cls: type[Event], handler: Handler, *, batch: bool = False) -> None:
-        """Apply `handler(event, uow)` to every `event_cls` event, once in effect."""
-        sub = Subscription(event_cls, handler, self.stream(event_cls.TYPE), batch)
+    def subscribe(self, event_cls: type[Event], handler: Handler, *, lane: str = "") -> None:
+        """Apply `handler(events, uow)` to every `event_cls` event, once in effect.
+
+        Each XREADGROUP answer (up to `batch_size` entries, fewer at low load: BLOCK returns
+        as soon as one entry is there) is one unit: one claim, one handler call, one commit,
+        one XACK. `lane` reads the copy of urgent events on `<stream>.<lane>` instead, with
+        a reader of its own, so they never wait behind the main stream's backlog."""
+        stream = lane_name(self.stream(event_cls.TYPE), lane)
+        sub = Subscription(event_cls, handler, stream, SubscriptionMetrics.of(self.service, stream))
         self.subscriptions.append(sub)
         s = self.settings
         common: dict[str, Any] = {
@@ -88,34 +100,25 @@ class EventBus:
             "consumer": s.consumer_name,
             "polling_interval": s.poll_interval_ms,
         }
-        # One-at-a-time readers take few entries per read: what is fetched but not yet handled
-        # ages in the pending list and must not look abandoned to a reclaimer.
-        count = s.batch_size if batch else min(s.batch_size, SINGLE_READ_COUNT)
-        reader = StreamSub(sub.stream, max_records=count, batch=batch, **common)
-        if batch:
-            sub_reader = self.broker.subscriber(stream=reader, ack_policy=AckPolicy.MANUAL)
+        reader = self.broker.subscriber(
+            stream=StreamSub(sub.stream, max_records=s.batch_size, batch=True, **common),
+            ack_policy=AckPolicy.MANUAL,
+        )
 
-            async def on_batch(msg: RedisBatchStreamMessage) -> None:
-                await self._handle_batch(sub, msg)
+        async def on_batch(msg: RedisBatchStreamMessage) -> None:
+            await self._handle_batch(sub, msg)
 
-            sub_reader(on_batch)
-        else:
-            sub_reader = self.broker.subscriber(stream=reader)
-
-            async def on_message(msg: RedisStreamMessage) -> None:
-                await self._handle_single(sub, msg, redelivered=False)
-
-            sub_reader(on_message)
+        reader(on_batch)
         reclaimer = self.broker.subscriber(
             stream=StreamSub(sub.stream, min_idle_time=s.reclaim_idle_ms, **common),
             include_in_schema=False,
         )
 
         async def on_reclaimed(msg: RedisStreamMessage) -> None:
-            await self._handle_single(sub, msg, redelivered=True)
+            await self._handle_reclaimed(sub, msg)
 
         reclaimer(on_reclaimed)
-        self._subscribers += [sub_reader, reclaimer]
+        self._subscribers += [reader, reclaimer]
 
     async def start(self) -> None:
         await self.ensure_groups()
@@ -208,12 +211,12 @@ class EventBus:
                     return True
         return False
 
-    async def _handle_single(
-        self, sub: Subscription, msg: RedisStreamMessage, *, redelivered: bool
-    ) -> None:
+    async def _handle_reclaimed(self, sub: Subscription, msg: RedisStreamMessage) -> None:
+        """An entry left pending (its handler failed, or its consumer died): retried alone,
+        dead-lettered once it has failed `max_deliveries` times."""
         raw = msg.raw_message
         entry_id, fields = raw["message_ids"][0], raw["data"]
-        deliveries = await msg.get_delivery_count() if redelivered else 1
+        deliveries = await msg.get_delivery_count()
         try:
             event = self.processor.parse(sub, fields)
         except PoisonMessage as exc:
@@ -237,15 +240,18 @@ class EventBus:
                 )
                 return
             # Left pending: the reclaimer retries it after reclaim_idle_ms.
-            EVENTS_CONSUMED.labels(self.service, sub.stream, "failed").inc()
-            log.warning(
-                "event_failed",
-                stream=sub.stream,
-                event_id=str(event.event_id),
-                deliveries=deliveries,
-                exc_info=True,
-            )
+            self._failed(sub, event, deliveries)
             raise
+
+    def _failed(self, sub: Subscription, event: Event, deliveries: int) -> None:
+        sub.metrics.failed.inc()
+        log.warning(
+            "event_failed",
+            stream=sub.stream,
+            event_id=str(event.event_id),
+            deliveries=deliveries,
+            exc_info=True,
+        )
 
     async def _database_answers(self) -> bool:
         try:
@@ -267,26 +273,31 @@ class EventBus:
                     sub, entry_id, fields, reason="invalid", error=str(exc), deliveries=1
                 )
                 done.append(entry_id)
-        try:
-            await self.processor.apply_many(sub, [e for _, e in parsed])
-            done += [entry_id for entry_id, _ in parsed]
-        except Exception:
-            # Find the bad one: apply the rest one by one; failures stay pending for the
-            # reclaimer (which retries and dead-letters them), their batch-mates are acked.
-            for entry_id, event in parsed:
-                try:
-                    await self.processor.apply_one(sub, event)
-                    done.append(entry_id)
-                except Exception:
-                    EVENTS_CONSUMED.labels(self.service, sub.stream, "failed").inc()
-                    log.warning(
-                        "event_failed",
-                        stream=sub.stream,
-                        event_id=str(event.event_id),
-                        exc_info=True,
-                    )
+        if parsed:
+            try:
+                await self.processor.apply_many(sub, [e for _, e in parsed])
+                done += [entry_id for entry_id, _ in parsed]
+            except Exception:
+                if len(parsed) == 1:
+                    self._failed(sub, parsed[0][1], deliveries=1)  # pending, for the reclaimer
+                else:
+                    done += await self._isolate_failures(sub, parsed)
         if done:
             await self.redis.xack(sub.stream, self.group, *done)
+
+    async def _isolate_failures(
+        self, sub: Subscription, parsed: list[tuple[bytes, Event]]
+    ) -> list[bytes]:
+        """Apply a failed batch's events one by one: failures stay pending for the reclaimer
+        (which retries and dead-letters them); returns the entries applied, to be acked."""
+        done = []
+        for entry_id, event in parsed:
+            try:
+                await self.processor.apply_one(sub, event)
+                done.append(entry_id)
+            except Exception:
+                self._failed(sub, event, deliveries=1)
+        return done
 
 
 async def _message_itself(msg: Any) -> Any:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from faststream.redis.parser import BinaryMessageFormatV1
+from prometheus_client import Counter, Histogram
 from redis.asyncio import Redis
 
 from shared.db.database import Database
@@ -28,7 +29,10 @@ from shared.observability.metrics import DEAD_LETTERS, EVENT_HANDLE_SECONDS, EVE
 
 log = get_logger(__name__)
 
-Handler = Callable[[Any, UnitOfWork], Awaitable[None]]
+# Every handler takes a batch: the events one read returned for one stream, deduplicated,
+# claimed and in stream order, applied in one transaction. A handler loads what the batch
+# touches once, writes with bulk statements and emits with one `uow.emit(*events)`.
+Handler = Callable[[Sequence[Any], UnitOfWork], Awaitable[None]]
 DATA_FIELD = b"__data__"
 
 
@@ -37,11 +41,35 @@ class PoisonMessage(Exception):
 
 
 @dataclass(frozen=True)
+class SubscriptionMetrics:
+    """The labelled children of one subscription, resolved once (not per event)."""
+
+    applied: Counter
+    duplicate: Counter
+    failed: Counter
+    dead_lettered: Counter
+    seconds: Histogram
+
+    @classmethod
+    def of(cls, service: str, stream: str) -> SubscriptionMetrics:
+        def outcome(name: str) -> Counter:
+            return EVENTS_CONSUMED.labels(service, stream, name)  # type: ignore[no-any-return]
+
+        return cls(
+            applied=outcome("applied"),
+            duplicate=outcome("duplicate"),
+            failed=outcome("failed"),
+            dead_lettered=outcome("dead_lettered"),
+            seconds=EVENT_HANDLE_SECONDS.labels(service, stream),
+        )
+
+
+@dataclass(frozen=True)
 class Subscription:
     event_cls: type[Event]
     handler: Handler
     stream: str
-    batch: bool
+    metrics: SubscriptionMetrics
 
 
 class EventProcessor:
@@ -65,30 +93,24 @@ class EventProcessor:
 
     async def apply_one(self, sub: Subscription, event: Event) -> str:
         """Apply one event in its own transaction. Returns "applied" or "duplicate"."""
-        started = time.perf_counter()
-        async with self.db.unit_of_work() as uow:
-            fresh = await self._claim(uow, [event])
-            if fresh:
-                await self._handle(sub, uow, event)
-        EVENT_HANDLE_SECONDS.labels(self.service, sub.stream).observe(time.perf_counter() - started)
-        outcome = "applied" if fresh else "duplicate"
-        EVENTS_CONSUMED.labels(self.service, sub.stream, outcome).inc()
-        return outcome
+        applied = await self.apply_many(sub, [event])
+        return "applied" if applied else "duplicate"
 
-    async def apply_many(self, sub: Subscription, events: Sequence[Event]) -> None:
-        """Apply a batch in one transaction (all or nothing); the caller falls back to
-        `apply_one` per event when it raises."""
+    async def apply_many(self, sub: Subscription, events: Sequence[Event]) -> int:
+        """Apply a batch in one transaction, all or nothing: one idempotency claim, one
+        handler call with the events not applied before, one commit. Returns how many were
+        applied; the caller falls back to `apply_one` per event when it raises."""
         started = time.perf_counter()
         async with self.db.unit_of_work() as uow:
             fresh = await self._claim(uow, events)
-            for event in fresh:
-                await self._handle(sub, uow, event)
-        EVENT_HANDLE_SECONDS.labels(self.service, sub.stream).observe(time.perf_counter() - started)
-        EVENTS_CONSUMED.labels(self.service, sub.stream, "applied").inc(len(fresh))
+            if fresh:
+                await self._handle(sub, uow, fresh)
+        metrics = sub.metrics
+        metrics.seconds.observe(time.perf_counter() - started)
+        metrics.applied.inc(len(fresh))
         if len(events) > len(fresh):
-            EVENTS_CONSUMED.labels(self.service, sub.stream, "duplicate").inc(
-                len(events) - len(fresh)
-            )
+            metrics.duplicate.inc(len(events) - len(fresh))
+        return len(fresh)
 
     async def dead_letter(
         self,
@@ -116,7 +138,7 @@ class EventProcessor:
             approximate=True,
         )
         DEAD_LETTERS.labels(self.service, sub.stream, reason).inc()
-        EVENTS_CONSUMED.labels(self.service, sub.stream, "dead_lettered").inc()
+        sub.metrics.dead_lettered.inc()
         log.error(
             "event_dead_lettered",
             stream=sub.stream,
@@ -154,10 +176,12 @@ class EventProcessor:
         )
         return [e for e in unique if e.event_id in claimed]
 
-    async def _handle(self, sub: Subscription, uow: UnitOfWork, event: Event) -> None:
-        token = bind_correlation_id(event.correlation_id)
+    async def _handle(self, sub: Subscription, uow: UnitOfWork, events: list[Event]) -> None:
+        # A batch mixes requests: the first event's correlation id stands for it in logs
+        # (each event carries its own onward, in the events a handler emits).
+        token = bind_correlation_id(events[0].correlation_id)
         try:
-            await sub.handler(event, uow)
+            await sub.handler(events, uow)
         finally:
             reset_correlation_id(token)
 

@@ -27,7 +27,7 @@ from tenacity import (
 
 from shared.db.database import Database
 from shared.events.base import utc_now
-from shared.events.streams import stream_name
+from shared.events.streams import PRIORITY_LANE, lane_name, stream_name
 from shared.observability.logging import get_logger
 from shared.observability.metrics import (
     OUTBOX_PENDING,
@@ -139,7 +139,13 @@ class OutboxRelay:
     async def _unpublished(self, session: AsyncSession, *, lock: bool) -> list[Any]:
         outbox = self.db.tables.outbox
         query = (
-            select(outbox.c.id, outbox.c.event_type, outbox.c.payload, outbox.c.correlation_id)
+            select(
+                outbox.c.id,
+                outbox.c.event_type,
+                outbox.c.payload,
+                outbox.c.correlation_id,
+                outbox.c.priority,
+            )
             .where(outbox.c.published_at.is_(None))
             .order_by(outbox.c.id)
             .limit(self.batch)
@@ -158,12 +164,11 @@ class OutboxRelay:
                     headers={"content-type": "application/json"},
                     correlation_id=row.correlation_id,
                 )
-                pipe.xadd(
-                    stream_name(self.prefix, row.event_type),
-                    {"__data__": data},
-                    maxlen=self.maxlen,
-                    approximate=True,
-                )
+                stream = stream_name(self.prefix, row.event_type)
+                # The priority copy first: its reader is waiting on an empty stream.
+                targets = [lane_name(stream, PRIORITY_LANE), stream] if row.priority else [stream]
+                for target in targets:
+                    pipe.xadd(target, {"__data__": data}, maxlen=self.maxlen, approximate=True)
             await pipe.execute()
 
     async def _mark(self, session: AsyncSession, rows: list[Any]) -> None:

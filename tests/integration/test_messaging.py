@@ -10,6 +10,7 @@ import pytest
 import redis
 
 from shared.events.painlog import PainLogged
+from shared.events.streams import PRIORITY_LANE
 from shared.observability.metrics import DEAD_LETTERS
 from tests.support.probe import Probe, ProbeSettings, pain_event
 from tests.support.settings import fast_settings
@@ -17,12 +18,21 @@ from tests.support.waiting import eventually
 
 
 def make_probe(
-    redis_url: str, database_url: str, prefix: str, *, batch: bool = False, **kw: Any
+    redis_url: str,
+    database_url: str,
+    prefix: str,
+    *,
+    batch: bool = True,
+    lanes: tuple[str, ...] = (),
+    **kw: Any,
 ) -> Probe:
+    """`batch=False` reads one entry at a time (batch_size 1), as a service at low load does."""
+    if not batch:
+        kw["batch_size"] = 1
     settings = ProbeSettings(
         redis_url=redis_url, database_url=database_url, stream_prefix=prefix, **fast_settings(**kw)
     )
-    return Probe(settings, batch=batch)
+    return Probe(settings, lanes=lanes)
 
 
 async def publish(probe: Probe, *events: PainLogged) -> None:
@@ -100,8 +110,9 @@ async def test_failing_handler_is_retried_then_dead_lettered(
         fields = dlq[0][1]
         assert fields[b"x-reason"] == b"max_deliveries"
         assert fields[b"x-group"] == b"probe"
-        # Three attempts (the first delivery and two reclaims), then the dead letter.
-        assert probe.calls.count(bad.event_id) == 3
+        # Three attempts on its own (the first delivery, after its batch failed, then two
+        # reclaims), then the dead letter.
+        assert probe.batches.count((bad.event_id,)) == 3
         assert DEAD_LETTERS.labels("probe", stream, "max_deliveries")._value.get() == before + 1
         # The failure never blocked the stream, and nothing of the bad event was committed.
         counts = await probe.applied_counts()
@@ -316,3 +327,47 @@ async def test_relay_resumes_by_itself_when_redis_comes_back(tmp_path: Path, pre
         await probe.stop()
         with contextlib.suppress(Exception):
             server.stop()
+
+
+async def test_a_backlog_is_applied_one_read_at_a_time_each_read_one_handler_call(
+    redis_url: str, database_url: str, prefix: str, redis_client: redis.Redis
+) -> None:
+    probe = make_probe(redis_url, database_url, prefix, batch_size=10)
+    events = [pain_event() for _ in range(25)]
+    await probe.db.migrate()
+    await publish(probe, *events)  # the backlog is there before the consumer starts
+    await probe.start()
+    try:
+        counts = await eventually(lambda: _all_applied(probe, events))
+        assert counts == {e.event_id: 1 for e in events}
+        # Each XREADGROUP answer (COUNT 10) went to the handler whole, in one transaction.
+        assert [len(b) for b in probe.batches] == [10, 10, 5]
+        stream = probe.bus.stream(PainLogged.TYPE)
+        await eventually(lambda: _async(pending(redis_client, stream) == 0))
+    finally:
+        await probe.stop()
+
+
+async def test_an_urgent_event_is_also_on_the_priority_lane_and_applied_once(
+    redis_url: str, database_url: str, prefix: str, redis_client: redis.Redis
+) -> None:
+    probe = make_probe(redis_url, database_url, prefix, lanes=(PRIORITY_LANE,))
+    urgent = pain_event(
+        context="after_exercise", exercise_id="glute-bridge", level=6, qualities=("shooting",)
+    )
+    ordinary = pain_event(context="after_exercise", exercise_id="glute-bridge", level=2)
+    assert urgent.urgent and not ordinary.urgent
+    await probe.db.migrate()
+    await publish(probe, urgent, ordinary)
+    stream = probe.bus.stream(PainLogged.TYPE)
+    lane = redis_client.xrange(f"{stream}.{PRIORITY_LANE}")
+    assert len(lane) == 1 and len(redis_client.xrange(stream)) == 2
+    await probe.start()
+    try:
+        counts = await eventually(lambda: _all_applied(probe, [urgent, ordinary]))
+        # Read from both streams, applied once: the second copy is a duplicate by event_id.
+        assert counts == {urgent.event_id: 1, ordinary.event_id: 1}
+        for name in (stream, f"{stream}.{PRIORITY_LANE}"):
+            await eventually(lambda n=name: _async(pending(redis_client, n) == 0))
+    finally:
+        await probe.stop()

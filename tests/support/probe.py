@@ -7,6 +7,7 @@ an event applied twice shows up as two rows. `FAIL_EVENTS` makes chosen events r
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, Uuid, func, insert, select
@@ -35,7 +36,7 @@ class ProbeSettings(ServiceSettings):
 
 
 class Probe:
-    def __init__(self, settings: ProbeSettings, *, batch: bool = False) -> None:
+    def __init__(self, settings: ProbeSettings, *, lanes: tuple[str, ...] = ()) -> None:
         self.settings = settings
         self.db = Database(
             settings.resolved_database_url,
@@ -48,19 +49,24 @@ class Probe:
         self.fail_events: set[uuid.UUID] = set()
         self.fail_times: dict[uuid.UUID, int] = {}
         self.calls: list[uuid.UUID] = []
-        self.bus.subscribe(PainLogged, self.handle, batch=batch)
+        self.batches: list[tuple[uuid.UUID, ...]] = []  # the event ids of each handler call
+        self.bus.subscribe(PainLogged, self.handle)
+        for lane in lanes:
+            self.bus.subscribe(PainLogged, self.handle, lane=lane)
 
-    async def handle(self, event: PainLogged, uow: UnitOfWork) -> None:
-        self.calls.append(event.event_id)
+    async def handle(self, events: Sequence[PainLogged], uow: UnitOfWork) -> None:
+        self.batches.append(tuple(e.event_id for e in events))
+        self.calls += [e.event_id for e in events]
         await uow.session.execute(
-            insert(applied).values(event_id=event.event_id, tenant_id=event.tenant_id)
+            insert(applied), [{"event_id": e.event_id, "tenant_id": e.tenant_id} for e in events]
         )
-        if event.event_id in self.fail_events:
-            raise RuntimeError("probe handler told to fail")
-        left = self.fail_times.get(event.event_id, 0)
-        if left:
-            self.fail_times[event.event_id] = left - 1
-            raise RuntimeError("probe handler told to fail this time")
+        for event in events:
+            if event.event_id in self.fail_events:
+                raise RuntimeError("probe handler told to fail")
+            left = self.fail_times.get(event.event_id, 0)
+            if left:
+                self.fail_times[event.event_id] = left - 1
+                raise RuntimeError("probe handler told to fail this time")
 
     async def start(self) -> None:
         await self.db.migrate()

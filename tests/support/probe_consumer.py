@@ -52,9 +52,9 @@ async def main() -> None:
         database_url=args.database_url,
         stream_prefix=args.prefix,
         consumer_name=args.consumer,
-        **fast_settings(batch_size=5),
+        **fast_settings(batch_size=5 if args.batch else 1),
     )
-    probe = Probe(settings, batch=args.batch)
+    probe = Probe(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, stop.set)
