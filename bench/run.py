@@ -1,13 +1,24 @@
-"""`make bench`: events/s through the messaging helper next to a bare redis-py loop, and POST
-requests/s and latency of the quiz endpoint next to a bare FastAPI endpoint, in one run.
+"""`make bench`: the real paths next to their bare counterparts, side by side, in one run, on
+SQLite and on PostgreSQL; a table on stdout and every figure in var/bench/latest.json.
 
-PYTHONPATH=. .venv/bin/python bench/run.py [--events N] [--requests N] [--concurrency N]
-                                           [--database-url URL] [--redis-url URL]
+PYTHONPATH=. .venv/bin/python bench/run.py [--only bus,ingest,...] [--quick]
+    [--database-url postgresql+asyncpg://127.0.0.1:5432/test] [--redis-url URL]
 
-Everything stays on 127.0.0.1: streams live under a prefix of this run's own (deleted at the
-end), databases are SQLite files in a temporary directory (or, with a PostgreSQL URL, a
-temporary database created there and dropped). Figures are printed, never asserted; compare
-the ratios between machines, not the absolute rates.
+Parts (--only takes any of them, comma-separated; default all):
+  bus           subscribe helper (idempotency + row + outbox event, batch) / bare loop
+  detector      the flare detector service on 10,000 users' sessions and logs / bare loop
+  planner       quiz-completed -> plan-generated through the planner service / bare loop
+  ingest        POST /v1/users/{id}/pain on the painlog service / bare validate-and-XADD
+  rule_one      a rule-one session's 202 -> plan-generated, six services, 500 events/s beside
+  cost_users    per-event detector cost at 1,000,000 users / at 1,000
+  cost_history  per-event detector cost on users with 500 sessions / with 10
+  replicas      a backlog drained by two detector replicas / by one
+
+Everything stays on 127.0.0.1, bounded in count and time: streams live under a prefix of
+this run's own (deleted at the end), SQLite files in a temporary directory, PostgreSQL
+databases created for the run and dropped. Runs are interleaved (bare, ours, bare, ours,
+...) and every ratio is the median of the per-pair ratios. Figures are printed, never
+asserted.
 """
 
 from __future__ import annotations
@@ -16,82 +27,123 @@ import argparse
 import asyncio
 import logging
 import os
-import platform
 import sys
+import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
 
+import asyncpg  # type: ignore[import-untyped]
 from redis.asyncio import Redis
+from sqlalchemy.engine import make_url
 
 from bench.common import BenchError, Databases, check_loopback, delete_prefixed, new_prefix
-from bench.consume import ConsumeConfig, ConsumeResults, Rate, run_consume
-from bench.http_bench import HttpConfig, HttpResults, LoadResult, run_http
+from bench.report import Report, machine, write_json
 from shared.observability.logging import configure_logging
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+DEFAULT_PG_URL = "postgresql+asyncpg://127.0.0.1:5432/test"
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_JSON = ROOT / "var" / "bench" / "latest.json"
+PARTS = (
+    "bus",
+    "detector",
+    "planner",
+    "ingest",
+    "rule_one",
+    "cost_users",
+    "cost_history",
+    "replicas",
+)
+PG_ONLY = {"detector", "planner", "cost_users", "cost_history", "replicas"}
 
 
 @dataclass(frozen=True)
 class Args:
-    events: int
-    requests: int
-    concurrency: int
-    batch_size: int
-    warmup: int
-    database_url: str | None
+    only: tuple[str, ...]
+    database_url: str | None  # PostgreSQL; None: the default one, when it answers
     redis_url: str
+    repeats: int
+    seconds: float  # what one measured run of "ours" should last
     timeout: float
-    client: str
-    skip_consume: bool
-    skip_http: bool
+    concurrency: int
+    users_large: int
+    populate_budget_s: float
+    background_rate: int
+    rule_one_samples: int
+    json_path: Path
+    quick: bool
+    sqlite: bool = True
+    pg: bool = True
 
 
 def parse_args(argv: list[str] | None = None) -> Args:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--events", type=int, default=2000, help="events in the stream")
-    parser.add_argument("--requests", type=int, default=3000, help="POSTs per endpoint")
-    parser.add_argument("--concurrency", type=int, default=16, help="requests in flight")
-    parser.add_argument("--batch-size", type=int, default=500, help="COUNT of batch reads")
-    parser.add_argument("--warmup", type=int, default=100, help="unmeasured POSTs first")
+    parser.add_argument("--only", default="", help=f"comma-separated parts of: {','.join(PARTS)}")
     parser.add_argument(
         "--database-url",
         default=None,
-        help="sqlite URL (files go in a temporary directory beside it) or PostgreSQL URL "
-        "(a temporary database is created there); default: SQLite in a temporary directory",
+        help=f"PostgreSQL on loopback for the PostgreSQL cases (temporary databases are "
+        f"created there); default {DEFAULT_PG_URL} when it answers",
     )
+    parser.add_argument("--no-sqlite", action="store_true", help="skip the SQLite cases")
+    parser.add_argument("--no-pg", action="store_true", help="skip the PostgreSQL cases")
     parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL)
+    parser.add_argument("--repeats", type=int, default=3, help="interleaved pairs per ratio")
     parser.add_argument(
-        "--timeout", type=float, default=120, help="limit of each wait or phase, seconds"
+        "--seconds", type=float, default=2.5, help="length of one measured run of ours"
+    )
+    parser.add_argument("--timeout", type=float, default=120, help="limit of each wait, seconds")
+    parser.add_argument("--concurrency", type=int, default=16, help="HTTP requests in flight")
+    parser.add_argument(
+        "--users-large", type=int, default=1_000_000, help="users of the large cost_users case"
     )
     parser.add_argument(
-        "--client",
-        choices=["raw", "httpx"],
-        default="raw",
-        help="load generator: raw keep-alive sockets (default; httpx costs ~1.5 ms of CPU per "
-        "request and saturates its core before the bare endpoint does) or httpx.AsyncClient",
+        "--populate-budget",
+        type=float,
+        default=90,
+        help="seconds cost_users may spend filling the large population (it stops earlier "
+        "and records the count it reached)",
     )
-    parser.add_argument("--skip-consume", action="store_true")
-    parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--background-rate", type=int, default=500, help="rule_one events/s")
+    parser.add_argument("--rule-one-samples", type=int, default=40)
+    parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write figures")
+    parser.add_argument(
+        "--quick", action="store_true", help="small counts, for trying the bench out"
+    )
     ns = parser.parse_args(argv)
-    if min(ns.events, ns.requests, ns.concurrency, ns.batch_size) < 1 or ns.warmup < 0:
-        parser.error("counts must be positive")
-    if max(ns.events, ns.requests) > 1_000_000 or ns.concurrency > 1000 or ns.timeout <= 0:
-        parser.error("keep it bounded: at most 1,000,000 events or requests, concurrency 1000")
+    only = tuple(p.strip() for p in ns.only.split(",") if p.strip()) or PARTS
+    unknown = [p for p in only if p not in PARTS]
+    if unknown:
+        parser.error(f"--only: unknown part(s) {', '.join(unknown)}; parts: {', '.join(PARTS)}")
+    if ns.repeats < 1 or ns.seconds <= 0 or ns.timeout <= 0 or ns.concurrency < 1:
+        parser.error("--repeats, --seconds, --timeout and --concurrency must be positive")
+    if ns.repeats > 20 or ns.concurrency > 1000 or ns.seconds > 60:
+        parser.error("keep it bounded: at most 20 repeats, 60 s runs, concurrency 1000")
+    if not 1_000 <= ns.users_large <= 10_000_000:
+        parser.error("--users-large: between 1,000 and 10,000,000")
+    if not 1 <= ns.background_rate <= 5000 or not 1 <= ns.rule_one_samples <= 500:
+        parser.error("--background-rate at most 5000/s, --rule-one-samples at most 500")
     return Args(
-        events=ns.events,
-        requests=ns.requests,
-        concurrency=ns.concurrency,
-        batch_size=ns.batch_size,
-        warmup=ns.warmup,
+        only=only,
         database_url=ns.database_url,
         redis_url=ns.redis_url,
+        repeats=ns.repeats,
+        seconds=ns.seconds,
         timeout=ns.timeout,
-        client=ns.client,
-        skip_consume=ns.skip_consume,
-        skip_http=ns.skip_http,
+        concurrency=ns.concurrency,
+        users_large=ns.users_large,
+        populate_budget_s=ns.populate_budget,
+        background_rate=ns.background_rate,
+        rule_one_samples=ns.rule_one_samples,
+        json_path=ns.json,
+        quick=ns.quick,
+        sqlite=not ns.no_sqlite,
+        pg=not ns.no_pg,
     )
 
 
@@ -99,99 +151,96 @@ def progress(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def _ratio(value: float, base: float) -> str:
-    return f"{value / base:.3f}" if base > 0 else "n/a"
+async def pg_answers(url: str) -> str | None:
+    """None when PostgreSQL at `url` accepts a connection, else why not."""
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        conn = await asyncio.wait_for(asyncpg.connect(dsn), timeout=5)
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    await conn.close()
+    return None
 
 
-def consume_table(r: ConsumeResults) -> list[str]:
-    def row(rate: Rate, ratio: str) -> str:
-        return f"consume  {rate.label:<14}{rate.per_s:>9,.0f} ev/s   {ratio:<21}{rate.note}"
+@dataclass
+class Context:
+    """What every part gets: the arguments, the run's prefix and temp dir, the report."""
 
-    bare = r.bare.per_s
-    return [
-        row(r.single, f"ratio to bare {_ratio(r.single.per_s, bare)}"),
-        row(r.batch, f"ratio to bare {_ratio(r.batch.per_s, bare)}"),
-        row(r.bare, ""),
-        row(r.relay, ""),
-        f"consume  batch / single {_ratio(r.batch.per_s, r.single.per_s)}",
-    ]
+    args: Args
+    prefix: str
+    tmp: Path
+    report: Report
+    pg_url: str | None
+    _parts_started: list[str] = field(default_factory=list)
 
+    def part_prefix(self, part: str) -> str:
+        return f"{self.prefix}{part}:"
 
-def http_table(r: HttpResults) -> list[str]:
-    def row(result: LoadResult, ratio: str) -> str:
-        cpu_ms = result.server_cpu_s / result.requests * 1000
-        errors = f"  ERRORS {result.errors}" if result.errors else ""
-        return (
-            f"http     {result.label:<14}{result.per_s:>9,.0f} req/s"
-            f"  p50 {result.percentile(50):6.1f} ms  p99 {result.percentile(99):7.1f} ms"
-            f"  {ratio:<21}server cpu {cpu_ms:.2f} ms/req, client cpu"
-            f" {result.client_cpu:.0%}{errors}"
-        )
+    def part_dir(self, part: str) -> Path:
+        path = Path(tempfile.mkdtemp(prefix=f"{part}-", dir=self.tmp))
+        return path
 
-    return [
-        row(r.quiz, f"ratio to bare {_ratio(r.quiz.per_s, r.bare.per_s)}"),
-        row(r.bare, ""),
-    ]
+    @asynccontextmanager
+    async def pg(self) -> AsyncIterator[Databases]:
+        """A temporary PostgreSQL database for one part, dropped after."""
+        assert self.pg_url, "the part needs PostgreSQL"
+        databases = Databases(self.pg_url)
+        await asyncio.wait_for(databases.create(), timeout=30)
+        try:
+            yield databases
+        finally:
+            await asyncio.wait_for(databases.drop(), timeout=60)
 
-
-def header(args: Args, databases: Databases, loop_name: str, redis_version: str) -> list[str]:
-    db = "SQLite files in a temp dir" if databases.kind == "sqlite" else "temporary PostgreSQL db"
-    return [
-        f"machine  {os.cpu_count()} cpus ({platform.machine()}), Python "
-        f"{platform.python_version()}, {loop_name}, database {databases.kind} ({db}), "
-        f"Redis {redis_version} on loopback",
-        f"consume  {args.events:,} PainLogged events; handler: 1 row + 1 follow-up event to "
-        f"the outbox; single mode COUNT from settings, batch COUNT {args.batch_size}",
-        f"http     {args.requests:,} POSTs per endpoint, concurrency {args.concurrency}, "
-        f"{args.warmup} warm-up, {args.client} client; clean quiz body, unique Idempotency-Key "
-        "per request, 500 user ids; servers are uvicorn processes",
-    ]
+    def sqlite_url(self, part: str, service: str) -> str:
+        return f"sqlite+aiosqlite:///{self.part_dir(part) / (service + '.db')}"
 
 
-async def run(args: Args, loop_name: str) -> int:
+Part = Callable[[Context], Awaitable[None]]
+
+
+def part_runners() -> dict[str, Part]:
+    # Imported here: each part pulls in its service's modules.
+    from bench import parts
+
+    return parts.RUNNERS
+
+
+async def run(args: Args) -> int:
     check_loopback(args.redis_url, "--redis-url")
-    databases = Databases(args.database_url)
+    started = time.time()
+    report = Report()
     prefix = new_prefix()
     redis = Redis.from_url(args.redis_url, socket_timeout=30, socket_connect_timeout=5)
-    started = time.perf_counter()
-    consume: ConsumeResults | None = None
-    http: HttpResults | None = None
+    pg_url = args.database_url or DEFAULT_PG_URL
+    check_loopback(pg_url, "--database-url")
+    why_not = await pg_answers(pg_url) if args.pg else "--no-pg"
+    if why_not:
+        if args.database_url and args.pg:
+            raise BenchError(f"PostgreSQL at {pg_url} does not answer: {why_not}")
+        progress(f"PostgreSQL at {pg_url} does not answer ({why_not}): its cases are skipped")
+        pg_url = None
     try:
         try:
-            info = await asyncio.wait_for(redis.info("server"), timeout=10)
+            await asyncio.wait_for(redis.ping(), timeout=10)
         except Exception as exc:
             raise BenchError(f"Redis at {args.redis_url} does not answer: {exc!r}") from None
-        redis_version = str(info.get("redis_version", "?"))
-        await asyncio.wait_for(databases.create(), timeout=30)
-        progress(f"prefix {prefix}, databases in {databases.tmp} ({databases.kind})")
-        if not args.skip_consume:
-            progress(f"consume: {args.events:,} events")
-            consume = await run_consume(
-                ConsumeConfig(
-                    redis_url=args.redis_url,
-                    databases=databases,
-                    prefix=prefix,
-                    events=args.events,
-                    batch_size=args.batch_size,
-                    timeout_s=args.timeout,
-                ),
-                progress,
-            )
-        if not args.skip_http:
-            progress("http: starting the tenants, quiz and bare servers")
-            http = await run_http(
-                HttpConfig(
-                    redis_url=args.redis_url,
-                    databases=databases,
-                    prefix=prefix,
-                    requests=args.requests,
-                    concurrency=args.concurrency,
-                    warmup=args.warmup,
-                    timeout_s=args.timeout,
-                    client=args.client,
-                ),
-                progress,
-            )
+        with tempfile.TemporaryDirectory(prefix="spinefit-bench-") as tmp:
+            ctx = Context(args, prefix, Path(tmp), report, pg_url)
+            progress(f"prefix {prefix}, temp dir {tmp}, parts {','.join(args.only)}")
+            runners = part_runners()
+            for part in args.only:
+                if part in PG_ONLY and not pg_url:
+                    report.skip(part, "needs PostgreSQL")
+                    continue
+                part_started = time.perf_counter()
+                progress(f"== {part}")
+                try:
+                    await runners[part](ctx)
+                except BenchError as exc:
+                    report.skip(part, f"failed: {exc}")
+                    progress(f"{part} failed: {exc}")
+                report.extra[f"{part}_s"] = time.perf_counter() - part_started
+                progress(f"== {part} done in {time.perf_counter() - part_started:.0f} s")
     finally:
         try:
             deleted = await asyncio.wait_for(delete_prefixed(redis, prefix), timeout=30)
@@ -200,48 +249,41 @@ async def run(args: Args, loop_name: str) -> int:
             progress(f"cleanup: could not delete the keys under {prefix}: {exc!r}")
         finally:
             await redis.aclose()
-            try:
-                await asyncio.wait_for(databases.drop(), timeout=30)
-            except Exception as exc:
-                progress(f"cleanup: could not drop the temporary database: {exc!r}")
-    lines = header(args, databases, loop_name, redis_version)
-    if consume:
-        lines += consume_table(consume)
-    if http:
-        lines += http_table(http)
-    lines.append(f"total    {time.perf_counter() - started:.1f} s")
+    data = report.as_json(started=started, machine=machine())
+    write_json(args.json_path, data)
+    lines = [f"machine  {machine()}, PostgreSQL {'at ' + pg_url if pg_url else 'not reachable'}"]
+    lines += report.table()
+    lines.append(f"total    {time.time() - started:.0f} s; figures in {args.json_path}")
     print("\n".join(lines), flush=True)
     return 0
 
 
-def _loop_factory() -> tuple[Callable[[], asyncio.AbstractEventLoop] | None, str]:
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     """uvloop when installed, as uvicorn picks it for the services."""
     try:
         import uvloop
     except ImportError:
-        return None, "asyncio"
-    return uvloop.new_event_loop, "uvloop"
+        return None
+    return uvloop.new_event_loop
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    # Every service of the run gets its settings from the flags and the defaults, never from
-    # the caller's environment, so two runs are comparable.
+    # Every service of the run gets its settings from this run, never from the caller's
+    # environment, so two runs are comparable.
     ignored = sorted(k for k in os.environ if k.startswith("SPINEFIT_"))
     for name in ignored:
         del os.environ[name]
     if ignored:
         progress(f"ignoring {', '.join(ignored)}")
     configure_logging("bench", "WARNING", json=False)
-    # FastStream's broker logger (its own handler, level reset to INFO by every broker) says
-    # "callback for Task-N is being executed" on stop: keep its warnings only.
+    # FastStream's broker logger says "callback for Task-N is being executed" on stop.
     logging.getLogger("faststream.access.redis").addFilter(
         lambda record: record.levelno >= logging.WARNING
     )
-    factory, loop_name = _loop_factory()
     try:
-        with asyncio.Runner(loop_factory=factory) as runner:
-            return runner.run(run(args, loop_name))
+        with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+            return runner.run(run(args))
     except BenchError as exc:
         print(f"bench failed: {exc}", file=sys.stderr)
         return 1

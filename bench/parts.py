@@ -1,0 +1,74 @@
+"""Each part of `make bench`: what it runs on which database, with the run's counts."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bench.consume import BusConfig, run_bus
+from bench.run import Context, Part, progress
+
+
+def _events(ctx: Context, normal: int, quick: int) -> int:
+    return quick if ctx.args.quick else normal
+
+
+async def bus(ctx: Context) -> None:
+    events = _events(ctx, 3000, 500)
+    cases = []
+    if ctx.args.sqlite:
+        cases.append(("sqlite", ctx.sqlite_url("bus", "bus")))
+    if ctx.pg_url:
+        cases.append(("pg", None))
+    else:
+        ctx.report.skip("bus pg", "PostgreSQL not reachable")
+    for label, url in cases:
+        if url is None:
+            async with ctx.pg() as databases:
+                await run_bus(
+                    _bus_cfg(ctx, databases.url("bus"), label, events), ctx.report, label, progress
+                )
+        else:
+            await run_bus(_bus_cfg(ctx, url, label, events), ctx.report, label, progress)
+
+
+def _bus_cfg(ctx: Context, url: str, label: str, events: int) -> BusConfig:
+    return BusConfig(
+        redis_url=ctx.args.redis_url,
+        database_url=url,
+        prefix=ctx.part_prefix(f"bus-{label}"),
+        events=events,
+        repeats=ctx.args.repeats,
+        timeout_s=ctx.args.timeout,
+    )
+
+
+RUNNERS: dict[str, Part] = {"bus": bus}
+
+
+async def ingest(ctx: Context) -> None:
+    from bench.ingest import IngestConfig, run_ingest
+
+    seconds = 1.0 if ctx.args.quick else ctx.args.seconds
+    cases: list[str] = ["sqlite"] if ctx.args.sqlite else []
+    cases += ["pg"] if ctx.pg_url else []
+    for label in cases:
+        cfg = IngestConfig(
+            redis_url=ctx.args.redis_url,
+            prefix=ctx.part_prefix(f"ingest-{label}"),
+            data_dir=ctx.part_dir(f"ingest-{label}"),
+            database_url=None,
+            label=label,
+            repeats=ctx.args.repeats,
+            seconds=seconds,
+            concurrency=ctx.args.concurrency,
+        )
+        if label == "pg":
+            async with ctx.pg() as databases:
+                await run_ingest(
+                    replace(cfg, database_url=databases.shared_url), ctx.report, progress
+                )
+        else:
+            await run_ingest(cfg, ctx.report, progress)
+
+
+RUNNERS["ingest"] = ingest
