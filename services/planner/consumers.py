@@ -1,25 +1,30 @@
-"""Subscribers of the planner: thin, each calls one use case inside the event's unit of work."""
+"""Subscribers of the planner: thin, each calls one use case with the batch it was given."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from services.planner import service
 from services.planner.domain.library import Library
 from shared.db.uow import UnitOfWork
 from shared.events.flares import ExerciseRemoved
 from shared.events.quiz import QuizCompleted, UserReferred
+from shared.events.streams import PRIORITY_LANE
 from shared.messaging.bus import EventBus
 
 
 def subscribe(bus: EventBus, library: Library) -> None:
-    async def quiz_completed(event: QuizCompleted, uow: UnitOfWork) -> None:
-        await service.on_quiz_completed(uow, library, event)
+    async def quizzes_completed(events: Sequence[QuizCompleted], uow: UnitOfWork) -> None:
+        await service.on_quizzes_completed(uow, library, events)
 
-    async def exercise_removed(event: ExerciseRemoved, uow: UnitOfWork) -> None:
-        await service.on_exercise_removed(uow, library, event)
+    async def exercises_removed(events: Sequence[ExerciseRemoved], uow: UnitOfWork) -> None:
+        await service.on_exercises_removed(uow, library, events)
 
-    async def user_referred(event: UserReferred, uow: UnitOfWork) -> None:
-        await service.on_user_referred(uow, event)
+    async def users_referred(events: Sequence[UserReferred], uow: UnitOfWork) -> None:
+        await service.on_users_referred(uow, events)
 
-    bus.subscribe(QuizCompleted, quiz_completed)
-    bus.subscribe(ExerciseRemoved, exercise_removed)
-    bus.subscribe(UserReferred, user_referred)
+    bus.subscribe(QuizCompleted, quizzes_completed)
+    bus.subscribe(ExerciseRemoved, exercises_removed)
+    # Rule-one removals also come on their own lane, ahead of any backlog of delayed ones.
+    bus.subscribe(ExerciseRemoved, exercises_removed, lane=PRIORITY_LANE)
+    bus.subscribe(UserReferred, users_referred)

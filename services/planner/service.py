@@ -1,13 +1,17 @@
 """Use cases of the planner: load, decide (pure domain), save a version, emit.
 
-Each runs inside the unit of work of the consumed event, so a version, its user row and its
-`plan-generated` event are committed together or not at all. Logs carry ids only: answers,
+Each takes a consumed batch inside its unit of work: the users it touches are read once (one
+query per table), the events applied to them in order in memory, and everything written with
+one statement per table, so versions, user rows and their `plan-generated` events are
+committed together or not at all. Logs carry ids only: answers,
 pain and evidence stay out of them.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +21,7 @@ from services.planner.domain.generator import generate_plan
 from services.planner.domain.library import Library
 from services.planner.domain.plan import Plan
 from services.planner.domain.removals import RemovalDecision, merge_removal
+from services.planner.store import UserKey
 from shared.db.uow import UnitOfWork
 from shared.events.base import utc_now
 from shared.events.flares import ExerciseRemoved
@@ -29,22 +34,109 @@ from shared.observability.metrics import PLANNER_REMOVALS, PLANS_GENERATED
 log = get_logger(__name__)
 
 
-async def on_quiz_completed(uow: UnitOfWork, library: Library, event: QuizCompleted) -> None:
+@dataclass
+class PlanUser:
+    """One user's planner state while a batch is applied: read once, written once."""
+
+    row: dict[str, Any] | None  # as it will be written; None: no row yet
+    stored: bool  # whether the row exists in the database
+    removals: dict[str, RemovalDecision]
+    current: Plan | None
+    changed: bool = False
+
+
+@dataclass
+class PlannerBatch:
+    """The users a batch touches, loaded in one query per table, and what it writes."""
+
+    users: dict[UserKey, PlanUser]
+    versions: list[dict[str, Any]] = field(default_factory=list)
+    removals: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
+    events: list[PlanGenerated] = field(default_factory=list)
+
+    @classmethod
+    async def load(cls, uow: UnitOfWork, keys: Iterable[UserKey]) -> PlannerBatch:
+        wanted = sorted(set(keys))
+        rows = await store.lock_users(uow.session, wanted)
+        removals = await store.removals_of(uow.session, wanted)
+        current = await store.versions_of(
+            uow.session,
+            [
+                (t, r["plan_id"], r["current_version"])
+                for (t, _), r in rows.items()
+                if r["current_version"]
+            ],
+        )
+        users = {}
+        for key in wanted:
+            row = rows.get(key)
+            plan = current.get((row["plan_id"], row["current_version"])) if row else None
+            users[key] = PlanUser(
+                row=row,
+                stored=row is not None,
+                removals={
+                    r["exercise_id"]: RemovalDecision(
+                        exercise_id=r["exercise_id"], rule=r["rule"], severity=r["severity"]
+                    )
+                    for r in removals[key]
+                },
+                current=Plan.model_validate(plan["plan"]) if plan else None,
+            )
+        return cls(users)
+
+    async def save(self, uow: UnitOfWork) -> None:
+        changed = [(u.row, u.stored) for u in self.users.values() if u.changed and u.row]
+        await store.insert_users(uow.session, [row for row, stored in changed if not stored])
+        await store.update_users(uow.session, [row for row, stored in changed if stored])
+        await store.save_removals(uow.session, list(self.removals.values()))
+        await store.add_versions(uow.session, self.versions)
+        await uow.emit(*self.events)
+
+
+async def on_quizzes_completed(
+    uow: UnitOfWork, library: Library, events: Sequence[QuizCompleted]
+) -> None:
+    batch = await PlannerBatch.load(uow, (_key(e) for e in events))
+    for event in events:
+        _quiz_completed(batch, library, event)
+    await batch.save(uow)
+
+
+async def on_exercises_removed(
+    uow: UnitOfWork, library: Library, events: Sequence[ExerciseRemoved]
+) -> None:
+    batch = await PlannerBatch.load(uow, (_key(e) for e in events))
+    for event in events:
+        _exercise_removed(batch, library, event)
+    await batch.save(uow)
+
+
+async def on_users_referred(uow: UnitOfWork, events: Sequence[UserReferred]) -> None:
+    batch = await PlannerBatch.load(uow, (_key(e) for e in events))
+    for event in events:
+        _user_referred(batch, event)
+    await batch.save(uow)
+
+
+def _key(event: QuizCompleted | ExerciseRemoved | UserReferred) -> UserKey:
+    assert event.user_id is not None
+    return (event.tenant_id, event.user_id)
+
+
+def _quiz_completed(batch: PlannerBatch, library: Library, event: QuizCompleted) -> None:
     """A new quiz always starts a new version, unless a later quiz was already applied."""
-    session = uow.session
-    user = await store.get_user(session, event.tenant_id, event.user_id)
-    if user and user["quiz_occurred_at"] and event.occurred_at < user["quiz_occurred_at"]:
+    user = batch.users[_key(event)]
+    row = user.row
+    if row and row["quiz_occurred_at"] and event.occurred_at < row["quiz_occurred_at"]:
         log.info("quiz_older_than_applied_ignored", event_id=str(event.event_id))
         return
-    decisions = await _decisions(uow, event.tenant_id, event.user_id)
-    plan = generate_plan(event.answers, decisions.values(), library)
-    paused = bool(user and user["paused_at"] and user["paused_at"] > event.occurred_at)
-    await _save_version(
-        uow,
+    plan = generate_plan(event.answers, user.removals.values(), library)
+    paused = bool(row and row["paused_at"] and row["paused_at"] > event.occurred_at)
+    _save_version(
+        batch,
         library,
         user,
-        event.tenant_id,
-        event.user_id,
+        event,
         trigger="quiz",
         plan=plan,
         inputs={"response_id": str(event.response_id), "answers": _answers_json(event.answers)},
@@ -60,53 +152,52 @@ async def on_quiz_completed(uow: UnitOfWork, library: Library, event: QuizComple
             "answers": _answers_json(event.answers),
             "response_id": event.response_id,
             "quiz_occurred_at": event.occurred_at,
-            "paused_level": user["paused_level"] if paused and user else None,
-            "paused_at": user["paused_at"] if paused and user else None,
+            "paused_level": row["paused_level"] if paused and row else None,
+            "paused_at": row["paused_at"] if paused and row else None,
         },
     )
 
 
-async def on_exercise_removed(uow: UnitOfWork, library: Library, event: ExerciseRemoved) -> None:
+def _exercise_removed(batch: PlannerBatch, library: Library, event: ExerciseRemoved) -> None:
     """Keep the removal for good; make a new version only if the current plan changes."""
     ids = {"event_id": str(event.event_id), "exercise_id": event.exercise_id}
     if library.get(event.exercise_id) is None:
         PLANNER_REMOVALS.labels("unknown_exercise").inc()
         log.warning("removal_of_unknown_exercise_ignored", **ids)
         return
-    stored = await _decisions(uow, event.tenant_id, event.user_id)
+    user = batch.users[_key(event)]
     decision = RemovalDecision(
         exercise_id=event.exercise_id, rule=event.rule, severity=event.severity
     )
-    merged = merge_removal(stored, decision)
+    merged = merge_removal(user.removals, decision)
     if merged is None:
         PLANNER_REMOVALS.labels("duplicate").inc()
         log.info("removal_already_applied", **ids)
         return
-    await store.save_removal(
-        uow.session,
-        recorded_at=utc_now(),
-        tenant_id=event.tenant_id,
-        user_id=event.user_id,
-        exercise_id=merged.exercise_id,
-        rule=merged.rule,
-        severity=merged.severity,
-        evidence=event.evidence.model_dump(mode="json"),
-        event_id=event.event_id,
-        decided_at=event.decided_at,
-    )
-    user = await store.get_user(uow.session, event.tenant_id, event.user_id)
-    if user is None or user["current_version"] == 0 or user["answers"] is None:
+    user.removals[merged.exercise_id] = merged
+    batch.removals[(event.tenant_id, event.user_id, merged.exercise_id)] = {
+        "tenant_id": event.tenant_id,
+        "user_id": event.user_id,
+        "exercise_id": merged.exercise_id,
+        "rule": merged.rule,
+        "severity": merged.severity,
+        "evidence": event.evidence.model_dump(mode="json"),
+        "event_id": event.event_id,
+        "decided_at": event.decided_at,
+        "recorded_at": utc_now(),
+    }
+    row = user.row
+    if row is None or row["current_version"] == 0 or row["answers"] is None:
         PLANNER_REMOVALS.labels("no_plan").inc()
         log.info("removal_kept_for_user_without_plan", **ids)
         return
-    if user["paused_at"] is not None:
+    if row["paused_at"] is not None:
         PLANNER_REMOVALS.labels("plan_paused").inc()
         log.info("removal_kept_plan_paused", **ids)
         return
-    decisions = {**stored, merged.exercise_id: merged}
-    answers = QuizAnswers.model_validate(user["answers"])
-    plan = generate_plan(answers, decisions.values(), library)
-    before = await _current_plan(uow, event.tenant_id, user)
+    answers = QuizAnswers.model_validate(row["answers"])
+    plan = generate_plan(answers, user.removals.values(), library)
+    before = user.current
     if before is not None and not diff_plans(before, plan, library).exercises_changed:
         PLANNER_REMOVALS.labels("not_in_plan").inc()
         log.info("removal_changes_nothing_in_plan", **ids)
@@ -117,17 +208,16 @@ async def on_exercise_removed(uow: UnitOfWork, library: Library, event: Exercise
         if r.because_of == merged.exercise_id and (before is None or r not in before.removed)
     )
     PLANNER_REMOVALS.labels("applied").inc()
-    await _save_version(
-        uow,
+    _save_version(
+        batch,
         library,
         user,
-        event.tenant_id,
-        event.user_id,
+        event,
         trigger="removal",
         plan=plan,
         inputs={
-            "response_id": str(user["response_id"]) if user["response_id"] else None,
-            "answers": user["answers"],
+            "response_id": str(row["response_id"]) if row["response_id"] else None,
+            "answers": row["answers"],
         },
         reasons=[
             {
@@ -146,60 +236,47 @@ async def on_exercise_removed(uow: UnitOfWork, library: Library, event: Exercise
     )
 
 
-async def on_user_referred(uow: UnitOfWork, event: UserReferred) -> None:
+def _user_referred(batch: PlannerBatch, event: UserReferred) -> None:
     """Red flags: the current plan is paused (DOMAIN.md 1) until a later accepted quiz."""
-    user = await store.get_user(uow.session, event.tenant_id, event.user_id)
-    if user is None:
-        await store.create_user(
-            uow.session,
-            tenant_id=event.tenant_id,
-            user_id=event.user_id,
-            plan_id=uuid.uuid4(),
-            current_version=0,
-            paused_level=event.level,
-            paused_at=event.occurred_at,
-            updated_at=utc_now(),
-        )
-        return
-    quiz_at: datetime | None = user["quiz_occurred_at"]
-    if quiz_at is not None and quiz_at > event.occurred_at:
-        log.info("referral_older_than_quiz_ignored", event_id=str(event.event_id))
-        return
-    await store.update_user(
-        uow.session,
-        event.tenant_id,
-        event.user_id,
-        user["current_version"],
-        paused_level=event.level,
-        paused_at=event.occurred_at,
-        updated_at=utc_now(),
-    )
-    log.info("plan_paused", event_id=str(event.event_id))
+    user = batch.users[_key(event)]
+    row = user.row
+    if row is None:
+        row = _new_row(*_key(event))
+    else:
+        quiz_at: datetime | None = row["quiz_occurred_at"]
+        if quiz_at is not None and quiz_at > event.occurred_at:
+            log.info("referral_older_than_quiz_ignored", event_id=str(event.event_id))
+            return
+        log.info("plan_paused", event_id=str(event.event_id))
+    user.row = {
+        **row,
+        "paused_level": event.level,
+        "paused_at": event.occurred_at,
+        "updated_at": utc_now(),
+    }
+    user.changed = True
 
 
-async def _decisions(uow: UnitOfWork, tenant_id: str, user_id: str) -> dict[str, RemovalDecision]:
-    rows = await store.list_removals(uow.session, tenant_id, user_id)
+def _new_row(tenant_id: str, user_id: str) -> dict[str, Any]:
     return {
-        r["exercise_id"]: RemovalDecision(
-            exercise_id=r["exercise_id"], rule=r["rule"], severity=r["severity"]
-        )
-        for r in rows
+        "tenant_id": tenant_id,
+        "user_id": user_id,
+        "plan_id": uuid.uuid4(),
+        "current_version": 0,
+        "answers": None,
+        "response_id": None,
+        "quiz_occurred_at": None,
+        "paused_level": None,
+        "paused_at": None,
+        "updated_at": utc_now(),
     }
 
 
-async def _current_plan(uow: UnitOfWork, tenant_id: str, user: dict[str, Any]) -> Plan | None:
-    if not user["current_version"]:
-        return None
-    row = await store.get_version(uow.session, tenant_id, user["plan_id"], user["current_version"])
-    return Plan.model_validate(row["plan"]) if row else None
-
-
-async def _save_version(
-    uow: UnitOfWork,
+def _save_version(
+    batch: PlannerBatch,
     library: Library,
-    user: dict[str, Any] | None,
-    tenant_id: str,
-    user_id: str,
+    user: PlanUser,
+    event: QuizCompleted | ExerciseRemoved,
     *,
     trigger: PlanTrigger,
     plan: Plan,
@@ -207,46 +284,30 @@ async def _save_version(
     reasons: list[dict[str, Any]],
     user_values: dict[str, Any],
 ) -> None:
+    tenant_id, user_id = _key(event)
     now = utc_now()
-    before = await _current_plan(uow, tenant_id, user) if user else None
-    changes: PlanChanges = diff_plans(before, plan, library)
-    expected = user["current_version"] if user else 0
-    version = expected + 1
-    plan_id: uuid.UUID = user["plan_id"] if user else uuid.uuid4()
-    if user is None:
-        await store.create_user(
-            uow.session,
-            tenant_id=tenant_id,
-            user_id=user_id,
-            plan_id=plan_id,
-            current_version=version,
-            updated_at=now,
-            **user_values,
-        )
-    else:
-        await store.update_user(
-            uow.session,
-            tenant_id,
-            user_id,
-            expected,
-            current_version=version,
-            updated_at=now,
-            **user_values,
-        )
-    await store.add_version(
-        uow.session,
-        plan_id=plan_id,
-        version=version,
-        tenant_id=tenant_id,
-        user_id=user_id,
-        trigger=trigger,
-        inputs={**inputs, "removals": sorted(r.exercise_id for r in plan.removed)},
-        plan=plan.model_dump(mode="json"),
-        changes=changes.model_dump(mode="json"),
-        reasons=reasons,
-        created_at=now,
+    changes: PlanChanges = diff_plans(user.current, plan, library)
+    row = user.row or _new_row(tenant_id, user_id)
+    version = row["current_version"] + 1
+    plan_id: uuid.UUID = row["plan_id"]
+    user.row = {**row, **user_values, "current_version": version, "updated_at": now}
+    user.current = plan
+    user.changed = True
+    batch.versions.append(
+        {
+            "plan_id": plan_id,
+            "version": version,
+            "tenant_id": tenant_id,
+            "user_id": user_id,
+            "trigger": trigger,
+            "inputs": {**inputs, "removals": sorted(r.exercise_id for r in plan.removed)},
+            "plan": plan.model_dump(mode="json"),
+            "changes": changes.model_dump(mode="json"),
+            "reasons": reasons,
+            "created_at": now,
+        }
     )
-    await uow.emit(
+    batch.events.append(
         PlanGenerated(
             tenant_id=tenant_id,
             user_id=user_id,

@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -21,8 +20,10 @@ from sqlalchemy import (
     String,
     Table,
     Uuid,
+    bindparam,
     insert,
     select,
+    tuple_,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -80,8 +81,7 @@ removals = Table(
 )
 
 
-class VersionConflict(Exception):
-    """Another writer moved the user's plan on meanwhile: the event is retried."""
+UserKey = tuple[str, str]  # (tenant_id, user_id)
 
 
 async def get_user(session: AsyncSession, tenant_id: str, user_id: str) -> dict[str, Any] | None:
@@ -93,29 +93,90 @@ async def get_user(session: AsyncSession, tenant_id: str, user_id: str) -> dict[
     return dict(row._mapping) if row else None
 
 
-async def create_user(session: AsyncSession, **values: Any) -> None:
-    await session.execute(insert(users).values(**values))
+# --- what a consumed batch reads and writes: one statement per table, whatever its size ---
 
 
-async def update_user(
-    session: AsyncSession, tenant_id: str, user_id: str, expected_version: int, **values: Any
-) -> None:
-    """Update the user's row if its version is still `expected_version` (optimistic lock)."""
-    result = await session.execute(
+async def lock_users(session: AsyncSession, keys: list[UserKey]) -> dict[UserKey, dict[str, Any]]:
+    """The users' rows, locked until the transaction ends (PostgreSQL: FOR UPDATE, taken in
+    key order so that two replicas never deadlock; SQLite has one writer anyway)."""
+    rows = await session.execute(
+        select(users)
+        .where(tuple_(users.c.tenant_id, users.c.user_id).in_(sorted(keys)))
+        .order_by(users.c.tenant_id, users.c.user_id)
+        .with_for_update()
+    )
+    return {(r.tenant_id, r.user_id): dict(r._mapping) for r in rows}
+
+
+async def removals_of(
+    session: AsyncSession, keys: list[UserKey]
+) -> dict[UserKey, list[dict[str, Any]]]:
+    found: dict[UserKey, list[dict[str, Any]]] = {k: [] for k in keys}
+    rows = await session.execute(
+        select(removals)
+        .where(tuple_(removals.c.tenant_id, removals.c.user_id).in_(keys))
+        .order_by(removals.c.exercise_id)
+    )
+    for r in rows:
+        found[(r.tenant_id, r.user_id)].append(dict(r._mapping))
+    return found
+
+
+async def versions_of(
+    session: AsyncSession, wanted: list[tuple[str, uuid.UUID, int]]
+) -> dict[tuple[uuid.UUID, int], dict[str, Any]]:
+    """The versions named by (tenant_id, plan_id, version)."""
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(versions).where(
+            tuple_(versions.c.tenant_id, versions.c.plan_id, versions.c.version).in_(wanted)
+        )
+    )
+    return {(r.plan_id, r.version): dict(r._mapping) for r in rows}
+
+
+async def insert_users(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        await session.execute(insert(users), rows)
+
+
+async def update_users(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Whole rows, one executemany. The rows were locked when read; a writer that got in
+    anyway (a row created meanwhile) makes the version insert collide and the batch retry."""
+    if not rows:
+        return
+    await session.execute(
         update(users)
         .where(
-            users.c.tenant_id == tenant_id,
-            users.c.user_id == user_id,
-            users.c.current_version == expected_version,
+            users.c.tenant_id == bindparam("key_tenant_id"),
+            users.c.user_id == bindparam("key_user_id"),
         )
-        .values(**values)
+        .values({c: bindparam(c) for c in _USER_VALUES}),
+        [
+            {"key_tenant_id": r["tenant_id"], "key_user_id": r["user_id"]}
+            | {c: r[c] for c in _USER_VALUES}
+            for r in rows
+        ],
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise VersionConflict(f"plan moved past version {expected_version}")
 
 
-async def add_version(session: AsyncSession, **values: Any) -> None:
-    await session.execute(insert(versions).values(**values))
+_USER_VALUES = [c.name for c in users.columns if c.name not in ("tenant_id", "user_id")]
+
+
+async def add_versions(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        await session.execute(insert(versions), rows)
+
+
+async def save_removals(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Insert each removal, or replace the stored one for the same exercise (an upgrade):
+    one multi-row upsert, at most one row per key."""
+    if not rows:
+        return
+    stmt = upsert_insert(session, removals).values(rows)
+    changing = {k: stmt.excluded[k] for k in rows[0] if k not in _REMOVAL_KEY}
+    await session.execute(stmt.on_conflict_do_update(index_elements=_REMOVAL_KEY, set_=changing))
 
 
 async def get_version(
@@ -153,13 +214,6 @@ async def list_removals(
         .order_by(removals.c.exercise_id)
     )
     return [dict(r._mapping) for r in rows]
-
-
-async def save_removal(session: AsyncSession, *, recorded_at: datetime, **values: Any) -> None:
-    """Insert the removal, or replace the stored one for the same exercise (an upgrade)."""
-    stmt = upsert_insert(session, removals).values(recorded_at=recorded_at, **values)
-    changing = {k: stmt.excluded[k] for k in (*values, "recorded_at") if k not in _REMOVAL_KEY}
-    await session.execute(stmt.on_conflict_do_update(index_elements=_REMOVAL_KEY, set_=changing))
 
 
 _REMOVAL_KEY = ["tenant_id", "user_id", "exercise_id"]

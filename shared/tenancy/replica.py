@@ -3,6 +3,8 @@ the check of a presented key against it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,20 +15,26 @@ from shared.events.tenants import TenantKeyIssued, TenantKeyRevoked
 from shared.tenancy.keys import key_id_of, matches
 
 
-async def upsert_key(event: TenantKeyIssued | TenantKeyRevoked, uow: UnitOfWork) -> None:
-    """Order-independent: a revocation seen before its issue still wins."""
+async def upsert_keys(
+    events: Sequence[TenantKeyIssued | TenantKeyRevoked], uow: UnitOfWork
+) -> None:
+    """One multi-row upsert per batch. Order-independent: a revocation seen before its issue
+    still wins. A batch holds one event type; a key named twice in it is written once (a
+    multi-row upsert may not touch a row twice)."""
     table = uow.tables.tenant_keys
-    revoked = isinstance(event, TenantKeyRevoked)
-    values = {
-        "key_id": event.key_id,
-        "tenant_id": event.tenant_id,
-        "tenant_name": getattr(event, "tenant_name", ""),
-        "key_hash": event.key_hash,
-        "issued_at": getattr(event, "issued_at", None) or event.occurred_at,
-        "revoked": revoked,
-    }
-    stmt = upsert_insert(uow.session, table).values(**values)
-    update = {"revoked": True} if revoked else {"tenant_name": values["tenant_name"]}
+    rows = {}
+    for event in events:
+        rows[event.key_id] = {
+            "key_id": event.key_id,
+            "tenant_id": event.tenant_id,
+            "tenant_name": getattr(event, "tenant_name", ""),
+            "key_hash": event.key_hash,
+            "issued_at": getattr(event, "issued_at", None) or event.occurred_at,
+            "revoked": isinstance(event, TenantKeyRevoked),
+        }
+    stmt = upsert_insert(uow.session, table).values(list(rows.values()))
+    revoked = isinstance(events[0], TenantKeyRevoked)
+    update = {"revoked": True} if revoked else {"tenant_name": stmt.excluded.tenant_name}
     await uow.session.execute(stmt.on_conflict_do_update(index_elements=["key_id"], set_=update))
 
 
