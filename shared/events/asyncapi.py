@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from shared.events import CATALOGUE
-from shared.events.streams import DLQ_SUFFIX
+from shared.events.streams import DLQ_SUFFIX, PRIORITY_LANE, lane_name
 
 EMITTED_BY: dict[str, str] = {
     "tenant-key-issued": "tenants",
@@ -39,6 +39,23 @@ CONSUMED_BY: dict[str, tuple[str, ...]] = {
     "plan-generated": ("notifier",),
     "flare-detected": ("painlog", "notifier"),
 }
+
+# Urgent events (rule one) are also relayed to `<stream>.priority`; these groups read it with
+# a reader of its own, so rule one never waits behind the main stream's backlog.
+PRIORITY_CONSUMED_BY: dict[str, tuple[str, ...]] = {
+    "session-done": ("flare_detector",),
+    "pain-logged": ("flare_detector",),
+    "exercise-removed": ("planner",),
+}
+
+
+def consumed_streams(service: str) -> set[str]:
+    """Every stream (without the deployment prefix) that `service`'s group reads."""
+    return {t for t, groups in CONSUMED_BY.items() if service in groups} | {
+        lane_name(t, PRIORITY_LANE)
+        for t, groups in PRIORITY_CONSUMED_BY.items()
+        if service in groups
+    }
 
 
 def _message_name(event_type: str) -> str:
@@ -80,6 +97,21 @@ def build_asyncapi() -> dict[str, Any]:
                 "channel": ref,
                 "description": f"consumer group `{consumer}`",
             }
+        if event_type in PRIORITY_CONSUMED_BY:
+            lane = lane_name(event_type, PRIORITY_LANE)
+            channels[lane] = {
+                "address": lane,
+                "description": f"Redis stream `<prefix>{lane}`: a copy of each urgent "
+                f"`{event_type}` (rule-one pain), same event_id, read ahead of any backlog; "
+                f"dead letters go to `<prefix>{lane}{DLQ_SUFFIX}`.",
+                "messages": {name: {"$ref": f"#/components/messages/{name}"}},
+            }
+            for consumer in PRIORITY_CONSUMED_BY[event_type]:
+                operations[f"{consumer}.receive.{lane}"] = {
+                    "action": "receive",
+                    "channel": {"$ref": f"#/channels/{lane}"},
+                    "description": f"consumer group `{consumer}`, priority reader",
+                }
     return {
         "asyncapi": "3.0.0",
         "info": {
