@@ -34,7 +34,7 @@ def _crash_after(n: int) -> None:
 
         return wrapper
 
-    EventProcessor.apply_one = wrap(EventProcessor.apply_one)  # type: ignore[method-assign]
+    # Every commit of an effect goes through apply_many (apply_one is a batch of one).
     EventProcessor.apply_many = wrap(EventProcessor.apply_many)  # type: ignore[method-assign]
 
 
