@@ -5,6 +5,8 @@ the removal and flare records and their outbox events together, or none of them.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from services.flare_detector import store
@@ -13,7 +15,7 @@ from services.flare_detector.domain.history import Decision, History
 from services.flare_detector.domain.report import describe_flares
 from services.flare_detector.domain.rules import Rules
 from shared.db.uow import UnitOfWork
-from shared.events.base import utc_now
+from shared.events.base import Event, utc_now
 from shared.events.flares import ExerciseRemoved, FlareDetected, RemovalEvidence
 from shared.events.painlog import PainLogged, SessionDone
 from shared.events.quiz import QuizCompleted
@@ -25,92 +27,132 @@ Consumed = SessionDone | PainLogged | QuizCompleted
 
 
 async def apply_event(uow: UnitOfWork, event: Consumed, rules: Rules) -> None:
-    """Load the user's history (locked), ingest the event, save it, emit new decisions."""
-    session, tenant_id, user_id = uow.session, event.tenant_id, event.user_id
-    now = utc_now()
-    stored, version = await store.lock_history(session, tenant_id, user_id, now)
-    history = History.from_json(stored)
-    step = ingest(history, event, rules, now)
-    if not step.changed:
-        log.info("flare_event_unchanged", event_id=str(event.event_id), event_type=event.event_type)
+    """One event: a batch of one."""
+    await apply_events(uow, [event], rules)
+
+
+async def apply_events(uow: UnitOfWork, events: Sequence[Consumed], rules: Rules) -> None:
+    """A batch (what one read returned, in stream order) as one unit: the users it touches
+    locked and loaded in one statement, each user's events ingested in order, the changed
+    histories, new removals, new flares and their outbox events written with one statement
+    each."""
+    if not events:
         return
-    await store.save_history(session, tenant_id, user_id, history.to_json(), version, now)
-    emitted = await store.removal_keys(session, tenant_id, user_id)
-    for decision in step.removals:
-        if decision.key not in emitted:
-            await _emit_removal(uow, tenant_id, user_id, decision)
-    notified = await store.notified_flares(session, tenant_id, user_id)
-    for flare in step.flares:
-        if flare.log_id not in notified:
-            await _emit_flare(uow, tenant_id, user_id, flare)
+    session, now = uow.session, utc_now()
+    by_user: dict[store.UserKey, list[Consumed]] = {}
+    for event in events:
+        by_user.setdefault((event.tenant_id, event.user_id), []).append(event)
+    keys = sorted(by_user)
+    stored = await store.lock_histories(session, keys, now)
+    emitted = await store.removal_keys(session, keys)
+    changed: dict[store.UserKey, tuple[dict[str, Any], int]] = {}
+    removals: list[tuple[store.UserKey, Decision]] = []
+    flares: dict[tuple[str, str, str], FlareNote] = {}
+    for key in keys:
+        data, version = stored[key]
+        history = History.from_json(data)
+        done = emitted[key]
+        touched = False
+        for event in by_user[key]:
+            step = ingest(history, event, rules, now)
+            if not step.changed:
+                log.info(
+                    "flare_event_unchanged",
+                    event_id=str(event.event_id),
+                    event_type=event.event_type,
+                )
+                continue
+            touched = True
+            for decision in step.removals:
+                if decision.key not in done:
+                    done.add(decision.key)
+                    removals.append((key, decision))
+            for flare in step.flares:
+                flares.setdefault((*key, flare.log_id), flare)
+        if touched:
+            changed[key] = (history.to_json(), version)
+    await store.save_histories(session, changed, now)
+    notified = await store.notified_flares(session, sorted(flares))
+    new_flares = [(k, f) for k, f in sorted(flares.items()) if k not in notified]
+    removed = [_removal(key, d) for key, d in removals]
+    notes = [(_flare(k[0], k[1], f), f) for k, f in new_flares]
+    await store.add_removals(session, [_removal_row(e, now) for e in removed])
+    await store.add_flares(session, [_flare_row(e, f, now) for e, f in notes])
+    out: list[Event] = [*removed, *(e for e, _ in notes)]
+    await uow.emit(*out)
+    for e in out:
+        if isinstance(e, ExerciseRemoved):
+            EXERCISES_REMOVED.labels(e.rule, e.severity).inc()
+            # Ids and the rule only: the evidence is health data and stays out of the logs.
+            log.info(
+                "exercise_removed", exercise_id=e.exercise_id, rule=e.rule, severity=e.severity
+            )
+        elif isinstance(e, FlareDetected):
+            FLARES_DETECTED.inc()
+            log.info("flare_detected", log_id=e.log_id, flare_id=str(e.flare_id))
 
 
-async def _emit_removal(uow: UnitOfWork, tenant_id: str, user_id: str, d: Decision) -> None:
+def _removal(key: store.UserKey, d: Decision) -> ExerciseRemoved:
+    tenant_id, user_id = key
     event_id = uuid.uuid5(
         uuid.NAMESPACE_URL,
         f"spinefit:exercise-removed:{tenant_id}:{user_id}:{d.exercise_id}:{d.rule}:{d.severity}",
     )
-    evidence = RemovalEvidence.model_validate(d.evidence)
-    await store.add_removal(
-        uow.session,
-        tenant_id=tenant_id,
-        user_id=user_id,
-        exercise_id=d.exercise_id,
-        rule=d.rule,
-        severity=d.severity,
+    return ExerciseRemoved(
         event_id=event_id,
-        decided_at=d.at,
-        evidence=evidence.model_dump(mode="json"),
-        emitted_at=utc_now(),
-    )
-    await uow.emit(
-        ExerciseRemoved(
-            event_id=event_id,
-            tenant_id=tenant_id,
-            user_id=user_id,
-            occurred_at=d.at,
-            exercise_id=d.exercise_id,
-            rule=d.rule,  # type: ignore[arg-type]
-            severity=d.severity,  # type: ignore[arg-type]
-            evidence=evidence,
-            decided_at=d.at,
-        )
-    )
-    EXERCISES_REMOVED.labels(d.rule, d.severity).inc()
-    # Ids and the rule only: the evidence is health data and stays out of the logs.
-    log.info("exercise_removed", exercise_id=d.exercise_id, rule=d.rule, severity=d.severity)
-
-
-async def _emit_flare(uow: UnitOfWork, tenant_id: str, user_id: str, f: FlareNote) -> None:
-    flare_id = store.flare_id(tenant_id, user_id, f.log_id)
-    await store.add_flare(
-        uow.session,
         tenant_id=tenant_id,
         user_id=user_id,
-        log_id=f.log_id,
+        occurred_at=d.at,
+        exercise_id=d.exercise_id,
+        rule=d.rule,  # type: ignore[arg-type]
+        severity=d.severity,  # type: ignore[arg-type]
+        evidence=RemovalEvidence.model_validate(d.evidence),
+        decided_at=d.at,
+    )
+
+
+def _removal_row(e: ExerciseRemoved, now: datetime) -> dict[str, Any]:
+    return {
+        "tenant_id": e.tenant_id,
+        "user_id": e.user_id,
+        "exercise_id": e.exercise_id,
+        "rule": e.rule,
+        "severity": e.severity,
+        "event_id": e.event_id,
+        "decided_at": e.decided_at,
+        "evidence": e.evidence.model_dump(mode="json"),
+        "emitted_at": now,
+    }
+
+
+def _flare(tenant_id: str, user_id: str, f: FlareNote) -> FlareDetected:
+    flare_id = store.flare_id(tenant_id, user_id, f.log_id)
+    return FlareDetected(
+        event_id=uuid.uuid5(flare_id, "flare-detected"),
+        tenant_id=tenant_id,
+        user_id=user_id,
+        occurred_at=f.observed_at,
         flare_id=flare_id,
+        log_id=f.log_id,
         observed_at=f.observed_at,
         level=f.level,
-        baseline=f.baseline,
+        baseline=min(f.baseline, 10.0),
         spread_further=f.spread,
-        emitted_at=utc_now(),
     )
-    await uow.emit(
-        FlareDetected(
-            event_id=uuid.uuid5(flare_id, "flare-detected"),
-            tenant_id=tenant_id,
-            user_id=user_id,
-            occurred_at=f.observed_at,
-            flare_id=flare_id,
-            log_id=f.log_id,
-            observed_at=f.observed_at,
-            level=f.level,
-            baseline=min(f.baseline, 10.0),
-            spread_further=f.spread,
-        )
-    )
-    FLARES_DETECTED.inc()
-    log.info("flare_detected", log_id=f.log_id, flare_id=str(flare_id))
+
+
+def _flare_row(e: FlareDetected, f: FlareNote, now: datetime) -> dict[str, Any]:
+    return {
+        "tenant_id": e.tenant_id,
+        "user_id": e.user_id,
+        "log_id": e.log_id,
+        "flare_id": e.flare_id,
+        "observed_at": e.observed_at,
+        "level": e.level,
+        "baseline": f.baseline,  # the detector's own (the event's is capped at 10)
+        "spread_further": e.spread_further,
+        "emitted_at": now,
+    }
 
 
 async def user_flares(

@@ -5,6 +5,7 @@ Every query filters on tenant_id."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +21,7 @@ from sqlalchemy import (
     Uuid,
     insert,
     select,
-    update,
+    tuple_,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -70,45 +71,62 @@ flares = Table(
 )
 
 
-async def lock_history(
-    session: AsyncSession, tenant_id: str, user_id: str, now: datetime
-) -> tuple[dict[str, Any] | None, int]:
-    """The user's history and its version, with the row locked until the transaction ends
-    (PostgreSQL: SELECT ... FOR UPDATE; SQLite has one writer at a time anyway). Two
-    replicas applying events of the same user take turns; neither loses the other's."""
-    await session.execute(
-        upsert_insert(session, histories)
-        .values(tenant_id=tenant_id, user_id=user_id, history={}, version=0, updated_at=now)
-        .on_conflict_do_nothing(index_elements=["tenant_id", "user_id"])
+UserKey = tuple[str, str]  # (tenant_id, user_id)
+
+
+def _users(table: Table, keys: Sequence[UserKey]) -> Any:
+    """Rows of these users only: every query names the tenant with the user."""
+    return tuple_(table.c.tenant_id, table.c.user_id).in_(list(keys))
+
+
+async def lock_histories(
+    session: AsyncSession, keys: Sequence[UserKey], now: datetime
+) -> dict[UserKey, tuple[dict[str, Any] | None, int]]:
+    """The histories of a batch's users and their versions, every row locked until the
+    transaction ends, in one statement: an INSERT .. ON CONFLICT DO UPDATE (a no-op update
+    that takes the row lock on PostgreSQL; SQLite has one writer at a time anyway) RETURNING
+    the row. Keys are taken in sorted order, so two replicas locking overlapping batches
+    queue behind each other instead of deadlocking; neither loses the other's update."""
+    ordered = sorted(set(keys))
+    if not ordered:
+        return {}
+    stmt = upsert_insert(session, histories).values(
+        [
+            {"tenant_id": t, "user_id": u, "history": {}, "version": 0, "updated_at": now}
+            for t, u in ordered
+        ]
     )
-    row = (
-        await session.execute(
-            select(histories.c.history, histories.c.version)
-            .where(histories.c.tenant_id == tenant_id, histories.c.user_id == user_id)
-            .with_for_update()
-        )
-    ).one()
-    return (row.history or None), row.version
+    locking = stmt.on_conflict_do_update(
+        index_elements=["tenant_id", "user_id"], set_={"version": histories.c.version}
+    ).returning(
+        histories.c.tenant_id, histories.c.user_id, histories.c.history, histories.c.version
+    )
+    rows = await session.execute(locking)
+    return {(r.tenant_id, r.user_id): (r.history or None, r.version) for r in rows}
 
 
-async def save_history(
+async def save_histories(
     session: AsyncSession,
-    tenant_id: str,
-    user_id: str,
-    history: dict[str, Any],
-    version: int,
+    saved: dict[UserKey, tuple[dict[str, Any], int]],
     now: datetime,
 ) -> None:
-    result = await session.execute(
-        update(histories)
-        .where(
-            histories.c.tenant_id == tenant_id,
-            histories.c.user_id == user_id,
-            histories.c.version == version,
-        )
-        .values(history=history, version=version + 1, updated_at=now)
+    """Write back the changed histories (key -> (history, version read)), one statement."""
+    if not saved:
+        return
+    stmt = upsert_insert(session, histories).values(
+        [
+            {"tenant_id": t, "user_id": u, "history": h, "version": v + 1, "updated_at": now}
+            for (t, u), (h, v) in sorted(saved.items())
+        ]
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    excluded = stmt.excluded
+    writing = stmt.on_conflict_do_update(
+        index_elements=["tenant_id", "user_id"],
+        set_={"history": excluded.history, "version": excluded.version, "updated_at": now},
+        where=histories.c.version == excluded.version - 1,
+    ).returning(histories.c.user_id)
+    written = len((await session.execute(writing)).all())
+    if written != len(saved):
         raise RuntimeError("history changed under a lock: refusing to overwrite it")
 
 
@@ -126,18 +144,29 @@ async def read_history(
 
 
 async def removal_keys(
-    session: AsyncSession, tenant_id: str, user_id: str
-) -> set[tuple[str, str, str]]:
+    session: AsyncSession, keys: Sequence[UserKey]
+) -> dict[UserKey, set[tuple[str, str, str]]]:
+    """The removals already emitted to these users (a handful each), one query."""
+    found: dict[UserKey, set[tuple[str, str, str]]] = {k: set() for k in keys}
+    if not keys:
+        return found
     rows = await session.execute(
-        select(removals.c.exercise_id, removals.c.rule, removals.c.severity).where(
-            removals.c.tenant_id == tenant_id, removals.c.user_id == user_id
-        )
+        select(
+            removals.c.tenant_id,
+            removals.c.user_id,
+            removals.c.exercise_id,
+            removals.c.rule,
+            removals.c.severity,
+        ).where(_users(removals, keys))
     )
-    return {(r[0], r[1], r[2]) for r in rows}
+    for r in rows:
+        found.setdefault((r[0], r[1]), set()).add((r[2], r[3], r[4]))
+    return found
 
 
-async def add_removal(session: AsyncSession, **values: Any) -> None:
-    await session.execute(insert(removals).values(**values))
+async def add_removals(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        await session.execute(insert(removals), rows)
 
 
 async def list_removals(
@@ -151,15 +180,24 @@ async def list_removals(
     return [dict(r._mapping) for r in rows]
 
 
-async def notified_flares(session: AsyncSession, tenant_id: str, user_id: str) -> set[str]:
+async def notified_flares(
+    session: AsyncSession, candidates: Sequence[tuple[str, str, str]]
+) -> set[tuple[str, str, str]]:
+    """Which of these (tenant_id, user_id, log_id) flares were notified before, one query
+    (only the candidates: the table keeps every flare a user ever had)."""
+    if not candidates:
+        return set()
     rows = await session.execute(
-        select(flares.c.log_id).where(flares.c.tenant_id == tenant_id, flares.c.user_id == user_id)
+        select(flares.c.tenant_id, flares.c.user_id, flares.c.log_id).where(
+            tuple_(flares.c.tenant_id, flares.c.user_id, flares.c.log_id).in_(list(candidates))
+        )
     )
-    return {r[0] for r in rows}
+    return {(r[0], r[1], r[2]) for r in rows}
 
 
-async def add_flare(session: AsyncSession, **values: Any) -> None:
-    await session.execute(insert(flares).values(**values))
+async def add_flares(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        await session.execute(insert(flares), rows)
 
 
 def flare_id(tenant_id: str, user_id: str, log_id: str) -> uuid.UUID:

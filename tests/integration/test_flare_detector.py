@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import redis
 from faststream.redis.parser import BinaryMessageFormatV1
+from sqlalchemy import func, select
 
 from services.flare_detector import service, store
 from services.flare_detector.app import build_app
@@ -231,3 +232,73 @@ async def test_two_replicas_applying_one_users_events_at_once_lose_none(
     assert {o["log_id"] for o in stored["observations"]} == {e.log_id for e in events}
     for db in dbs:
         await db.dispose()
+
+
+def _database(settings: FlareDetectorSettings) -> Database:
+    return Database(
+        settings.resolved_database_url,
+        service="flare_detector",
+        metadata=store.metadata,
+        tables=store.platform,
+        migrations=Path(store.__file__).parent / "migrations",
+    )
+
+
+async def _decisions(
+    db: Database, tenant: str
+) -> tuple[set[tuple[str, ...]], set[tuple[str, ...]]]:
+    async with db.read() as session:
+        removed = {
+            (r.user_id, r.exercise_id, r.rule, r.severity)
+            for r in await session.execute(
+                store.removals.select().where(store.removals.c.tenant_id == tenant)
+            )
+        }
+        flared = {
+            (r.user_id, r.log_id)
+            for r in await session.execute(
+                store.flares.select().where(store.flares.c.tenant_id == tenant)
+            )
+        }
+    return removed, flared
+
+
+async def test_a_batch_of_many_users_events_decides_as_one_event_at_a_time(
+    redis_url: str, database_url: str, prefix: str
+) -> None:
+    """The bus hands a whole read to the handler: events of several users, interleaved, in
+    one transaction. Removals, flares and outbox events are those of one event per batch."""
+    settings = detector_settings(redis_url, database_url, prefix)
+    db = _database(settings)
+    await db.migrate()
+    rules = settings.rules()
+    users = [
+        simulate_user(s, trigger=TRIGGER if s % 2 else None, tenant_id=t, user_id=f"u{s}")
+        for s in (3, 4, 7)
+        for t in ("tn_batch", "tn_single")
+    ]
+    by_tenant: dict[str, list[SimEvent]] = {"tn_batch": [], "tn_single": []}
+    for u in users:
+        by_tenant[u.tenant_id] += u.events
+    for events in by_tenant.values():
+        events.sort(key=lambda e: getattr(e, "completed_at", None) or e.occurred_at)
+    for event in by_tenant["tn_single"]:
+        async with db.unit_of_work() as uow:
+            await service.apply_event(uow, event, rules)
+    batch = by_tenant["tn_batch"]
+    for i in range(0, len(batch), 50):
+        async with db.unit_of_work() as uow:
+            await service.apply_events(uow, batch[i : i + 50], rules)
+    one, many = await _decisions(db, "tn_single"), await _decisions(db, "tn_batch")
+    assert one[0] and one[1]  # the users do lead to removals and flares
+    assert many == one
+    async with db.read() as session:
+        outbox = store.platform.outbox
+        counts = {
+            t: await session.scalar(
+                select(func.count()).select_from(outbox).where(outbox.c.tenant_id == t)
+            )
+            for t in by_tenant
+        }
+    assert counts["tn_batch"] == counts["tn_single"] == len(one[0]) + len(one[1])
+    await db.dispose()
