@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bench.consume import BusConfig, run_bus
+from bench.consumers import ConsumerConfig, run_detector, run_planner, run_replicas
 from bench.run import Context, Part, progress
 
 
@@ -72,3 +73,35 @@ async def ingest(ctx: Context) -> None:
 
 
 RUNNERS["ingest"] = ingest
+
+
+def _consumer_cfg(ctx: Context, part: str, url: str) -> ConsumerConfig:
+    return ConsumerConfig(
+        redis_url=ctx.args.redis_url,
+        prefix=ctx.part_prefix(part),
+        data_dir=ctx.part_dir(part),
+        database_url=url,
+        repeats=ctx.args.repeats,
+        seconds=1.0 if ctx.args.quick else ctx.args.seconds,
+        timeout_s=ctx.args.timeout,
+        users=1_000 if ctx.args.quick else 10_000,
+        warmup=100 if ctx.args.quick else 300,
+    )
+
+
+async def detector(ctx: Context) -> None:
+    async with ctx.pg() as databases:
+        await run_detector(_consumer_cfg(ctx, "detector", databases.url("x")), ctx.report, progress)
+
+
+async def planner(ctx: Context) -> None:
+    async with ctx.pg() as databases:
+        await run_planner(_consumer_cfg(ctx, "planner", databases.url("x")), ctx.report, progress)
+
+
+async def replicas(ctx: Context) -> None:
+    async with ctx.pg() as databases:
+        await run_replicas(_consumer_cfg(ctx, "replicas", databases.url("x")), ctx.report, progress)
+
+
+RUNNERS.update({"detector": detector, "planner": planner, "replicas": replicas})

@@ -158,5 +158,11 @@ class Fleet:
     def __enter__(self) -> Fleet:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.stop_all()
+    def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        try:
+            if isinstance(exc, BenchError) and self.servers:
+                # Why a service did not keep up is in its log: say it with the error.
+                tails = "\n".join(f"--- {s.name} log:\n{s.log_tail(12)}" for s in self.servers)
+                exc.args = (f"{exc}\n{tails}",)
+        finally:
+            self.stop_all()

@@ -5,7 +5,7 @@ redis-py consumer every figure is compared with, and waiting for a service's gro
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from time import perf_counter
 from typing import cast
@@ -140,16 +140,24 @@ async def group_caught_up(redis: Redis, streams: Sequence[str], group: str) -> b
 
 
 async def drain(
-    redis: Redis, batch: Encoded, group: str, *, timeout_s: float, every: float = 0.005
+    redis: Redis,
+    batch: Encoded,
+    group: str,
+    *,
+    timeout_s: float,
+    done: Callable[[], Awaitable[bool]] | None = None,
+    every: float = 0.005,
 ) -> Rate:
     """XADD `batch` while a running service's `group` consumes it; the rate is the batch over
     the time from the first XADD to the moment the group has acknowledged everything (the
-    XADDs, pipelined, take a few ms of that)."""
+    XADDs, pipelined, take a few ms of that) and `done`, if given, says so too."""
     streams = sorted(batch.streams)
+    if done is not None:
+        await done()  # a first look before the XADDs (e.g. where a count starts)
     started = perf_counter()
     await xadd_all(redis, batch)
     deadline = started + timeout_s
-    while not await group_caught_up(redis, streams, group):
+    while not (await group_caught_up(redis, streams, group) and (done is None or await done())):
         if perf_counter() > deadline:
             raise BenchError(f"group {group} did not drain {len(batch)} events in {timeout_s:.0f}s")
         await asyncio.sleep(every)
