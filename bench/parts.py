@@ -105,3 +105,19 @@ async def replicas(ctx: Context) -> None:
 
 
 RUNNERS.update({"detector": detector, "planner": planner, "replicas": replicas})
+
+
+async def rule_one(ctx: Context) -> None:
+    from bench.rule_one import RuleOneConfig, run_rule_one
+
+    cfg = RuleOneConfig(
+        redis_url=ctx.args.redis_url,
+        prefix=ctx.part_prefix("rule_one"),
+        data_dir=ctx.part_dir("rule_one"),
+        samples=10 if ctx.args.quick else ctx.args.rule_one_samples,
+        background_rate=ctx.args.background_rate,
+    )
+    await run_rule_one(cfg, ctx.report, progress)
+
+
+RUNNERS["rule_one"] = rule_one
