@@ -156,22 +156,25 @@ class EventProcessor:
         unique = list({e.event_id: e for e in events}.values())
         processed = uow.tables.processed_events
         now = utc_now()
+        # Executemany, not a VALUES list: the statement compiles once and stays cached, and
+        # the driver sends the rows as one multi-row INSERT (SQLAlchemy's insertmanyvalues).
+        claim = (
+            upsert_insert(uow.session, processed)
+            .on_conflict_do_nothing(index_elements=["event_id"])
+            .returning(processed.c.event_id)
+        )
         claimed = set(
             await uow.session.scalars(
-                upsert_insert(uow.session, processed)
-                .values(
-                    [
-                        {
-                            "event_id": e.event_id,
-                            "tenant_id": e.tenant_id,
-                            "event_type": e.event_type,
-                            "processed_at": now,
-                        }
-                        for e in unique
-                    ]
-                )
-                .on_conflict_do_nothing(index_elements=["event_id"])
-                .returning(processed.c.event_id)
+                claim,
+                [
+                    {
+                        "event_id": e.event_id,
+                        "tenant_id": e.tenant_id,
+                        "event_type": e.event_type,
+                        "processed_at": now,
+                    }
+                    for e in unique
+                ],
             )
         )
         return [e for e in unique if e.event_id in claimed]
