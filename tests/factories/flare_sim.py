@@ -65,6 +65,9 @@ class SimConfig:
     after_exercise_logs: bool = True
     # Whether the history starts with a quiz (a tenant may log pain without one).
     send_quiz: bool = True
+    # Chance a session reports shooting pain during one of its exercises (rule one; the bus
+    # also puts such a session on the priority lane, so it may be applied ahead of others).
+    rule_one: float = 0.0
 
 
 @dataclass
@@ -206,7 +209,10 @@ def simulate_user(
             done = rng.sample(list(cfg.plan), 2)
         started = midnight + timedelta(hours=rng.randint(10, 19), minutes=rng.randint(0, 59))
         session_id = f"{u}-s{day}"
-        session = session_event(t, u, session_id, started, done)
+        shooting: dict[str, tuple[str, ...]] = {}
+        if cfg.rule_one and rng.random() < cfg.rule_one:
+            shooting[rng.choice(done)] = ("shooting",)
+        session = session_event(t, u, session_id, started, done, qualities=shooting)
         user.events.append(session)
         for i, x in enumerate(done if cfg.after_exercise_logs else ()):
             user.events.append(

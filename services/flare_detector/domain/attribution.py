@@ -24,21 +24,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from math import comb, exp, lgamma
 
-from services.flare_detector.domain.history import History, Observation, Session, Settled
+from services.flare_detector.domain.history import (
+    History,
+    Link,
+    Observation,
+    Session,
+    Settled,
+)
 from services.flare_detector.domain.rules import Rules, Window
 
 REST_WINDOW = Window("rest_morning", 0, 0)
 
 INFORMATIVE = ("flare", "confounded", "calm")
-
-
-@dataclass(frozen=True)
-class Link:
-    """An observation in one of a session's windows."""
-
-    log_id: str
-    window: Window
-    hours_after: float
 
 
 @dataclass(frozen=True)
@@ -109,11 +106,18 @@ def links_of(session: Session, observations: Sequence[Observation], rules: Rules
 
 
 def outcomes(
-    history: History, classes: dict[str, Settled], rules: Rules, checkpoint: datetime
+    history: History,
+    classes: dict[str, Settled],
+    rules: Rules,
+    checkpoint: datetime,
+    *,
+    keep: bool = False,
 ) -> list[SessionOutcome]:
     """Outcomes of the sessions whose windows closed by `checkpoint`, within the lookback;
     with `rules.rest_mornings_as_control`, also of the rest mornings before `checkpoint`
-    (morning logs with no session in the `window_end` before them)."""
+    (morning logs with no session in the `window_end` before them). With `keep` (the
+    checkpoint is behind the watermark) the outcomes are kept in `history.closed` and
+    reused: everything they depend on lies before the checkpoint."""
     start = checkpoint - timedelta(days=rules.lookback_days)
     end = rules.window_end
     sessions = sorted(
@@ -124,11 +128,17 @@ def outcomes(
         (o for o in history.observations.values() if o.at < checkpoint),
         key=lambda o: (o.at, o.log_id),
     )
-    index = SessionIndex(history, observations)
+    index: SessionIndex | None = None
     result = []
     for session in sessions:
-        links = links_of(session, index.owned_by(session, rules), rules)
-        result.append(SessionOutcome(session, outcome_of(links, classes), tuple(links)))
+        closed = history.closed.get(session.session_id) if keep else None
+        if closed is None:
+            index = index or SessionIndex(history, observations)
+            links = tuple(links_of(session, index.owned_by(session, rules), rules))
+            closed = (outcome_of(links, classes), links)
+            if keep:
+                history.closed[session.session_id] = closed
+        result.append(SessionOutcome(session, closed[0], closed[1]))
     if rules.rest_mornings_as_control:
         result.extend(_rest_mornings(history, observations, classes, rules, start))
     return result

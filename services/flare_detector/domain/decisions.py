@@ -113,7 +113,7 @@ def advance(history: History, classes: dict[str, Settled], rules: Rules) -> list
     made: list[Decision] = []
     immediate = immediate_decisions(history)
     for checkpoint in checkpoints_due(history, rules):
-        sessions = outcomes(history, classes, rules, checkpoint)
+        sessions = outcomes(history, classes, rules, checkpoint, keep=True)
         prior = [d for d in history.replay if d.at < checkpoint]
         removed_now = [d for d in immediate if d.at < checkpoint]
         new = decide_at(checkpoint, sessions, prior, removed_now, rules)

@@ -16,7 +16,6 @@ from services.flare_detector.domain.history import (
     Decision,
     History,
     Record,
-    Settled,
     observation_from,
     quiz_from,
     session_from,
@@ -72,23 +71,28 @@ def ingest(
     if moment is not None:
         # Usually a no-op; for a record later than the allowed lateness, whatever it could
         # change is recomputed (decisions already emitted stay emitted).
-        history.forget_after(moment)
+        history.forget_after(moment, rules.window_end)
     # (A version of a record already kept can still move the watermark: decide on.)
     classes = classify(history, rules)
-    settle(history, classes, rules)
+    settled = settle(history, classes, rules)
     advance(history, classes, rules)
+    notes = flare_notes(history, settled)
     history.prune(rules)
     return Step(
         removals=[*immediate_decisions(history), *history.replay],
-        flares=flare_notes(history, classes),
+        flares=notes,
         changed=True,
     )
 
 
-def flare_notes(history: History, classes: dict[str, Settled]) -> list[FlareNote]:
+def flare_notes(history: History, log_ids: list[str]) -> list[FlareNote]:
+    """The flares among these settled observations. A flare is notified once its class is
+    settled (behind the watermark: every earlier record within the lateness has arrived),
+    so the flares notified are a function of the set of records, like the removals; a class
+    judged on arrival would change with the order in which earlier mornings arrived."""
     notes = []
-    for log_id, c in classes.items():
-        obs = history.observations.get(log_id)
-        if obs is not None and c.flare:
+    for log_id in log_ids:
+        c, obs = history.settled[log_id], history.observations[log_id]
+        if c.flare:
             notes.append(FlareNote(log_id, obs.at, obs.level, c.baseline, c.spread))
     return sorted(notes, key=lambda n: (n.observed_at, n.log_id))

@@ -120,15 +120,20 @@ def classify(history: History, rules: Rules) -> dict[str, Settled]:
     return result
 
 
-def settle(history: History, classes: dict[str, Settled], rules: Rules) -> None:
+def settle(history: History, classes: dict[str, Settled], rules: Rules) -> list[str]:
     """Freeze the class of every observation behind the watermark: every record before it
-    has arrived (within the allowed lateness), so its class can no longer change."""
+    has arrived (within the allowed lateness), so its class can no longer change. Returns
+    the log ids settled now, in time order."""
     mark = history.watermark(rules)
     if mark is None:
-        return
-    for log_id, obs in history.observations.items():
-        if obs.at < mark and log_id not in history.settled:
-            history.settled[log_id] = classes[log_id]
+        return []
+    now = []
+    for obs in history.unsettled():
+        if obs.at >= mark:
+            break
+        history.settled[obs.log_id] = classes[obs.log_id]
+        now.append(obs.log_id)
+    return now
 
 
 def _baseline(recent: list[int], every: list[int], quiz: QuizSeed | None, rules: Rules) -> float:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from services.flare_detector.domain.rules import LOCATIONS, Rules
+from services.flare_detector.domain.rules import LOCATIONS, Rules, Window
 from shared.events.painlog import PainLogged, SessionDone
 from shared.events.quiz import QuizCompleted
 
@@ -145,6 +145,19 @@ class Settled:
     confounders: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Link:
+    """An observation in one of a session's windows."""
+
+    log_id: str
+    window: Window
+    hours_after: float
+
+
+# A closed session's outcome and the links it was judged by (attribution.outcomes).
+Closed = tuple[str, tuple[Link, ...]]
+
+
 @dataclass
 class Decision:
     """A removal the replay made at `at` (event time); `rank` orders removals for separation."""
@@ -172,6 +185,10 @@ class History:
     last_checkpoint: datetime | None = None
     settled: dict[str, Settled] = field(default_factory=dict)
     replay: list[Decision] = field(default_factory=list)
+    # Outcomes of sessions whose windows the watermark has closed: like a settled class, a
+    # function of records that have all arrived, so a checkpoint reuses them instead of
+    # linking every session of the lookback again. Dropped with what a late record changes.
+    closed: dict[str, Closed] = field(default_factory=dict)
 
     def watermark(self, rules: Rules) -> datetime | None:
         return None if self.latest is None else self.latest - rules.lateness
@@ -221,10 +238,22 @@ class History:
     def _timed(self) -> list[Session | Observation]:
         return [*self.sessions.values(), *self.observations.values()]
 
-    def forget_after(self, moment: datetime) -> None:
+    def unsettled(self) -> list[Observation]:
+        """The observations whose class is not settled yet, in time order."""
+        return in_time_order([o for k, o in self.observations.items() if k not in self.settled])
+
+    def forget_after(self, moment: datetime, window_end: timedelta | None = None) -> None:
         """A record of time `moment` arrived after decisions that it could change: drop every
-        settled classification and replayed decision after it, so they are recomputed."""
+        settled classification, closed outcome (of a session whose windows, `window_end`
+        long, reach past `moment`) and replayed decision after it, so they are recomputed."""
         self.settled = {k: v for k, v in self.settled.items() if self.observations[k].at < moment}
+        self.closed = {
+            k: v
+            for k, v in self.closed.items()
+            if window_end is not None
+            and k in self.sessions
+            and self.sessions[k].at + window_end <= moment
+        }
         self.replay = [d for d in self.replay if d.rule == "immediate" or d.at <= moment]
         if self.last_checkpoint is not None and self.last_checkpoint > moment:
             self.last_checkpoint = moment
@@ -239,6 +268,11 @@ class History:
         self.sessions = _newest(self.sessions, rules.max_sessions)
         self.observations = _newest(self.observations, rules.max_observations)
         self.settled = {k: v for k, v in self.settled.items() if k in self.observations}
+        self.closed = {
+            k: v
+            for k, v in self.closed.items()
+            if k in self.sessions and all(link.log_id in self.observations for link in v[1])
+        }
         # Only the quiz in effect at the oldest kept record, and later ones, still matter.
         oldest = min((r.at for r in self._timed()), default=None)
         if oldest is not None:
@@ -266,6 +300,16 @@ class History:
             "last_checkpoint": _iso(self.last_checkpoint),
             "settled": {k: asdict(v) for k, v in self.settled.items()},
             "replay": [{**asdict(d), "at": d.at.isoformat()} for d in self.replay],
+            "closed": {
+                k: [
+                    outcome,
+                    [
+                        [x.log_id, x.window.name, x.window.start_h, x.window.end_h, x.hours_after]
+                        for x in links
+                    ],
+                ]
+                for k, (outcome, links) in self.closed.items()
+            },
         }
 
     @classmethod
@@ -291,6 +335,10 @@ class History:
             replay=[
                 Decision(**{**d, "at": datetime.fromisoformat(d["at"])}) for d in data["replay"]
             ],
+            closed={
+                k: (outcome, tuple(Link(x[0], Window(x[1], x[2], x[3]), x[4]) for x in links))
+                for k, (outcome, links) in data.get("closed", {}).items()
+            },
         )
 
 
