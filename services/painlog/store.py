@@ -139,15 +139,12 @@ async def add_pain_log(session: AsyncSession, **values: Any) -> None:
 
 
 async def add_flares(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    """One multi-row insert; a flare seen again (same flare_id, another event) changes
-    nothing."""
-    stmt = upsert_insert(session, flares).values(rows)
-    await session.execute(stmt.on_conflict_do_nothing())
+    """One executemany; a flare seen again (same flare_id, another event) changes nothing."""
+    await session.execute(upsert_insert(session, flares).on_conflict_do_nothing(), rows)
 
 
 async def add_removals(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    stmt = upsert_insert(session, removals).values(rows)
-    await session.execute(stmt.on_conflict_do_nothing())
+    await session.execute(upsert_insert(session, removals).on_conflict_do_nothing(), rows)
 
 
 async def user_known(session: AsyncSession, tenant_id: str, user_id: str) -> bool:

@@ -171,12 +171,13 @@ async def add_versions(session: AsyncSession, rows: list[dict[str, Any]]) -> Non
 
 async def save_removals(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     """Insert each removal, or replace the stored one for the same exercise (an upgrade):
-    one multi-row upsert, at most one row per key."""
+    one executemany, at most one row per key."""
     if not rows:
         return
-    stmt = upsert_insert(session, removals).values(rows)
+    stmt = upsert_insert(session, removals)
     changing = {k: stmt.excluded[k] for k in rows[0] if k not in _REMOVAL_KEY}
-    await session.execute(stmt.on_conflict_do_update(index_elements=_REMOVAL_KEY, set_=changing))
+    upsert = stmt.on_conflict_do_update(index_elements=_REMOVAL_KEY, set_=changing)
+    await session.execute(upsert, rows)
 
 
 async def get_version(
