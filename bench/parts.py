@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from bench.consume import BusConfig, run_bus
 from bench.consumers import ConsumerConfig, run_detector, run_planner, run_replicas
+from bench.cost import CostConfig, run_cost_history, run_cost_users
 from bench.run import Context, Part, progress
 
 
@@ -121,3 +122,34 @@ async def rule_one(ctx: Context) -> None:
 
 
 RUNNERS["rule_one"] = rule_one
+
+
+def _cost_cfg(ctx: Context, part: str) -> CostConfig:
+    return CostConfig(
+        redis_url=ctx.args.redis_url,
+        prefix=ctx.part_prefix(part),
+        data_dir=ctx.part_dir(part),
+        repeats=ctx.args.repeats,
+        seconds=1.0 if ctx.args.quick else ctx.args.seconds,
+        timeout_s=ctx.args.timeout,
+        users_large=20_000 if ctx.args.quick else ctx.args.users_large,
+        populate_budget_s=ctx.args.populate_budget_s,
+        history_users=50 if ctx.args.quick else 200,
+    )
+
+
+async def cost_users(ctx: Context) -> None:
+    async with ctx.pg() as small, ctx.pg() as large:
+        await run_cost_users(
+            _cost_cfg(ctx, "cost_users"), small.url("x"), large.url("x"), ctx.report, progress
+        )
+
+
+async def cost_history(ctx: Context) -> None:
+    async with ctx.pg() as databases:
+        await run_cost_history(
+            _cost_cfg(ctx, "cost_history"), databases.url("x"), ctx.report, progress
+        )
+
+
+RUNNERS.update({"cost_users": cost_users, "cost_history": cost_history})
