@@ -17,16 +17,18 @@ user. Figures are printed, never asserted; it stops by itself.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import statistics
 import sys
 import time
+import uuid
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from services.flare_detector.domain.decisions import checkpoints_due
+from services.flare_detector.domain.decisions import advance, checkpoints_due
 from services.flare_detector.domain.detector import ingest
 from services.flare_detector.domain.flares import classify, settle
 from services.flare_detector.domain.history import History, Observation, Session
@@ -37,12 +39,15 @@ from tests.factories.flare_sim import (
     PLAN,
     START,
     SimConfig,
+    SimEvent,
     exercises_of,
     pain_event,
+    session_event,
     simulate_user,
 )
 
 TRIGGER = "hip-hinge"
+MIGRATIONS = Path(__file__).resolve().parents[1] / "services" / "flare_detector" / "migrations"
 
 
 @dataclass
@@ -180,6 +185,108 @@ def heavy_figures(rules: Rules) -> None:
     print(f"  GET /flares report: {(time.perf_counter() - started) * 1000:.0f} ms")
 
 
+def history_with(sessions: int, rules: Rules) -> History:
+    """A user with `sessions` sessions kept as the service keeps them: one every 48 h, or as
+    often as needed to fit them into the retention (at most about 7.7 a day: the per-day
+    bound is 8), each with 3 after-exercise logs, and a morning log every day; classes
+    settled and every due checkpoint evaluated (closed outcomes kept)."""
+    step = max(timedelta(hours=3.1), min(timedelta(hours=48), timedelta(days=55) / sessions))
+    h = History()
+    end = START
+    for n in range(sessions):
+        at = START + step * n + timedelta(hours=9)
+        exercises = tuple(sorted({PLAN[i] for i in range(8) if (n >> (i % 5)) & 1} | {PLAN[n % 8]}))
+        h.add(Session(f"s{n}", at - timedelta(minutes=20), at, exercises))
+        for i in range(3):
+            h.add(
+                Observation(
+                    f"a{n}-{i}",
+                    at + timedelta(minutes=1 + i),
+                    1 + (n + i) % 2,
+                    "after_exercise",
+                    exercise_id=PLAN[i],
+                )
+            )
+        end = at
+    for d in range(int((end - START) / timedelta(days=1)) + 1):
+        at = START + timedelta(days=d, hours=7.5)
+        h.add(Observation(f"m{d}", at, 6 if d % 9 == 0 else 1, "next_morning"))
+    h.prune(rules)
+    classes = classify(h, rules)
+    settle(h, classes, rules)
+    advance(h, classes, rules)
+    return h
+
+
+def next_events(history: History, tenant_id: str, user_id: str, count: int) -> list[SimEvent]:
+    """What the same user sends next: alternately a session (with an after-exercise log) and
+    a next-morning log, each later than the last, so each moves the watermark and closes
+    the checkpoints due, as the daily traffic of a user does."""
+    assert history.latest is not None
+    out: list[SimEvent] = []
+    at = history.latest
+    for i in range(count):
+        at += timedelta(hours=10)
+        if i % 2:
+            out.append(pain_event(tenant_id, user_id, f"next-m{i}", at, 1 + i % 2, "next_morning"))
+        else:
+            out.append(
+                session_event(tenant_id, user_id, f"next-s{i}", at, list(PLAN[i % 3 : i % 3 + 4]))
+            )
+    return out
+
+
+async def handler_cost(
+    database_url: str, sessions: int, events: int = 30, rules: Rules | None = None
+) -> float:
+    """Median seconds per event through the real handler (service.apply_events, one event
+    per batch, each in its own unit of work: lock, load, apply, save, emit, commit) for a
+    user whose stored history holds `sessions` sessions (`history_with`). The database at
+    `database_url` is migrated; the user is tenant `tn_cost`, user `cost-<sessions>-<id>`."""
+    from services.flare_detector import service, store
+    from shared.db.database import Database
+
+    rules = rules or Rules()
+    db = Database(
+        database_url,
+        service="flare_detector",
+        metadata=store.metadata,
+        tables=store.platform,
+        migrations=MIGRATIONS,
+    )
+    await db.migrate()
+    tenant, user = "tn_cost", f"cost-{sessions}-{uuid.uuid4().hex[:8]}"
+    history = history_with(sessions, rules)
+    async with db.unit_of_work() as uow:
+        now = datetime.now(UTC)
+        _, version = (await store.lock_histories(uow.session, [(tenant, user)], now))[
+            (tenant, user)
+        ]
+        await store.save_histories(uow.session, {(tenant, user): (history.to_json(), version)}, now)
+    seconds = []
+    for event in next_events(history, tenant, user, events):
+        started = time.perf_counter()
+        async with db.unit_of_work() as uow:
+            await service.apply_events(uow, [event], rules)
+        seconds.append(time.perf_counter() - started)
+    await db.dispose()
+    return statistics.median(seconds)
+
+
+def handler_figures(database_url: str, sizes: list[int]) -> None:
+    print(f"per-event cost of the real handler ({database_url.split(':')[0]}):")
+    costs = {}
+    for n in sizes:
+        history = history_with(n, Rules())
+        costs[n] = asyncio.run(handler_cost(database_url, n))
+        print(
+            f"  {n} sessions ({len(history.sessions)} kept, {len(history.observations)} logs): "
+            f"median {costs[n] * 1000:.1f} ms per event"
+        )
+    if len(sizes) > 1:
+        print(f"  ratio {sizes[-1]} / {sizes[0]}: {costs[sizes[-1]] / costs[sizes[0]]:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=200)
@@ -188,7 +295,16 @@ def main() -> None:
     parser.add_argument(
         "--scenario", choices=[*SCENARIOS, "all"], default="all", help="which simulated users"
     )
+    parser.add_argument(
+        "--handler-cost",
+        default="",
+        help="comma-separated session counts: only measure the real handler's per-event cost",
+    )
+    parser.add_argument("--database-url", default="sqlite+aiosqlite:///var/bench-flares.db")
     args = parser.parse_args()
+    if args.handler_cost:
+        handler_figures(args.database_url, [int(n) for n in args.handler_cost.split(",")])
+        return
     rules = Rules()
     names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
     for name in names:

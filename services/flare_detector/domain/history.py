@@ -298,7 +298,16 @@ class History:
             "quizzes": [_dump(q) for q in self.quizzes.values()],
             "latest": _iso(self.latest),
             "last_checkpoint": _iso(self.last_checkpoint),
-            "settled": {k: asdict(v) for k, v in self.settled.items()},
+            "settled": {
+                k: {
+                    "flare": v.flare,
+                    "baseline": v.baseline,
+                    "spread": v.spread,
+                    "new": v.new,
+                    "confounders": list(v.confounders),
+                }
+                for k, v in self.settled.items()
+            },
             "replay": [{**asdict(d), "at": d.at.isoformat()} for d in self.replay],
             "closed": {
                 k: [
@@ -384,11 +393,43 @@ def _newest(table: dict[str, Any], cap: int) -> dict[str, Any]:
 
 
 def _dump(record: Record) -> dict[str, Any]:
-    data = asdict(record)
-    for k, v in data.items():
-        if isinstance(v, datetime):
-            data[k] = v.isoformat()
-    return data
+    """The record as JSON values (by hand: `asdict` deep-copies, and this runs per record on
+    every save)."""
+    if isinstance(record, Observation):
+        return {
+            "log_id": record.log_id,
+            "observed_at": record.observed_at.isoformat(),
+            "level": record.level,
+            "context": record.context,
+            "exercise_id": record.exercise_id,
+            "session_id": record.session_id,
+            "qualities": list(record.qualities),
+            "locations": list(record.locations),
+            "hours_sat": record.hours_sat,
+            "heavy_lifting": record.heavy_lifting,
+            "stress": record.stress,
+        }
+    if isinstance(record, Session):
+        return {
+            "session_id": record.session_id,
+            "started_at": record.started_at.isoformat(),
+            "completed_at": record.completed_at.isoformat(),
+            "exercises": list(record.exercises),
+            "reports": [
+                {
+                    "exercise_id": r.exercise_id,
+                    "qualities": list(r.qualities),
+                    "locations": list(r.locations),
+                }
+                for r in record.reports
+            ],
+        }
+    return {
+        "response_id": record.response_id,
+        "occurred_at": record.occurred_at.isoformat(),
+        "pain": record.pain,
+        "extent": record.extent,
+    }
 
 
 def _iso(value: datetime | None) -> str | None:
