@@ -11,7 +11,6 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Requ
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel
-from sqlalchemy.exc import IntegrityError
 
 from services.painlog import chart, service
 from services.painlog.domain.reports import FieldProblem, future_problems
@@ -23,7 +22,7 @@ from shared.db.uow import UnitOfWork
 from shared.events.base import utc_now
 from shared.events.painlog import PainReport, SessionReport
 from shared.http.auth import TenantId
-from shared.http.idempotency import Outcome, fingerprint, run_idempotent
+from shared.http.idempotency import fingerprint, run_idempotent
 
 router = APIRouter(tags=["pain log"])
 
@@ -77,14 +76,16 @@ async def _record(
     if problems := future_problems(report, utc_now(), allowance):
         raise _refuse("body", problems)
     db: Database = request.app.state.db
-    # The report's own fingerprint (zones normalised), as the client-id check compares them.
-    print_ = fingerprint("POST", request.url.path, report_fingerprint(report))
+    # The report's own fingerprint (zones normalised): the client-id check compares it, and
+    # the Idempotency-Key's is made from it.
+    report_print = report_fingerprint(report)
+    print_ = fingerprint("POST", request.url.path, report_print)
 
     async def action(uow: UnitOfWork) -> service.Answer:
-        return await record(uow, tenant_id, user_id, report)
+        return await record(uow, tenant_id, user_id, report, report_print)
 
     try:
-        outcome = await _run(db, tenant_id, idempotency_key, print_, action)
+        outcome = await run_idempotent(db, tenant_id, idempotency_key, print_, action)
     except service.IdReused as exc:
         raise HTTPException(
             409,
@@ -95,15 +96,6 @@ async def _record(
             },
         ) from exc
     return outcome.response()
-
-
-async def _run(db: Database, tenant_id: str, key: str | None, print_: str, action: Any) -> Outcome:
-    try:
-        return await run_idempotent(db, tenant_id, key, print_, action)
-    except IntegrityError:
-        # Two requests raced on one client id: the loser runs again and now finds the
-        # winner's report, which it replays (or refuses with 409 if it differs).
-        return await run_idempotent(db, tenant_id, key, print_, action)
 
 
 @router.post(

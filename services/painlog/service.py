@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC
-from typing import Any
+from typing import Any, TypeVar, cast
 
+from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.painlog import store
-from services.painlog.domain.reports import fingerprint
 from services.painlog.domain.timeline import (
     ChartData,
     Entry,
@@ -22,16 +22,19 @@ from services.painlog.domain.timeline import (
     Window,
     in_event_time,
 )
+from shared.db.statements import insert_if_new
 from shared.db.uow import UnitOfWork
-from shared.events.base import utc_now
+from shared.events.base import Event, Frozen, utc_now
 from shared.events.flares import ExerciseRemoved, FlareDetected
 from shared.events.painlog import PainLogged, PainReport, SessionDone, SessionReport
 from shared.observability.logging import get_logger
 
 log = get_logger(__name__)
+E = TypeVar("E", bound=Event)
 
 Answer = tuple[int, dict[str, Any]]
-Recorder = Callable[[UnitOfWork, str, str, Any], Awaitable[Answer]]
+# (uow, tenant_id, user_id, report, the report's fingerprint) -> the answer.
+Recorder = Callable[[UnitOfWork, str, str, Any, str], Awaitable[Answer]]
 
 
 class IdReused(Exception):
@@ -42,54 +45,71 @@ class IdReused(Exception):
         self.field = field
 
 
-async def _once(
-    found: dict[str, Any] | None,
+Found = Callable[[], Awaitable[dict[str, Any] | None]]
+
+
+async def _store_once(
+    uow: UnitOfWork,
+    table: Table,
+    row: dict[str, Any],
     print_: str,
+    found: Found,
+    event: Callable[[], Event],
     id_field: str,
-    id_value: str,
-    first_time: Callable[[dict[str, Any]], Awaitable[None]],
 ) -> dict[str, Any]:
-    """A report is stored once per client id: new, `first_time` stores and emits it with its
-    receipt; the same content again is a replay (the stored receipt); other content under
-    the same id is refused."""
-    if found is None:
-        receipt = {"received_at": utc_now(), "fingerprint": print_}
-        await first_time(receipt)
+    """A report is stored once per client id. New: the row (one INSERT .. ON CONFLICT DO
+    NOTHING, no SELECT first) and its event; returns its receipt. The same content again is a
+    replay (the stored receipt, nothing emitted); other content under the same id is refused."""
+    receipt = {"received_at": utc_now(), "fingerprint": print_}
+    if await insert_if_new(uow.session, table, {**row, **receipt}):
+        await uow.emit(event())
+        log.info("report_recorded", user_id=row["user_id"], **{id_field: row[id_field]})
         return receipt
-    if found["fingerprint"] != print_:
-        raise IdReused(id_field, id_value)
-    return found
+    stored = await found()
+    if stored is None:  # the conflicting row is committed (insert_if_new); cannot vanish
+        raise RuntimeError(f"{id_field} {row[id_field]!r} conflicted but is not stored")
+    if stored["fingerprint"] != print_:
+        raise IdReused(id_field, row[id_field])
+    return stored
+
+
+def _event(cls: type[E], report: Frozen, **envelope: Any) -> E:
+    """The report inside its event envelope, without validating it a second time: the route
+    validated it against the same fields (the request body is the event's payload), the
+    tenant comes from the key replica and the user id from the validated path."""
+    fields = {name: getattr(report, name) for name in type(report).model_fields}
+    return cast(E, cls.model_construct(**fields, **envelope))
 
 
 async def record_session(
-    uow: UnitOfWork, tenant_id: str, user_id: str, report: SessionReport
+    uow: UnitOfWork, tenant_id: str, user_id: str, report: SessionReport, print_: str
 ) -> Answer:
     """Store the session and emit `session-done` (event time: `completed_at`). The same
-    session again answers as the first time and emits nothing."""
-
-    async def first_time(known: dict[str, Any]) -> None:
-        await store.add_session(
-            uow.session,
+    session again answers as the first time and emits nothing. `print_` is the report's
+    fingerprint (`domain.reports.fingerprint`)."""
+    row = {
+        "tenant_id": tenant_id,
+        "user_id": user_id,
+        "session_id": report.session_id,
+        "started_at": report.started_at,
+        "completed_at": report.completed_at,
+        "exercises": [e.model_dump(mode="json") for e in report.exercises],
+    }
+    known = await _store_once(
+        uow,
+        store.sessions,
+        row,
+        print_,
+        lambda: store.get_session(uow.session, tenant_id, user_id, report.session_id),
+        lambda: _event(
+            SessionDone,
+            report,
             tenant_id=tenant_id,
             user_id=user_id,
-            session_id=report.session_id,
-            started_at=report.started_at,
-            completed_at=report.completed_at,
-            exercises=[e.model_dump(mode="json") for e in report.exercises],
-            **known,
-        )
-        await uow.emit(
-            SessionDone(
-                tenant_id=tenant_id,
-                user_id=user_id,
-                occurred_at=report.completed_at,
-                **report.model_dump(),
-            )
-        )
-        log.info("session_recorded", user_id=user_id, session_id=report.session_id)
-
-    found = await store.get_session(uow.session, tenant_id, user_id, report.session_id)
-    known = await _once(found, fingerprint(report), "session_id", report.session_id, first_time)
+            occurred_at=report.completed_at,
+        ),
+        "session_id",
+    )
     return 202, {
         "status": "accepted",
         "session_id": report.session_id,
@@ -97,38 +117,39 @@ async def record_session(
     }
 
 
-async def record_pain(uow: UnitOfWork, tenant_id: str, user_id: str, report: PainReport) -> Answer:
+async def record_pain(
+    uow: UnitOfWork, tenant_id: str, user_id: str, report: PainReport, print_: str
+) -> Answer:
     """Store the pain log and emit `pain-logged` (event time: `observed_at`, however late it
     arrives). The same log again answers as the first time and emits nothing."""
-
-    async def first_time(known: dict[str, Any]) -> None:
-        await store.add_pain_log(
-            uow.session,
+    row = {
+        "tenant_id": tenant_id,
+        "user_id": user_id,
+        "log_id": report.log_id,
+        "observed_at": report.observed_at,
+        "level": report.level,
+        "context": report.context,
+        "exercise_id": report.exercise_id,
+        "session_id": report.session_id,
+        "qualities": list(report.qualities),
+        "locations": list(report.locations),
+        "morning": report.morning.model_dump(mode="json") if report.morning else None,
+    }
+    known = await _store_once(
+        uow,
+        store.pain_logs,
+        row,
+        print_,
+        lambda: store.get_pain_log(uow.session, tenant_id, user_id, report.log_id),
+        lambda: _event(
+            PainLogged,
+            report,
             tenant_id=tenant_id,
             user_id=user_id,
-            log_id=report.log_id,
-            observed_at=report.observed_at,
-            level=report.level,
-            context=report.context,
-            exercise_id=report.exercise_id,
-            session_id=report.session_id,
-            qualities=list(report.qualities),
-            locations=list(report.locations),
-            morning=report.morning.model_dump(mode="json") if report.morning else None,
-            **known,
-        )
-        await uow.emit(
-            PainLogged(
-                tenant_id=tenant_id,
-                user_id=user_id,
-                occurred_at=report.observed_at,
-                **report.model_dump(),
-            )
-        )
-        log.info("pain_logged", user_id=user_id, log_id=report.log_id)
-
-    found = await store.get_pain_log(uow.session, tenant_id, user_id, report.log_id)
-    known = await _once(found, fingerprint(report), "log_id", report.log_id, first_time)
+            occurred_at=report.observed_at,
+        ),
+        "log_id",
+    )
     return 202, {
         "status": "accepted",
         "log_id": report.log_id,

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from contextvars import ContextVar
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import MetaData, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.db.engine import READ_ONLY, create_engine, is_sqlite
+from shared.db.group_commit import GroupCommitter
 from shared.db.migrations import upgrade_to_head
 from shared.db.platform_tables import PlatformTables
-from shared.db.uow import UnitOfWork
+from shared.db.uow import UnitOfWork, inside_unit_of_work
 
-_in_unit_of_work: ContextVar[bool] = ContextVar("in_unit_of_work", default=False)
+T = TypeVar("T")
 
 
 class Database:
@@ -41,11 +42,11 @@ class Database:
             self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
         )
         self.is_sqlite = is_sqlite(url)
-        # SQLite has one writer at a time. Writers of this process queue here, in order,
-        # instead of in SQLite's busy handler, which sleeps in growing steps (long tails).
         self._sqlite_writer = asyncio.Lock() if self.is_sqlite else None
         # Set after a commit that wrote outbox rows, so the relay publishes at once.
         self.outbox_signal = asyncio.Event()
+        # SQLite: request writes share transactions (see `write`).
+        self.group_commit = GroupCommitter(self) if self.is_sqlite else None
 
     async def migrate(self) -> None:
         if self.migrations is None:
@@ -60,30 +61,41 @@ class Database:
             await session.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
+        if self.group_commit is not None:
+            await self.group_commit.stop()
         await self.engine.dispose()
+
+    async def write(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+        """`work(uow)` in a transaction; returns its result once that has committed, raises
+        what `work` raised with nothing of it stored. On SQLite the transaction is shared
+        with other requests' writes (group commit, each in its own savepoint); on
+        PostgreSQL, whose writers run side by side, it is a transaction of its own."""
+        if self.group_commit is not None:
+            return await self.group_commit.submit(work)
+        async with self.unit_of_work() as uow:
+            return await work(uow)
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
         """One transaction: commits when the block ends, rolls back if it raises."""
-        if _in_unit_of_work.get():
-            # On SQLite it would wait forever for the writer lock its own caller holds.
-            raise RuntimeError("a unit of work inside a unit of work: use the outer one")
-        token = _in_unit_of_work.set(True)
-        try:
+        with inside_unit_of_work():
             async with self._transaction() as uow:
                 yield uow
-        finally:
-            _in_unit_of_work.reset(token)
+
+    def writer_lock(self) -> AbstractAsyncContextManager[object]:
+        """SQLite has one writer at a time: this process's writers queue here, in order,
+        instead of in SQLite's busy handler, which sleeps in growing steps (long tails)."""
+        return self._sqlite_writer or contextlib.nullcontext()
 
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[UnitOfWork]:
-        async with contextlib.AsyncExitStack() as stack:
-            if self._sqlite_writer is not None:
-                await stack.enter_async_context(self._sqlite_writer)
-            session = await stack.enter_async_context(self.sessions())
-            await stack.enter_async_context(session.begin())
-            uow = UnitOfWork(session, self.tables)
-            yield uow
+        async with self.writer_lock(), self.sessions() as session:
+            async with session.begin():
+                uow = UnitOfWork(session, self.tables)
+                yield uow
+            # Committed: now what mirrors it may follow.
+            for hook in uow.after_commit:
+                hook()
         if uow.emitted:
             self.outbox_signal.set()
 

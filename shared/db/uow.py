@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db.platform_tables import PlatformTables
 from shared.events.base import Event, utc_now
+
+# Set while code runs inside a unit of work: one opened inside it would, on SQLite, wait
+# forever for the writer its own caller holds.
+_in_unit_of_work: ContextVar[bool] = ContextVar("in_unit_of_work", default=False)
+
+
+@contextmanager
+def inside_unit_of_work() -> Iterator[None]:
+    if _in_unit_of_work.get():
+        raise RuntimeError("a unit of work inside a unit of work: use the outer one")
+    token = _in_unit_of_work.set(True)
+    try:
+        yield
+    finally:
+        _in_unit_of_work.reset(token)
 
 
 class UnitOfWork:
@@ -14,6 +33,9 @@ class UnitOfWork:
         self.session = session
         self.tables = tables
         self.emitted = 0
+        # Run by `Database` once this unit of work has committed (never if it rolls back):
+        # e.g. an in-memory copy that must never be ahead of the rows it mirrors.
+        self.after_commit: list[Callable[[], None]] = []
 
     async def emit(self, *events: Event) -> None:
         """Write events to the outbox; they reach Redis only if the transaction commits."""

@@ -5,6 +5,7 @@ routes (`/healthz`, `/readyz`, `/metrics`, `/asyncapi.json`), errors, correlatio
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -24,6 +25,7 @@ from shared.http.middleware import ForwardedPrefixMiddleware, MetricsMiddleware
 from shared.messaging.bus import EventBus
 from shared.observability.logging import configure_logging, get_logger
 from shared.settings import ServiceSettings
+from shared.tenancy.replica import KeyReplica
 from shared.tenancy.subscriptions import replicate_tenant_keys as subscribe_tenant_keys
 
 log = get_logger(__name__)
@@ -98,11 +100,14 @@ def create_service_app(
     title: str,
     description: str,
     background: Sequence[Background] = (),
+    key_replica: KeyReplica | None = None,
 ) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.SERVICE, settings.log_level, settings.log_json)
         await db.migrate()
+        if key_replica is not None:
+            await key_replica.load(db)  # before the bus: its consumer keeps it from here
         await bus.start()
         tasks: dict[str, asyncio.Task[None]] = {}
         for i, run in enumerate(background):
@@ -111,6 +116,11 @@ def create_service_app(
                 _logged(run, db, bus)
             )
         app.state.background_tasks = tasks
+        # What start-up built (modules, routes, schemas, validators) lives as long as the
+        # process: moved out of the collector's generations, gen-2 collections no longer scan
+        # it on every request's allocations (p99 3 ms instead of ~20 ms on a bare endpoint).
+        gc.collect()
+        gc.freeze()
         log.info("service_started", consumer=settings.consumer_name)
         try:
             yield
@@ -120,6 +130,7 @@ def create_service_app(
             await _bounded("background", asyncio.gather(*tasks.values(), return_exceptions=True))
             await _bounded("bus", bus.stop())
             await _bounded("database", db.dispose())
+            gc.unfreeze()  # a process that builds another app (tests) can collect this one
             log.info("service_stopped")
 
     app = FastAPI(title=title, description=description, version="1", lifespan=lifespan)
@@ -127,6 +138,7 @@ def create_service_app(
     app.state.db = db
     app.state.bus = bus
     app.state.background_tasks = {}
+    app.state.key_replica = key_replica
     install_error_handlers(app)
     app.add_middleware(MetricsMiddleware, service=settings.SERVICE)
     app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID")
@@ -168,8 +180,7 @@ def assemble_service(
         migrations=migrations,
     )
     bus = EventBus(settings, db)
-    if replicate_tenant_keys:
-        subscribe_tenant_keys(bus)
+    key_replica = subscribe_tenant_keys(bus) if replicate_tenant_keys else None
     if subscribe is not None:
         subscribe(bus)
     return create_service_app(
@@ -180,4 +191,5 @@ def assemble_service(
         title=title,
         description=description,
         background=background,
+        key_replica=key_replica,
     )

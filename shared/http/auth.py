@@ -10,7 +10,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from shared.db.database import Database
-from shared.tenancy.replica import tenant_for_key
+from shared.tenancy.replica import KeyReplica, tenant_for_key
 
 _bearer = HTTPBearer(auto_error=False, description="Tenant API key or operator token")
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
@@ -27,9 +27,14 @@ def _unauthorized(message: str) -> HTTPException:
 async def require_tenant(request: Request, credentials: Credentials) -> str:
     if credentials is None:
         raise _unauthorized("missing Authorization: Bearer <tenant API key>")
-    db: Database = request.app.state.db
-    async with db.read() as session:
-        tenant_id = await tenant_for_key(session, db.tables, credentials.credentials)
+    replica: KeyReplica | None = request.app.state.key_replica
+    if replica is not None:
+        # This process's map of its replica: no query per request (shared.tenancy.replica).
+        tenant_id = replica.tenant_for(credentials.credentials)
+    else:
+        db: Database = request.app.state.db
+        async with db.read() as session:
+            tenant_id = await tenant_for_key(session, db.tables, credentials.credentials)
     if tenant_id is None:
         raise _unauthorized("unknown or revoked API key")
     structlog.contextvars.bind_contextvars(tenant_id=tenant_id)

@@ -15,8 +15,9 @@ from typing import Any
 
 from fastapi import HTTPException
 from fastapi.responses import JSONResponse
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db.database import Database
 from shared.db.uow import UnitOfWork
@@ -52,8 +53,9 @@ async def run_idempotent(
     *,
     redact: Redact | None = None,
 ) -> Outcome:
-    """Run `action` once per (tenant, key). `redact` shapes the stored copy of the answer
-    when it holds a secret that must be shown once only."""
+    """Run `action` once per (tenant, key), in one write with the stored answer (on SQLite
+    grouped with other requests' writes: `Database.write`). `redact` shapes the stored copy
+    of the answer when it holds a secret that must be shown once only."""
     if key is not None and not 1 <= len(key) <= 255:
         raise HTTPException(
             400,
@@ -63,37 +65,46 @@ async def run_idempotent(
                 "fields": [{"field": "header.Idempotency-Key", "message": "1-255 characters"}],
             },
         )
-    try:
-        async with db.unit_of_work() as uow:
-            if key is not None and (replay := await _replay(uow, tenant_id, key, print_)):
-                return replay
-            status, body = await action(uow)
-            if key is not None:
-                await uow.session.execute(
-                    insert(uow.tables.idempotency_keys).values(
-                        tenant_id=tenant_id,
-                        key=key,
-                        fingerprint=print_,
-                        status_code=status,
-                        response_body=json.dumps(redact(body) if redact else body),
-                        created_at=utc_now(),
-                    )
+
+    async def once(uow: UnitOfWork) -> Outcome:
+        if key is not None and (
+            replay := await _replay(
+                uow.session, uow.tables.idempotency_keys, tenant_id, key, print_
+            )
+        ):
+            return replay
+        status, body = await action(uow)
+        if key is not None:
+            await uow.session.execute(
+                insert(uow.tables.idempotency_keys).values(
+                    tenant_id=tenant_id,
+                    key=key,
+                    fingerprint=print_,
+                    status_code=status,
+                    response_body=json.dumps(redact(body) if redact else body),
+                    created_at=utc_now(),
                 )
+            )
+        return Outcome(status, body, replayed=False)
+
+    try:
+        return await db.write(once)
     except IntegrityError:
         if key is None:
             raise
-        async with db.unit_of_work() as uow:
-            replay = await _replay(uow, tenant_id, key, print_)
+        # Another request with this key committed first: answer as it did.
+        async with db.read() as session:
+            replay = await _replay(session, db.tables.idempotency_keys, tenant_id, key, print_)
         if replay is None:
             raise
         return replay
-    return Outcome(status, body, replayed=False)
 
 
-async def _replay(uow: UnitOfWork, tenant_id: str, key: str, print_: str) -> Outcome | None:
-    table = uow.tables.idempotency_keys
+async def _replay(
+    session: AsyncSession, table: Table, tenant_id: str, key: str, print_: str
+) -> Outcome | None:
     row = (
-        await uow.session.execute(
+        await session.execute(
             select(table.c.fingerprint, table.c.status_code, table.c.response_body).where(
                 table.c.tenant_id == tenant_id, table.c.key == key
             )

@@ -1,13 +1,24 @@
 """Each service's replica of tenant API keys, kept from the tenants service's events, and
-the check of a presented key against it."""
+the check of a presented key against it.
+
+The replica is a table (so a restart knows every key at once) and, in each process, a map
+of it in memory, so that checking a key costs no query. The map follows the table: it is
+loaded at start, and the consumer that writes a row updates the map only once that row has
+committed. A key the map does not know is refused, as a key the table does not hold was.
+The tenants service answers an issue or a revocation once every consumer group has
+acknowledged it (`EventBus.wait_consumed`), which happens after that commit: from then on
+this process accepts the new key, or refuses the revoked one.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.db.database import Database
 from shared.db.dialect import upsert_insert
 from shared.db.platform_tables import PlatformTables
 from shared.db.uow import UnitOfWork
@@ -15,16 +26,25 @@ from shared.events.tenants import TenantKeyIssued, TenantKeyRevoked
 from shared.tenancy.keys import key_id_of, matches
 
 
+@dataclass(frozen=True)
+class ReplicatedKey:
+    tenant_id: str
+    key_hash: str
+    revoked: bool
+
+
 async def upsert_keys(
     events: Sequence[TenantKeyIssued | TenantKeyRevoked], uow: UnitOfWork
-) -> None:
-    """One multi-row upsert per batch. Order-independent: a revocation seen before its issue
-    still wins. A batch holds one event type; a key named twice in it is written once (a
-    multi-row upsert may not touch a row twice)."""
+) -> dict[str, ReplicatedKey]:
+    """One multi-row upsert per batch; returns each key's row as it now stands.
+    Order-independent: a revocation seen before its issue still wins. A batch holds one
+    event type; a key named twice in it is written once (a multi-row upsert may not touch
+    a row twice)."""
+    if not events:
+        return {}
     table = uow.tables.tenant_keys
-    rows = {}
-    for event in events:
-        rows[event.key_id] = {
+    rows = {
+        event.key_id: {
             "key_id": event.key_id,
             "tenant_id": event.tenant_id,
             "tenant_name": getattr(event, "tenant_name", ""),
@@ -32,14 +52,56 @@ async def upsert_keys(
             "issued_at": getattr(event, "issued_at", None) or event.occurred_at,
             "revoked": isinstance(event, TenantKeyRevoked),
         }
+        for event in events
+    }
     stmt = upsert_insert(uow.session, table).values(list(rows.values()))
     revoked = isinstance(events[0], TenantKeyRevoked)
     update = {"revoked": True} if revoked else {"tenant_name": stmt.excluded.tenant_name}
-    await uow.session.execute(stmt.on_conflict_do_update(index_elements=["key_id"], set_=update))
+    written = await uow.session.execute(
+        stmt.on_conflict_do_update(index_elements=["key_id"], set_=update).returning(
+            table.c.key_id, table.c.tenant_id, table.c.key_hash, table.c.revoked
+        )
+    )
+    return {
+        r.key_id: ReplicatedKey(str(r.tenant_id), str(r.key_hash), bool(r.revoked)) for r in written
+    }
+
+
+class KeyReplica:
+    """This process's map of the replica table: key_id -> tenant, hash, revoked."""
+
+    def __init__(self) -> None:
+        self._keys: dict[str, ReplicatedKey] = {}
+
+    async def load(self, db: Database) -> None:
+        table = db.tables.tenant_keys
+        async with db.read() as session:
+            rows = await session.execute(
+                select(table.c.key_id, table.c.tenant_id, table.c.key_hash, table.c.revoked)
+            )
+            self._keys = {
+                r.key_id: ReplicatedKey(str(r.tenant_id), str(r.key_hash), bool(r.revoked))
+                for r in rows
+            }
+
+    async def handle(
+        self, events: Sequence[TenantKeyIssued | TenantKeyRevoked], uow: UnitOfWork
+    ) -> None:
+        """The consumer of tenant-key events: the rows now, the map once they committed."""
+        written = await upsert_keys(events, uow)
+        uow.after_commit.append(lambda: self._keys.update(written))
+
+    def tenant_for(self, key: str) -> str | None:
+        """The tenant owning a valid, unrevoked key, else None. No I/O."""
+        key_id = key_id_of(key)
+        found = self._keys.get(key_id) if key_id is not None else None
+        if found is None or found.revoked or not matches(key, found.key_hash):
+            return None
+        return found.tenant_id
 
 
 async def tenant_for_key(session: AsyncSession, tables: PlatformTables, key: str) -> str | None:
-    """The tenant owning a valid, unrevoked key, else None."""
+    """The same check against the table itself (a process without a replica map)."""
     key_id = key_id_of(key)
     if key_id is None:
         return None

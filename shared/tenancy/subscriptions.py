@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from shared.events.tenants import TenantKeyIssued, TenantKeyRevoked
 from shared.messaging.bus import EventBus
-from shared.tenancy.replica import upsert_keys
+from shared.tenancy.replica import KeyReplica
 
 
-def replicate_tenant_keys(bus: EventBus) -> None:
-    bus.subscribe(TenantKeyIssued, upsert_keys)
-    bus.subscribe(TenantKeyRevoked, upsert_keys)
+def replicate_tenant_keys(bus: EventBus) -> KeyReplica:
+    """Subscribe this process's replica to the key events; load it before the bus starts."""
+    replica = KeyReplica()
+    bus.subscribe(TenantKeyIssued, replica.handle)
+    bus.subscribe(TenantKeyRevoked, replica.handle)
+    return replica

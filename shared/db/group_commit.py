@@ -1,0 +1,144 @@
+"""Group commit for SQLite: many requests' writes in one transaction.
+
+SQLite has one writer. One transaction per request makes every request pay a BEGIN, a
+COMMIT and a turn at the write lock, one after another. Here a committer task takes every
+write queued while the previous transaction ran (up to `max_batch`), runs each in a
+SAVEPOINT of one transaction, commits once, and only then answers each request. A write
+that fails is rolled back to its savepoint alone and its caller gets its own exception; the
+others commit. If the commit itself fails, every write of the group gets that error and none
+is stored. A caller's context (correlation id, log fields) is the one its write runs in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from shared.db.uow import UnitOfWork, inside_unit_of_work
+
+if TYPE_CHECKING:
+    from shared.db.database import Database
+
+T = TypeVar("T")
+Write = Callable[[UnitOfWork], Awaitable[Any]]
+
+MAX_BATCH = 64
+
+
+@dataclass
+class _Queued:
+    write: Write
+    future: asyncio.Future[Any]
+    context: contextvars.Context
+    uow: UnitOfWork | None = field(default=None)
+    result: Any = None
+    error: BaseException | None = None
+
+
+@dataclass
+class GroupStats:
+    """What the committer did so far (tests and metrics read it)."""
+
+    transactions: int = 0
+    writes: int = 0
+    largest: int = 0
+
+
+class GroupCommitter:
+    def __init__(self, db: Database, *, max_batch: int = MAX_BATCH) -> None:
+        self.db = db
+        self.max_batch = max_batch
+        self.stats = GroupStats()
+        self._queue: list[_Queued] = []
+        self._wakeup = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def submit(self, write: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+        """Run `write(uow)` in the next group; returns its result once the group committed."""
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._queue.append(_Queued(write, future, contextvars.copy_context()))
+        self._wakeup.set()
+        if self._task is None or self._task.done():
+            # An empty context: the committer itself carries no request's fields.
+            self._task = asyncio.create_task(
+                self._run(), name=f"group-commit-{self.db.service}", context=contextvars.Context()
+            )
+        return await future
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            if not self._queue:
+                self._wakeup.clear()
+                await self._wakeup.wait()
+            # Whatever arrived while the last group ran (or in this same tick) is the group.
+            await asyncio.sleep(0)
+            group = [q for q in self._queue[: self.max_batch] if not q.future.done()]
+            del self._queue[: self.max_batch]
+            if group:
+                await self._commit(group)
+
+    async def _commit(self, group: list[_Queued]) -> None:
+        db = self.db
+        try:
+            async with db.writer_lock(), db.sessions() as session:
+                async with session.begin():
+                    for queued in group:
+                        await self._one(session, queued)
+                self.stats.transactions += 1
+                self.stats.writes += len(group)
+                self.stats.largest = max(self.stats.largest, len(group))
+        except BaseException as exc:
+            # Nothing of this group is stored: every caller hears why.
+            for queued in group:
+                if queued.future.done():
+                    continue
+                if isinstance(exc, Exception):
+                    queued.future.set_exception(queued.error or exc)
+                else:
+                    queued.future.cancel()
+            if not isinstance(exc, Exception):
+                raise
+            return
+        emitted = False
+        for queued in group:
+            if queued.error is None and queued.uow is not None:
+                emitted = emitted or queued.uow.emitted > 0
+                for hook in queued.uow.after_commit:
+                    hook()
+        if emitted:
+            db.outbox_signal.set()
+        for queued in group:
+            if queued.future.done():
+                continue
+            if queued.error is not None:
+                queued.future.set_exception(queued.error)
+            else:
+                queued.future.set_result(queued.result)
+
+    async def _one(self, session: Any, queued: _Queued) -> None:
+        """One write in its own savepoint, in its caller's context."""
+        uow = UnitOfWork(session, self.db.tables)
+        try:
+            async with session.begin_nested():
+                queued.result = await asyncio.create_task(
+                    _in_unit_of_work(queued.write, uow), context=queued.context
+                )
+            queued.uow = uow
+        except Exception as exc:
+            queued.error = exc
+
+
+async def _in_unit_of_work(write: Write, uow: UnitOfWork) -> Any:
+    with inside_unit_of_work():
+        return await write(uow)

@@ -1,0 +1,283 @@
+"""Fast ingest: the tenant-key check from memory, SQLite group commit, after-commit hooks."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event, func, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from services.painlog import store as painlog_store
+from services.quiz.app import build_app as build_quiz
+from services.quiz.settings import QuizSettings
+from services.tenants.app import build_app as build_tenants
+from services.tenants.settings import TenantsSettings
+from shared.db.database import Database
+from shared.db.uow import UnitOfWork
+from shared.events.base import utc_now
+from shared.events.tenants import TenantKeyIssued
+from tests.support.painlog import painlog_stack
+from tests.support.settings import OPERATOR_TOKEN
+from tests.support.stack import Stack, bearer, running, service_settings, stack
+
+
+@contextmanager
+def statements(db: Database) -> Iterator[list[str]]:
+    """Every SQL statement `db` sends while the block runs."""
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
+        seen.append(sql)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+
+
+def pain_log(log_id: str, level: int = 3) -> dict[str, Any]:
+    return {
+        "log_id": log_id,
+        "observed_at": (datetime.now(UTC) - timedelta(minutes=5)).isoformat(),
+        "level": level,
+        "context": "next_morning",
+        "qualities": ["ache"],
+    }
+
+
+# --- The tenant-key check ------------------------------------------------------------------
+
+
+@pytest.fixture
+async def services(redis_url: str, database_url: str, prefix: str) -> AsyncIterator[Stack]:
+    apps = {
+        "tenants": build_tenants(
+            service_settings(TenantsSettings, redis_url, database_url, prefix)
+        ),
+        "quiz": build_quiz(service_settings(QuizSettings, redis_url, database_url, prefix)),
+    }
+    async with stack(apps) as running_stack:
+        yield running_stack
+
+
+async def test_a_key_is_checked_without_a_query(services: Stack) -> None:
+    key = (await services.create_tenant())["api_key"]["key"]
+    quiz = services.clients["quiz"]
+    with statements(services.apps["quiz"].state.db) as sent:
+        accepted = await quiz.get("/v1/quiz", headers=bearer(key))
+        refused = await quiz.get("/v1/quiz", headers=bearer(key[:-2] + "xx"))
+        unknown = await quiz.get("/v1/quiz", headers=bearer("sf_0123456789abcdef_" + "y" * 43))
+    assert (accepted.status_code, refused.status_code, unknown.status_code) == (200, 401, 401)
+    assert sent == []
+
+
+async def test_a_revoked_key_is_refused_from_memory_and_after_a_restart(
+    services: Stack, redis_url: str, database_url: str, prefix: str
+) -> None:
+    tenant = await services.create_tenant()
+    key = tenant["api_key"]
+    quiz, admin = services.clients["quiz"], services.clients["tenants"]
+    assert (await quiz.get("/v1/quiz", headers=bearer(key["key"]))).status_code == 200
+    revoked = await admin.delete(
+        f"/admin/v1/tenants/{tenant['tenant_id']}/keys/{key['key_id']}",
+        headers=bearer(OPERATOR_TOKEN),
+    )
+    assert revoked.json()["propagated"] is True
+    with statements(services.apps["quiz"].state.db) as sent:
+        assert (await quiz.get("/v1/quiz", headers=bearer(key["key"]))).status_code == 401
+    assert sent == []
+    # A second process of the quiz service, started now, loads the same answer from its table.
+    again = build_quiz(service_settings(QuizSettings, redis_url, database_url, prefix))
+    async with running(again) as restarted:
+        assert (await restarted.get("/v1/quiz", headers=bearer(key["key"]))).status_code == 401
+
+
+async def test_the_key_map_changes_only_when_the_replica_row_commits(database_url: str) -> None:
+    app = build_quiz(QuizSettings(database_url=database_url, log_level="WARNING"))
+    db: Database = app.state.db
+    replica = app.state.key_replica
+    await db.migrate()
+    try:
+        issued = TenantKeyIssued(
+            tenant_id="tn_map",
+            tenant_name="Map clinic",
+            key_id="0123456789abcdef",
+            key_hash="a" * 64,
+            issued_at=utc_now(),
+        )
+        with pytest.raises(RuntimeError, match="rolled back"):
+            async with db.unit_of_work() as uow:
+                await replica.handle([issued], uow)
+                raise RuntimeError("rolled back")
+        assert replica._keys == {}
+        async with db.unit_of_work() as uow:
+            await replica.handle([issued], uow)
+            assert replica._keys == {}  # written, not yet committed
+        assert replica._keys["0123456789abcdef"].tenant_id == "tn_map"
+    finally:
+        await db.dispose()
+
+
+# --- SQLite group commit ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+
+
+async def test_concurrent_pain_logs_share_commits_and_each_answer_follows_its_commit(
+    redis_url: str, sqlite_url: str, prefix: str
+) -> None:
+    n = 24
+    async with painlog_stack(redis_url, sqlite_url, prefix) as services:
+        key = (await services.create_tenant())["api_key"]["key"]
+        db: Database = services.apps["painlog"].state.db
+        assert db.group_commit is not None
+        before = db.group_commit.stats.transactions, db.group_commit.stats.writes
+        client = services.clients["painlog"]
+
+        async def post_then_read(i: int) -> int:
+            response = await client.post(
+                "/v1/users/patient-17/pain",
+                json=pain_log(f"m-{i}"),
+                headers={**bearer(key), "Idempotency-Key": f"k-{i}"},
+            )
+            # Read at once, on another connection: a 202 means committed.
+            async with db.read() as session:
+                stored = await painlog_store.get_pain_log(
+                    session, _tenant_of(services), "patient-17", f"m-{i}"
+                )
+            assert stored is not None, f"m-{i} answered {response.status_code} before commit"
+            return response.status_code
+
+        statuses = await asyncio.gather(*(post_then_read(i) for i in range(n)))
+        transactions = db.group_commit.stats.transactions - before[0]
+        writes = db.group_commit.stats.writes - before[1]
+    assert statuses == [202] * n
+    assert writes == n
+    assert transactions < n
+
+
+async def test_a_conflicting_report_in_a_group_fails_alone(
+    redis_url: str, sqlite_url: str, prefix: str
+) -> None:
+    async with painlog_stack(redis_url, sqlite_url, prefix) as services:
+        key = (await services.create_tenant())["api_key"]["key"]
+        client = services.clients["painlog"]
+        db: Database = services.apps["painlog"].state.db
+        assert db.group_commit is not None
+        before = db.group_commit.stats.transactions
+        bodies = [pain_log("same", level=2), pain_log("same", level=7)] + [
+            pain_log(f"other-{i}") for i in range(6)
+        ]
+        responses = await asyncio.gather(
+            *(client.post("/v1/users/patient-17/pain", json=b, headers=bearer(key)) for b in bodies)
+        )
+        grouped = db.group_commit.stats.transactions - before
+        async with db.read() as session:
+            outbox = db.tables.outbox
+            events = await session.scalar(select(func.count()).select_from(outbox))
+    statuses = [r.status_code for r in responses]
+    assert statuses[0] == 202 and statuses[1] == 409  # the second used a taken log_id
+    assert statuses[2:] == [202] * 6
+    assert events == 7
+    assert grouped < len(bodies)
+
+
+def _tenant_of(services: Stack) -> str:
+    replica = services.apps["painlog"].state.key_replica
+    (tenant_id,) = {k.tenant_id for k in replica._keys.values()}
+    return str(tenant_id)
+
+
+async def test_a_failed_write_is_rolled_back_alone_and_its_group_commits(
+    sqlite_url: str,
+) -> None:
+    db = Database(
+        sqlite_url,
+        service="painlog",
+        metadata=painlog_store.metadata,
+        tables=painlog_store.platform,
+        migrations=None,
+    )
+    await db.migrate()
+    table = db.tables.idempotency_keys
+    committed_hooks: list[str] = []
+
+    def write(name: str, *, fail_after_writing: bool = False, key: str | None = None) -> Any:
+        async def run(uow: UnitOfWork) -> str:
+            await uow.session.execute(
+                insert(table).values(
+                    tenant_id="tn_g",
+                    key=key or name,
+                    fingerprint="f",
+                    status_code=202,
+                    response_body="{}",
+                    created_at=utc_now(),
+                )
+            )
+            uow.after_commit.append(lambda: committed_hooks.append(name))
+            if fail_after_writing:
+                raise ValueError(f"{name} failed after writing")
+            return name
+
+        return run
+
+    try:
+        assert db.group_commit is not None
+        before = db.group_commit.stats.transactions
+        results = await asyncio.gather(
+            db.write(write("a")),
+            db.write(write("b", fail_after_writing=True)),
+            db.write(write("c", key="a")),  # a unique violation against its batch-mate
+            db.write(write("d")),
+            return_exceptions=True,
+        )
+        assert db.group_commit.stats.transactions - before == 1
+        async with db.read() as session:
+            keys = set(await session.scalars(select(table.c.key)))
+    finally:
+        await db.dispose()
+    assert results[0] == "a" and results[3] == "d"
+    assert isinstance(results[1], ValueError)
+    assert isinstance(results[2], IntegrityError)
+    assert keys == {"a", "d"}  # nothing of b or c half-stored
+    assert committed_hooks == ["a", "d"]
+
+
+async def test_writes_keep_their_callers_context(sqlite_url: str) -> None:
+    """Each write runs with its own request's context (correlation id, log fields), not the
+    context of whichever request started the committer."""
+    from contextvars import ContextVar
+
+    request_id: ContextVar[str] = ContextVar(f"request_id_{uuid.uuid4().hex}", default="-")
+    db = Database(
+        sqlite_url,
+        service="painlog",
+        metadata=painlog_store.metadata,
+        tables=painlog_store.platform,
+        migrations=None,
+    )
+    await db.migrate()
+
+    async def seen(_: UnitOfWork) -> str:
+        return request_id.get()
+
+    async def request(name: str) -> str:
+        request_id.set(name)
+        return await db.write(seen)
+
+    try:
+        names = [f"r{i}" for i in range(8)]
+        assert await asyncio.gather(*(request(n) for n in names)) == names
+    finally:
+        await db.dispose()
