@@ -11,6 +11,7 @@ batch mode where the helper still has the choice.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import uuid
 from collections.abc import Sequence
@@ -152,7 +153,11 @@ class HelperService:
         )
 
 
-async def run_helper(cfg: BusConfig, redis: Redis, stream: str, name: str) -> Rate:
+async def _at_least(redis: Redis, stream: str, n: int) -> bool:
+    return bool(await redis.exists(stream)) and int(await redis.xlen(stream)) >= n
+
+
+async def run_helper(cfg: BusConfig, redis: Redis, stream: str, name: str, index: int) -> Rate:
     """A new group reads the whole stream: from the first handler call to the last XACK."""
     service = HelperService(cfg, name)
     try:
@@ -165,6 +170,15 @@ async def run_helper(cfg: BusConfig, redis: Redis, stream: str, name: str) -> Ra
             every=0.005,
         )
         finished = perf_counter()
+        # Untimed: let the relay publish the follow-ups before stopping, so that no relay
+        # pass is cancelled in the middle of its transaction.
+        follow_ups = stream_name(cfg.prefix, FollowUp.TYPE)
+        with contextlib.suppress(BenchError):
+            await wait_until(
+                lambda: _at_least(redis, follow_ups, cfg.events * (index + 1)),
+                timeout=30,
+                what="the follow-ups to be relayed",
+            )
     finally:
         try:
             await asyncio.wait_for(service.bus.stop(), timeout=30)
@@ -192,7 +206,7 @@ async def run_bus(cfg: BusConfig, report: Report, label: str, log: Progress) -> 
                 group=f"bare_{i}",
                 timeout_s=cfg.timeout_s,
             )
-            o = await run_helper(cfg, redis, stream, f"bench_bus_{i}")
+            o = await run_helper(cfg, redis, stream, f"bench_bus_{i}", i)
             log(f"bus {label} run {i + 1}: bare {b.per_s:,.0f}/s, helper {o.per_s:,.0f}/s")
             bare.append(b.per_s)
             ours.append(o.per_s)

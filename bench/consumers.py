@@ -200,6 +200,10 @@ async def run_replicas(cfg: ConsumerConfig, report: Report, log: Progress) -> No
                 second = await fleet.start(
                     "detector-2", target, env_of(cfg, consumer_name="replica-2")
                 )
+                # Untimed: the new process's first batches (connections, lazy imports).
+                await drain(
+                    redis, await chunk(cfg.min_chunk), "flare_detector", timeout_s=cfg.timeout_s
+                )
                 double = await drain(
                     redis, await chunk(n), "flare_detector", timeout_s=cfg.timeout_s
                 )
