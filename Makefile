@@ -39,8 +39,9 @@ asyncapi: install
 	$(BIN)/python -m shared.events.asyncapi > docs/asyncapi.json
 	@echo "wrote docs/asyncapi.json"
 
+# One part or a few: make bench BENCH_ARGS="--only bus,ingest" (bench/run.py --help lists them).
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 bench-flares: install
 	$(BIN)/python bench/flare_sim.py
