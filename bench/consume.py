@@ -118,7 +118,7 @@ class HelperService:
         self.bus = EventBus(self.settings, self.db)
         self.calls = 0
         self.first_call: float | None = None
-        kwargs = (
+        kwargs: dict[str, Any] = (
             {"batch": True} if "batch" in inspect.signature(self.bus.subscribe).parameters else {}
         )
         self.bus.subscribe(PainLogged, self.handle, **kwargs)

@@ -21,6 +21,7 @@ from bench.procs import Fleet, service_env, service_target
 from bench.report import Progress, Report
 from bench.streams import Rate, drain, encode_all
 from bench.workload import TENANT, DetectorEvent
+from shared.events.base import Event
 from shared.events.painlog import MorningContext
 from tests.factories.flare_sim import PLAN, SimConfig, pain_event, session_event, simulate_user
 
@@ -59,9 +60,7 @@ def next_event(user: str, at: datetime, j: int) -> DetectorEvent:
     return session_event(TENANT, user, f"{user}-xs{j}", at, list(PLAN[j % 4 : j % 4 + 3]))
 
 
-async def feed(
-    redis: Redis, prefix: str, events: Sequence[DetectorEvent], timeout_s: float
-) -> Rate:
+async def feed(redis: Redis, prefix: str, events: Sequence[Event], timeout_s: float) -> Rate:
     return await drain(redis, await encode_all(prefix, events), GROUP, timeout_s=timeout_s)
 
 

@@ -16,7 +16,7 @@ def _events(ctx: Context, normal: int, quick: int) -> int:
 
 async def bus(ctx: Context) -> None:
     events = _events(ctx, 3000, 500)
-    cases = []
+    cases: list[tuple[str, str | None]] = []
     if ctx.args.sqlite:
         cases.append(("sqlite", ctx.sqlite_url("bus", "bus")))
     if ctx.pg_url:

@@ -77,10 +77,7 @@ class PlanWatcher:
         self.watching: set[str] = set()
 
     async def run(self) -> None:
-        ids = {
-            s: (i if i != b"0-0" else b"0-0")
-            for s, i in (await last_ids(self.redis, self.streams)).items()
-        }
+        ids: dict[Any, Any] = dict(await last_ids(self.redis, self.streams))
         while True:
             response = cast(StreamResponse, await self.redis.xread(ids, count=500, block=200))
             now = perf_counter()

@@ -30,6 +30,7 @@ import os
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -211,7 +212,8 @@ async def run(args: Args) -> int:
     report = Report()
     prefix = new_prefix()
     redis = Redis.from_url(args.redis_url, socket_timeout=30, socket_connect_timeout=5)
-    pg_url = args.database_url or DEFAULT_PG_URL
+    pg_url: str | None = args.database_url or DEFAULT_PG_URL
+    assert pg_url
     check_loopback(pg_url, "--database-url")
     why_not = await pg_answers(pg_url) if args.pg else "--no-pg"
     if why_not:
@@ -239,6 +241,9 @@ async def run(args: Args) -> int:
                 except BenchError as exc:
                     report.skip(part, f"failed: {exc}")
                     progress(f"{part} failed: {exc}")
+                except Exception as exc:  # a part broken by a change elsewhere: say so, go on
+                    report.skip(part, f"failed: {type(exc).__name__}: {exc}")
+                    progress(f"{part} failed: {traceback.format_exc()}")
                 report.extra[f"{part}_s"] = time.perf_counter() - part_started
                 progress(f"== {part} done in {time.perf_counter() - part_started:.0f} s")
     finally:
