@@ -69,6 +69,7 @@ async def _record(
     idempotency_key: str | None,
     report: SessionReport | PainReport,
     record: service.Recorder,
+    fresh: service.Freshener,
     user_id: str,
 ) -> JSONResponse:
     settings = _settings(request)
@@ -85,7 +86,14 @@ async def _record(
         return await record(uow, tenant_id, user_id, report, report_print)
 
     try:
-        outcome = await run_idempotent(db, tenant_id, idempotency_key, print_, action)
+        outcome = await run_idempotent(
+            db,
+            tenant_id,
+            idempotency_key,
+            print_,
+            action,
+            fresh=fresh(tenant_id, user_id, report, report_print),
+        )
     except service.IdReused as exc:
         raise HTTPException(
             409,
@@ -112,7 +120,13 @@ async def report_session(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     return await _record(
-        request, tenant_id, idempotency_key, report, service.record_session, user_id
+        request,
+        tenant_id,
+        idempotency_key,
+        report,
+        service.record_session,
+        service.fresh_session,
+        user_id,
     )
 
 
@@ -129,7 +143,15 @@ async def report_pain(
     request: Request,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    return await _record(request, tenant_id, idempotency_key, report, service.record_pain, user_id)
+    return await _record(
+        request,
+        tenant_id,
+        idempotency_key,
+        report,
+        service.record_pain,
+        service.fresh_pain,
+        user_id,
+    )
 
 
 def _window(

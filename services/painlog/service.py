@@ -22,6 +22,7 @@ from services.painlog.domain.timeline import (
     Window,
     in_event_time,
 )
+from shared.db.records import Fresh
 from shared.db.statements import insert_if_new
 from shared.db.uow import UnitOfWork
 from shared.events.base import Event, Frozen, utc_now
@@ -35,6 +36,8 @@ E = TypeVar("E", bound=Event)
 Answer = tuple[int, dict[str, Any]]
 # (uow, tenant_id, user_id, report, the report's fingerprint) -> the answer.
 Recorder = Callable[[UnitOfWork, str, str, Any, str], Awaitable[Answer]]
+# (tenant_id, user_id, report, the report's fingerprint) -> the report as stored when new.
+Freshener = Callable[[str, str, Any, str], Fresh]
 
 
 class IdReused(Exception):
@@ -81,13 +84,8 @@ def _event(cls: type[E], report: Frozen, **envelope: Any) -> E:
     return cast(E, cls.model_construct(**fields, **envelope))
 
 
-async def record_session(
-    uow: UnitOfWork, tenant_id: str, user_id: str, report: SessionReport, print_: str
-) -> Answer:
-    """Store the session and emit `session-done` (event time: `completed_at`). The same
-    session again answers as the first time and emits nothing. `print_` is the report's
-    fingerprint (`domain.reports.fingerprint`)."""
-    row = {
+def _session_row(tenant_id: str, user_id: str, report: SessionReport) -> dict[str, Any]:
+    return {
         "tenant_id": tenant_id,
         "user_id": user_id,
         "session_id": report.session_id,
@@ -95,34 +93,54 @@ async def record_session(
         "completed_at": report.completed_at,
         "exercises": [e.model_dump(mode="json") for e in report.exercises],
     }
-    known = await _store_once(
-        uow,
-        store.sessions,
-        row,
-        print_,
-        lambda: store.get_session(uow.session, tenant_id, user_id, report.session_id),
-        lambda: _event(
-            SessionDone,
-            report,
-            tenant_id=tenant_id,
-            user_id=user_id,
-            occurred_at=report.completed_at,
-        ),
-        "session_id",
+
+
+def _session_done(tenant_id: str, user_id: str, report: SessionReport) -> SessionDone:
+    return _event(
+        SessionDone, report, tenant_id=tenant_id, user_id=user_id, occurred_at=report.completed_at
     )
-    return 202, {
+
+
+def _session_answer(report: SessionReport, receipt: dict[str, Any]) -> dict[str, Any]:
+    return {
         "status": "accepted",
         "session_id": report.session_id,
-        "received_at": known["received_at"].isoformat(),
+        "received_at": receipt["received_at"].isoformat(),
     }
 
 
-async def record_pain(
-    uow: UnitOfWork, tenant_id: str, user_id: str, report: PainReport, print_: str
+def fresh_session(tenant_id: str, user_id: str, report: SessionReport, print_: str) -> Fresh:
+    """The session as stored when its session_id is new: row, event, answer (no reads)."""
+    receipt = {"received_at": utc_now(), "fingerprint": print_}
+    return Fresh(
+        store.sessions,
+        {**_session_row(tenant_id, user_id, report), **receipt},
+        [_session_done(tenant_id, user_id, report)],
+        202,
+        _session_answer(report, receipt),
+    )
+
+
+async def record_session(
+    uow: UnitOfWork, tenant_id: str, user_id: str, report: SessionReport, print_: str
 ) -> Answer:
-    """Store the pain log and emit `pain-logged` (event time: `observed_at`, however late it
-    arrives). The same log again answers as the first time and emits nothing."""
-    row = {
+    """Store the session and emit `session-done` (event time: `completed_at`). The same
+    session again answers as the first time and emits nothing. `print_` is the report's
+    fingerprint (`domain.reports.fingerprint`)."""
+    known = await _store_once(
+        uow,
+        store.sessions,
+        _session_row(tenant_id, user_id, report),
+        print_,
+        lambda: store.get_session(uow.session, tenant_id, user_id, report.session_id),
+        lambda: _session_done(tenant_id, user_id, report),
+        "session_id",
+    )
+    return 202, _session_answer(report, known)
+
+
+def _pain_row(tenant_id: str, user_id: str, report: PainReport) -> dict[str, Any]:
+    return {
         "tenant_id": tenant_id,
         "user_id": user_id,
         "log_id": report.log_id,
@@ -135,28 +153,51 @@ async def record_pain(
         "locations": list(report.locations),
         "morning": report.morning.model_dump(mode="json") if report.morning else None,
     }
-    known = await _store_once(
-        uow,
-        store.pain_logs,
-        row,
-        print_,
-        lambda: store.get_pain_log(uow.session, tenant_id, user_id, report.log_id),
-        lambda: _event(
-            PainLogged,
-            report,
-            tenant_id=tenant_id,
-            user_id=user_id,
-            occurred_at=report.observed_at,
-        ),
-        "log_id",
+
+
+def _pain_logged(tenant_id: str, user_id: str, report: PainReport) -> PainLogged:
+    return _event(
+        PainLogged, report, tenant_id=tenant_id, user_id=user_id, occurred_at=report.observed_at
     )
-    return 202, {
+
+
+def _pain_answer(report: PainReport, receipt: dict[str, Any]) -> dict[str, Any]:
+    return {
         "status": "accepted",
         "log_id": report.log_id,
         # In UTC: a retry sent with another zone is the same report and answers the same.
         "observed_at": report.observed_at.astimezone(UTC).isoformat(),
-        "received_at": known["received_at"].isoformat(),
+        "received_at": receipt["received_at"].isoformat(),
     }
+
+
+def fresh_pain(tenant_id: str, user_id: str, report: PainReport, print_: str) -> Fresh:
+    """The pain log as stored when its log_id is new: row, event, answer (no reads)."""
+    receipt = {"received_at": utc_now(), "fingerprint": print_}
+    return Fresh(
+        store.pain_logs,
+        {**_pain_row(tenant_id, user_id, report), **receipt},
+        [_pain_logged(tenant_id, user_id, report)],
+        202,
+        _pain_answer(report, receipt),
+    )
+
+
+async def record_pain(
+    uow: UnitOfWork, tenant_id: str, user_id: str, report: PainReport, print_: str
+) -> Answer:
+    """Store the pain log and emit `pain-logged` (event time: `observed_at`, however late it
+    arrives). The same log again answers as the first time and emits nothing."""
+    known = await _store_once(
+        uow,
+        store.pain_logs,
+        _pain_row(tenant_id, user_id, report),
+        print_,
+        lambda: store.get_pain_log(uow.session, tenant_id, user_id, report.log_id),
+        lambda: _pain_logged(tenant_id, user_id, report),
+        "log_id",
+    )
+    return 202, _pain_answer(report, known)
 
 
 async def keep_flares(events: Sequence[FlareDetected], uow: UnitOfWork) -> None:

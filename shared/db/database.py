@@ -7,7 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import MetaData, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -16,6 +16,7 @@ from shared.db.engine import READ_ONLY, create_engine, is_sqlite
 from shared.db.group_commit import GroupCommitter
 from shared.db.migrations import upgrade_to_head
 from shared.db.platform_tables import PlatformTables
+from shared.db.records import NewRecord, Taken, store_one
 from shared.db.uow import UnitOfWork, inside_unit_of_work
 
 T = TypeVar("T")
@@ -74,6 +75,18 @@ class Database:
             return await self.group_commit.submit(work)
         async with self.unit_of_work() as uow:
             return await work(uow)
+
+    async def write_new(self, record: NewRecord) -> Any:
+        """Store a new record (`shared.db.records`) and return its result once committed, or,
+        when its row key or Idempotency-Key is taken, run its `otherwise` instead. On SQLite
+        a group's new records share one multi-row statement per table."""
+        if self.group_commit is not None:
+            return await self.group_commit.submit_record(record)
+        try:
+            async with self.unit_of_work() as uow:
+                return await store_one(uow, record)
+        except Taken:
+            return await self.write(record.otherwise)
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:

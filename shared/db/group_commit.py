@@ -14,10 +14,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from shared.db.records import NewRecord, store_many, store_or_otherwise
 from shared.db.uow import UnitOfWork, inside_unit_of_work
 
 if TYPE_CHECKING:
@@ -34,9 +36,11 @@ class _Queued:
     write: Write
     future: asyncio.Future[Any]
     context: contextvars.Context
+    record: NewRecord | None = None
     uow: UnitOfWork | None = field(default=None)
     result: Any = None
     error: BaseException | None = None
+    done: bool = False
 
 
 @dataclass
@@ -59,8 +63,16 @@ class GroupCommitter:
 
     async def submit(self, write: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """Run `write(uow)` in the next group; returns its result once the group committed."""
-        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._queue.append(_Queued(write, future, contextvars.copy_context()))
+        return cast(T, await self._submit(write, None))
+
+    async def submit_record(self, record: NewRecord) -> Any:
+        """Store `record` with the next group's other new records (a statement per table for
+        all of them), or run its `otherwise` if a key was taken; the result once committed."""
+        return await self._submit(record.otherwise, record)
+
+    async def _submit(self, write: Write, record: NewRecord | None) -> Any:
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._queue.append(_Queued(write, future, contextvars.copy_context(), record))
         self._wakeup.set()
         if self._task is None or self._task.done():
             # An empty context: the committer itself carries no request's fields.
@@ -93,8 +105,10 @@ class GroupCommitter:
         try:
             async with db.writer_lock(), db.sessions() as session:
                 async with session.begin():
+                    await self._records(session, [q for q in group if q.record is not None])
                     for queued in group:
-                        await self._one(session, queued)
+                        if not queued.done:
+                            await self._one(session, queued)
                 self.stats.transactions += 1
                 self.stats.writes += len(group)
                 self.stats.largest = max(self.stats.largest, len(group))
@@ -110,13 +124,11 @@ class GroupCommitter:
             if not isinstance(exc, Exception):
                 raise
             return
-        emitted = False
-        for queued in group:
-            if queued.error is None and queued.uow is not None:
-                emitted = emitted or queued.uow.emitted > 0
-                for hook in queued.uow.after_commit:
-                    hook()
-        if emitted:
+        committed = {id(q.uow): q.uow for q in group if q.error is None and q.uow is not None}
+        for uow in committed.values():
+            for hook in uow.after_commit:
+                hook()
+        if any(uow.emitted for uow in committed.values()):
             db.outbox_signal.set()
         for queued in group:
             if queued.future.done():
@@ -125,6 +137,27 @@ class GroupCommitter:
                 queued.future.set_exception(queued.error)
             else:
                 queued.future.set_result(queued.result)
+
+    async def _records(self, session: Any, group: list[_Queued]) -> None:
+        """The group's new records, all at once; those not stored run one by one after."""
+        if not group:
+            return
+        records = [q.record for q in group if q.record is not None]
+        if len(group) == 1:  # alone: its own savepoint (`_one`) is enough
+            group[0].write = functools.partial(store_or_otherwise, record=records[0])
+            return
+        uow = UnitOfWork(session, self.db.tables)
+        try:
+            async with session.begin_nested():
+                stored = await store_many(uow, records)
+        except Exception:
+            # Not a taken key (that is no error) but a failure: find it, each on its own.
+            for queued, record in zip(group, records, strict=True):
+                queued.write = functools.partial(store_or_otherwise, record=record)
+            return
+        for queued, record, new in zip(group, records, stored, strict=True):
+            if new:
+                queued.result, queued.uow, queued.done = record.result, uow, True
 
     async def _one(self, session: Any, queued: _Queued) -> None:
         """One write in its own savepoint, in its caller's context."""

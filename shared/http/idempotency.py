@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from fastapi import HTTPException
 from fastapi.responses import JSONResponse
@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db.database import Database
+from shared.db.records import Fresh, NewRecord
 from shared.db.uow import UnitOfWork
 from shared.events.base import utc_now
 
@@ -52,10 +53,16 @@ async def run_idempotent(
     action: Action,
     *,
     redact: Redact | None = None,
+    fresh: Fresh | None = None,
 ) -> Outcome:
     """Run `action` once per (tenant, key), in one write with the stored answer (on SQLite
     grouped with other requests' writes: `Database.write`). `redact` shapes the stored copy
-    of the answer when it holds a secret that must be shown once only."""
+    of the answer when it holds a secret that must be shown once only.
+
+    `fresh`, what the request stores when both its row key and its Idempotency-Key are new
+    (nearly always, for ingest), skips the reads: the key, the row and the events are
+    inserted with ON CONFLICT DO NOTHING (on SQLite with the group's other new requests, a
+    statement per table); only if a key was taken does `action` run, on the general path."""
     if key is not None and not 1 <= len(key) <= 255:
         raise HTTPException(
             400,
@@ -88,7 +95,9 @@ async def run_idempotent(
         return Outcome(status, body, replayed=False)
 
     try:
-        return await db.write(once)
+        if fresh is None:
+            return await db.write(once)
+        return cast(Outcome, await db.write_new(_record(fresh, tenant_id, key, print_, once)))
     except IntegrityError:
         if key is None:
             raise
@@ -98,6 +107,33 @@ async def run_idempotent(
         if replay is None:
             raise
         return replay
+
+
+def _record(
+    fresh: Fresh,
+    tenant_id: str,
+    key: str | None,
+    print_: str,
+    otherwise: Callable[[UnitOfWork], Awaitable[Outcome]],
+) -> NewRecord:
+    stored = None
+    if key is not None:
+        stored = {
+            "tenant_id": tenant_id,
+            "key": key,
+            "fingerprint": print_,
+            "status_code": fresh.status,
+            "response_body": json.dumps(fresh.body),
+            "created_at": utc_now(),
+        }
+    return NewRecord(
+        table=fresh.table,
+        row=fresh.row,
+        events=fresh.events,
+        result=Outcome(fresh.status, fresh.body, replayed=False),
+        idempotency=stored,
+        otherwise=otherwise,
+    )
 
 
 async def _replay(

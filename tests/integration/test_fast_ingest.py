@@ -281,3 +281,44 @@ async def test_writes_keep_their_callers_context(sqlite_url: str) -> None:
         assert await asyncio.gather(*(request(n) for n in names)) == names
     finally:
         await db.dispose()
+
+
+async def test_a_retried_report_under_a_new_key_in_a_group_is_a_replay_and_stores_no_orphan(
+    redis_url: str, sqlite_url: str, prefix: str
+) -> None:
+    """Stored in bulk, a record whose Idempotency-Key is new but whose log_id is taken takes
+    the general path: it answers as the first time, emits nothing, and its key then replays
+    that answer."""
+    async with painlog_stack(redis_url, sqlite_url, prefix) as services:
+        key = (await services.create_tenant())["api_key"]["key"]
+        client = services.clients["painlog"]
+        db: Database = services.apps["painlog"].state.db
+        body = pain_log("first")
+        first = await client.post(
+            "/v1/users/patient-17/pain", json=body, headers={**bearer(key), "Idempotency-Key": "a"}
+        )
+        responses = await asyncio.gather(
+            client.post(
+                "/v1/users/patient-17/pain",
+                json=body,
+                headers={**bearer(key), "Idempotency-Key": "b"},
+            ),
+            *(
+                client.post(
+                    "/v1/users/patient-17/pain",
+                    json=pain_log(f"n-{i}"),
+                    headers={**bearer(key), "Idempotency-Key": f"n-{i}"},
+                )
+                for i in range(5)
+            ),
+        )
+        again = await client.post(
+            "/v1/users/patient-17/pain", json=body, headers={**bearer(key), "Idempotency-Key": "b"}
+        )
+        async with db.read() as session:
+            events = await session.scalar(select(func.count()).select_from(db.tables.outbox))
+    assert first.status_code == 202
+    assert responses[0].status_code == 202 and responses[0].json() == first.json()
+    assert [r.status_code for r in responses[1:]] == [202] * 5
+    assert again.json() == first.json() and again.headers["Idempotent-Replayed"] == "true"
+    assert events == 6  # the first and the five others: the retry emitted nothing
