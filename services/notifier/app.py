@@ -11,7 +11,7 @@ from services.notifier import store
 from services.notifier.api import router
 from services.notifier.consumers import subscribe_public_events
 from services.notifier.settings import NotifierSettings
-from services.notifier.worker import run_delivery_worker
+from services.notifier.worker import DeliveryWorker
 from shared.db.database import Database
 from shared.http.app import assemble_service
 from shared.messaging.bus import EventBus
@@ -20,8 +20,19 @@ from shared.messaging.bus import EventBus
 def build_app(settings: NotifierSettings | None = None) -> FastAPI:
     settings = settings or NotifierSettings()
 
+    running: list[DeliveryWorker] = []
+
+    def wake_sender() -> None:
+        for worker in running:
+            worker.wake.set()
+
     async def delivery_worker(db: Database, _: EventBus) -> None:
-        await run_delivery_worker(db, settings)
+        worker = DeliveryWorker(db, settings)
+        running.append(worker)
+        try:
+            await worker.run()
+        finally:
+            running.remove(worker)
 
     return assemble_service(
         settings,
@@ -29,7 +40,7 @@ def build_app(settings: NotifierSettings | None = None) -> FastAPI:
         tables=store.platform,
         migrations=Path(__file__).parent / "migrations",
         routers=[router],
-        subscribe=lambda bus: subscribe_public_events(bus, settings),
+        subscribe=lambda bus: subscribe_public_events(bus, settings, wake_sender),
         background=[delivery_worker],
         title="SpineFit notifier",
         description="Tenants' webhook endpoints, signed deliveries, retries and their history.",

@@ -158,20 +158,31 @@ async def delete_endpoint(session: AsyncSession, tenant_id: str, endpoint_id: st
         )
 
 
-async def enabled_endpoints(session: AsyncSession, tenant_id: str) -> list[dict[str, Any]]:
+async def enabled_endpoints_of(
+    session: AsyncSession, tenant_ids: Iterable[str]
+) -> dict[str, list[dict[str, Any]]]:
+    """The enabled endpoints of each of these tenants (one query for a whole batch), keyed
+    by the row's own tenant_id, so an event only ever meets its own tenant's endpoints."""
+    wanted = sorted(set(tenant_ids))
+    found: dict[str, list[dict[str, Any]]] = {t: [] for t in wanted}
+    if not wanted:
+        return found
     rows = await session.execute(
-        select(endpoints.c.endpoint_id, endpoints.c.event_types).where(
-            endpoints.c.tenant_id == tenant_id, endpoints.c.enabled.is_(True)
-        )
+        select(endpoints.c.tenant_id, endpoints.c.endpoint_id, endpoints.c.event_types)
+        .where(endpoints.c.tenant_id.in_(wanted), endpoints.c.enabled.is_(True))
+        .order_by(endpoints.c.tenant_id, endpoints.c.created_at, endpoints.c.endpoint_id)
     )
-    return [dict(r._mapping) for r in rows]
+    for r in rows:
+        found[r.tenant_id].append(dict(r._mapping))
+    return found
 
 
 # Deliveries -----------------------------------------------------------------------------
 
 
 async def add_deliveries(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-    """Record deliveries; one already recorded for the same event and endpoint is kept."""
+    """Record deliveries in one statement (executemany: the driver sends the rows together);
+    one already recorded for the same event and endpoint is kept."""
     if rows:
         stmt = upsert_insert(session, deliveries).on_conflict_do_nothing(
             index_elements=["endpoint_id", "event_id"]

@@ -50,11 +50,13 @@ class DeliveryWorker:
     async def run(self) -> None:
         try:
             while True:
+                # Cleared before claiming, not after: a wake-up (a batch of deliveries just
+                # committed, an attempt done) that comes during the claim is not lost.
+                self.wake.clear()
                 try:
                     await self.claim_and_start()
                 except Exception:
                     log.warning("webhook_claim_failed", exc_info=True)
-                self.wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.wake.wait(), self.settings.webhook_poll_s)
         finally:
@@ -196,7 +198,3 @@ class DeliveryWorker:
                 async with self.db.unit_of_work() as uow:
                     await store.release(uow.session, self.token, unfinished)
         await self.sender.aclose()
-
-
-async def run_delivery_worker(db: Database, settings: NotifierSettings) -> None:
-    await DeliveryWorker(db, settings).run()

@@ -85,10 +85,9 @@ async def test_two_worker_replicas_send_each_delivery_exactly_once(
         for hook in hooks:
             await _endpoint(db, TENANT, hook.url)
         async with db.unit_of_work() as uow:
-            for _ in range(15):
-                await service.record_deliveries(
-                    uow, plan_generated(TENANT), settings.public_base_url
-                )
+            await service.record_deliveries(
+                uow, [plan_generated(TENANT) for _ in range(15)], settings.public_base_url
+            )
         replica = _database(settings)
         workers = [DeliveryWorker(db, settings), DeliveryWorker(replica, settings)]
         tasks = [asyncio.create_task(w.run()) for w in workers]
@@ -118,7 +117,7 @@ async def test_the_same_event_recorded_twice_is_one_delivery_per_endpoint(
     event = plan_generated(TENANT)
     for _ in range(2):  # e.g. redelivered by the stream after a crash before the ack
         async with db.unit_of_work() as uow:
-            await service.record_deliveries(uow, event, settings.public_base_url)
+            await service.record_deliveries(uow, [event], settings.public_base_url)
     rows = await _rows(db)
     assert [(r["endpoint_id"], r["event_id"]) for r in rows] == [(mine, event.event_id)]
     assert theirs not in {r["endpoint_id"] for r in rows}
@@ -129,7 +128,7 @@ async def test_a_disabled_endpoints_deliveries_wait_and_a_deleted_ones_go(
 ) -> None:
     endpoint_id = await _endpoint(db, TENANT, "http://127.0.0.1:9/hook")
     async with db.unit_of_work() as uow:
-        await service.record_deliveries(uow, plan_generated(TENANT), settings.public_base_url)
+        await service.record_deliveries(uow, [plan_generated(TENANT)], settings.public_base_url)
         await service.update_endpoint(uow, TENANT, endpoint_id, {"enabled": False})
     worker = DeliveryWorker(db, settings)
     try:
@@ -140,7 +139,7 @@ async def test_a_disabled_endpoints_deliveries_wait_and_a_deleted_ones_go(
         async with db.unit_of_work() as uow:
             assert (
                 await service.record_deliveries(
-                    uow, plan_generated(TENANT), settings.public_base_url
+                    uow, [plan_generated(TENANT)], settings.public_base_url
                 )
                 == 0
             )
@@ -182,13 +181,12 @@ async def test_a_backlog_for_a_slow_endpoint_does_not_hold_up_another_endpoint(
     with receivers(slow, fast):
         slow_ep = await _endpoint(db, TENANT, slow.url)
         async with db.unit_of_work() as uow:
-            for _ in range(10):
-                await service.record_deliveries(
-                    uow, plan_generated(TENANT), settings.public_base_url
-                )
+            await service.record_deliveries(
+                uow, [plan_generated(TENANT) for _ in range(10)], settings.public_base_url
+            )
         await _endpoint(db, TENANT, fast.url)  # subscribes after the backlog was recorded
         async with db.unit_of_work() as uow:
-            await service.record_deliveries(uow, plan_generated(TENANT), settings.public_base_url)
+            await service.record_deliveries(uow, [plan_generated(TENANT)], settings.public_base_url)
         task = asyncio.create_task(DeliveryWorker(db, settings).run())
         try:
             await eventually(lambda: _now(slow.arrived.is_set()))
