@@ -3,6 +3,7 @@ unit of work), keep the flare detector's verdicts, and read a user's timeline.""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC
@@ -28,6 +29,7 @@ from shared.db.uow import UnitOfWork
 from shared.events.base import Event, Frozen, utc_now
 from shared.events.flares import ExerciseRemoved, FlareDetected
 from shared.events.painlog import PainLogged, PainReport, SessionDone, SessionReport
+from shared.observability.context import current_correlation_id
 from shared.observability.logging import get_logger
 
 log = get_logger(__name__)
@@ -81,7 +83,17 @@ def _event(cls: type[E], report: Frozen, **envelope: Any) -> E:
     validated it against the same fields (the request body is the event's payload), the
     tenant comes from the key replica and the user id from the validated path."""
     fields = {name: getattr(report, name) for name in type(report).model_fields}
-    return cast(E, cls.model_construct(**fields, **envelope))
+    # The envelope's defaults given here: model_construct is slow to run default factories.
+    return cast(
+        E,
+        cls.model_construct(
+            **fields,
+            event_id=uuid.uuid4(),
+            emitted_at=utc_now(),
+            correlation_id=current_correlation_id(),
+            **envelope,
+        ),
+    )
 
 
 def _session_row(tenant_id: str, user_id: str, report: SessionReport) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from shared.db.group_commit import GroupCommitter
 from shared.db.migrations import upgrade_to_head
 from shared.db.platform_tables import PlatformTables
 from shared.db.records import NewRecord, Taken, store_one
+from shared.db.sync_sqlite import sync_sqlite_engine
 from shared.db.uow import UnitOfWork, inside_unit_of_work
 
 T = TypeVar("T")
@@ -46,7 +47,9 @@ class Database:
         self._sqlite_writer = asyncio.Lock() if self.is_sqlite else None
         # Set after a commit that wrote outbox rows, so the relay publishes at once.
         self.outbox_signal = asyncio.Event()
-        # SQLite: request writes share transactions (see `write`).
+        # SQLite: request writes share transactions (see `write`); new records are stored
+        # through a synchronous engine, a group in one hop (`shared.db.sync_sqlite`).
+        self.sync_engine = sync_sqlite_engine(url) if self.is_sqlite else None
         self.group_commit = GroupCommitter(self) if self.is_sqlite else None
 
     async def migrate(self) -> None:
@@ -64,6 +67,8 @@ class Database:
     async def dispose(self) -> None:
         if self.group_commit is not None:
             await self.group_commit.stop()
+        if self.sync_engine is not None:
+            self.sync_engine.dispose()
         await self.engine.dispose()
 
     async def write(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:

@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from shared.db.records import NewRecord, store_many, store_or_otherwise
+from shared.db.records import NewRecord, store_many, store_many_sync, store_or_otherwise
 from shared.db.uow import UnitOfWork, inside_unit_of_work
 
 if TYPE_CHECKING:
@@ -101,6 +101,51 @@ class GroupCommitter:
                 await self._commit(group)
 
     async def _commit(self, group: list[_Queued]) -> None:
+        records = [q for q in group if q.record is not None]
+        if records and self.db.sync_engine is not None:
+            # New records first, in one hop to a thread: one transaction of bulk statements.
+            await self._records_in_thread(records)
+            group = [q for q in group if not q.done]
+        if group:
+            await self._in_transaction(group)
+
+    async def _records_in_thread(self, group: list[_Queued]) -> None:
+        """Store the group's new records in one synchronous transaction and answer those
+        stored; the others (a key taken, or a failure to find) stay for the async path."""
+        db, engine = self.db, self.db.sync_engine
+        assert engine is not None
+        records = [q.record for q in group if q.record is not None]
+
+        def store() -> list[bool]:
+            with engine.begin() as conn:
+                return store_many_sync(conn, db.tables, records)
+
+        try:
+            async with db.writer_lock():
+                stored = await asyncio.to_thread(store)
+        except Exception:
+            # Rolled back: each record on its own, so a failure is its caller's alone.
+            for queued, record in zip(group, records, strict=True):
+                queued.write = functools.partial(store_or_otherwise, record=record)
+                queued.record = None
+            return
+        self._count(len(group))
+        if any(stored):
+            db.outbox_signal.set()
+        for queued, record, new in zip(group, records, stored, strict=True):
+            if new:
+                queued.done = True
+                if not queued.future.done():
+                    queued.future.set_result(record.result)
+            else:
+                queued.record = None  # a key was taken: its `otherwise`, as a plain write
+
+    def _count(self, writes: int) -> None:
+        self.stats.transactions += 1
+        self.stats.writes += writes
+        self.stats.largest = max(self.stats.largest, writes)
+
+    async def _in_transaction(self, group: list[_Queued]) -> None:
         db = self.db
         try:
             async with db.writer_lock(), db.sessions() as session:
@@ -109,9 +154,7 @@ class GroupCommitter:
                     for queued in group:
                         if not queued.done:
                             await self._one(session, queued)
-                self.stats.transactions += 1
-                self.stats.writes += len(group)
-                self.stats.largest = max(self.stats.largest, len(group))
+                self._count(len(group))
         except BaseException as exc:
             # Nothing of this group is stored: every caller hears why.
             for queued in group:
@@ -140,9 +183,9 @@ class GroupCommitter:
 
     async def _records(self, session: Any, group: list[_Queued]) -> None:
         """The group's new records, all at once; those not stored run one by one after."""
+        records = [q.record for q in group if q.record is not None]
         if not group:
             return
-        records = [q.record for q in group if q.record is not None]
         if len(group) == 1:  # alone: its own savepoint (`_one`) is enough
             group[0].write = functools.partial(store_or_otherwise, record=records[0])
             return

@@ -15,12 +15,13 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, and_, delete, or_
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Connection, Table, and_, delete, insert, or_
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
-from shared.db.dialect import upsert_insert
+from shared.db.platform_tables import PlatformTables
 from shared.db.statements import insert_if_new
-from shared.db.uow import UnitOfWork
+from shared.db.uow import UnitOfWork, outbox_rows
 from shared.events.base import Event
 
 
@@ -88,6 +89,20 @@ async def store_one(uow: UnitOfWork, record: NewRecord) -> Any:
 
 
 async def store_many(uow: UnitOfWork, records: Sequence[NewRecord]) -> list[bool]:
+    """`store_many_sync` in the unit of work's transaction."""
+    tables = uow.tables
+
+    def run(session: Session) -> list[bool]:
+        return store_many_sync(session.connection(), tables, records)
+
+    stored = await uow.session.run_sync(run)
+    uow.emitted += sum(len(r.events) for r, new in zip(records, stored, strict=True) if new)
+    return stored
+
+
+def store_many_sync(
+    conn: Connection, tables: PlatformTables, records: Sequence[NewRecord]
+) -> list[bool]:
     """Store every record whose keys are free, in a few statements whatever their number;
     for each record, True if stored. A record not stored left no row behind (its
     Idempotency-Key row, if written before its row key was found taken, is deleted)."""
@@ -105,28 +120,25 @@ async def store_many(uow: UnitOfWork, records: Sequence[NewRecord]) -> list[bool
         if idem is not None:
             seen_keys.add(idem)
         candidates.append(i)
-    session = uow.session
-    keys_table = uow.tables.idempotency_keys
+    keys_table = tables.idempotency_keys
     with_key = [i for i in candidates if records[i].idempotency is not None]
-    claimed = await _insert_new(
-        session, keys_table, [records[i].idempotency or {} for i in with_key]
-    )
+    claimed = _insert_new(conn, keys_table, [records[i].idempotency or {} for i in with_key])
     lost_key = {i for i, new in zip(with_key, claimed, strict=True) if not new}
-    remaining = [i for i in candidates if i not in lost_key]
     by_table: dict[str, list[int]] = {}
-    for i in remaining:
-        by_table.setdefault(records[i].table.name, []).append(i)
+    for i in candidates:
+        if i not in lost_key:
+            by_table.setdefault(records[i].table.name, []).append(i)
     orphaned_keys: list[tuple[Any, ...]] = []
     for indexes in by_table.values():
         table = records[indexes[0]].table
-        new = await _insert_new(session, table, [records[i].row for i in indexes])
+        new = _insert_new(conn, table, [records[i].row for i in indexes])
         for i, is_new in zip(indexes, new, strict=True):
             if is_new:
                 stored[i] = True
             elif (idem := records[i].idempotency_key()) is not None:
                 orphaned_keys.append(idem)
     if orphaned_keys:
-        await session.execute(
+        conn.execute(
             delete(keys_table).where(
                 or_(
                     *(
@@ -136,18 +148,19 @@ async def store_many(uow: UnitOfWork, records: Sequence[NewRecord]) -> list[bool
                 )
             )
         )
-    await uow.emit(*(e for r, s in zip(records, stored, strict=True) if s for e in r.events))
+    events = [e for r, s in zip(records, stored, strict=True) if s for e in r.events]
+    if events:
+        conn.execute(insert(tables.outbox), outbox_rows(events))
     return stored
 
 
-async def _insert_new(
-    session: AsyncSession, table: Table, rows: list[dict[str, Any]]
-) -> list[bool]:
-    """One multi-row INSERT .. ON CONFLICT DO NOTHING RETURNING the keys: per row, True if
-    this statement stored it. Rows share their columns."""
+def _insert_new(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> list[bool]:
+    """INSERT .. ON CONFLICT DO NOTHING RETURNING the keys, all rows in one executemany
+    (sent as multi-row statements, compiled once): per row, True if this stored it."""
     if not rows:
         return []
     pk = list(table.primary_key.columns)
-    stmt: Any = upsert_insert(session, table).values(rows).on_conflict_do_nothing().returning(*pk)
-    inserted = {tuple(r) for r in await session.execute(stmt)}
+    insert_: Any = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    stmt = insert_(table).on_conflict_do_nothing().returning(*pk)
+    inserted = {tuple(r) for r in conn.execute(stmt, rows)}
     return [tuple(row[c.name] for c in pk) in inserted for row in rows]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,21 +42,22 @@ class UnitOfWork:
         """Write events to the outbox; they reach Redis only if the transaction commits."""
         if not events:
             return
-        now = utc_now()
-        await self.session.execute(
-            insert(self.tables.outbox),
-            [
-                {
-                    "event_id": e.event_id,
-                    "tenant_id": e.tenant_id,
-                    "event_type": e.event_type,
-                    "payload": e.model_dump_json(),
-                    "correlation_id": e.correlation_id,
-                    "created_at": now,
-                    "attempts": 0,
-                    "priority": e.urgent,
-                }
-                for e in events
-            ],
-        )
+        await self.session.execute(insert(self.tables.outbox), outbox_rows(events))
         self.emitted += len(events)
+
+
+def outbox_rows(events: Sequence[Event]) -> list[dict[str, Any]]:
+    now = utc_now()
+    return [
+        {
+            "event_id": e.event_id,
+            "tenant_id": e.tenant_id,
+            "event_type": e.event_type,
+            "payload": e.model_dump_json(),
+            "correlation_id": e.correlation_id,
+            "created_at": now,
+            "attempts": 0,
+            "priority": e.urgent,
+        }
+        for e in events
+    ]
