@@ -16,11 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Table, and_, delete, insert, or_
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from shared.db.platform_tables import PlatformTables
-from shared.db.statements import insert_if_new
+from shared.db.statements import insert_if_new, insert_new
 from shared.db.uow import UnitOfWork, outbox_rows
 from shared.events.base import Event
 
@@ -122,7 +121,7 @@ def store_many_sync(
         candidates.append(i)
     keys_table = tables.idempotency_keys
     with_key = [i for i in candidates if records[i].idempotency is not None]
-    claimed = _insert_new(conn, keys_table, [records[i].idempotency or {} for i in with_key])
+    claimed = insert_new(conn, keys_table, [records[i].idempotency or {} for i in with_key])
     lost_key = {i for i, new in zip(with_key, claimed, strict=True) if not new}
     by_table: dict[str, list[int]] = {}
     for i in candidates:
@@ -131,7 +130,7 @@ def store_many_sync(
     orphaned_keys: list[tuple[Any, ...]] = []
     for indexes in by_table.values():
         table = records[indexes[0]].table
-        new = _insert_new(conn, table, [records[i].row for i in indexes])
+        new = insert_new(conn, table, [records[i].row for i in indexes])
         for i, is_new in zip(indexes, new, strict=True):
             if is_new:
                 stored[i] = True
@@ -152,15 +151,3 @@ def store_many_sync(
     if events:
         conn.execute(insert(tables.outbox), outbox_rows(events))
     return stored
-
-
-def _insert_new(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> list[bool]:
-    """INSERT .. ON CONFLICT DO NOTHING RETURNING the keys, all rows in one executemany
-    (sent as multi-row statements, compiled once): per row, True if this stored it."""
-    if not rows:
-        return []
-    pk = list(table.primary_key.columns)
-    insert_: Any = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    stmt = insert_(table).on_conflict_do_nothing().returning(*pk)
-    inserted = {tuple(r) for r in conn.execute(stmt, rows)}
-    return [tuple(row[c.name] for c in pk) in inserted for row in rows]
