@@ -68,7 +68,14 @@ async def submit_quiz(
     async def action(uow: Any) -> tuple[int, dict[str, Any]]:
         return await service.submit_quiz(uow, tenant_id, user_id, answers)
 
-    outcome = await run_idempotent(db, tenant_id, idempotency_key, print_, action)
+    outcome = await run_idempotent(
+        db,
+        tenant_id,
+        idempotency_key,
+        print_,
+        action,
+        fresh=service.fresh_quiz(tenant_id, user_id, answers),
+    )
     if not outcome.replayed:
         QUIZ_SUBMISSIONS.labels("accepted" if outcome.status == 202 else "referred").inc()
     return outcome.response()

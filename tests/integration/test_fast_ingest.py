@@ -322,3 +322,37 @@ async def test_a_retried_report_under_a_new_key_in_a_group_is_a_replay_and_store
     assert [r.status_code for r in responses[1:]] == [202] * 5
     assert again.json() == first.json() and again.headers["Idempotent-Replayed"] == "true"
     assert events == 6  # the first and the five others: the retry emitted nothing
+
+
+async def test_concurrent_quiz_submissions_share_commits(
+    redis_url: str, sqlite_url: str, prefix: str
+) -> None:
+    from services.quiz import store as quiz_store
+    from tests.factories.quiz import clean_answers
+
+    apps = {
+        "tenants": build_tenants(service_settings(TenantsSettings, redis_url, sqlite_url, prefix)),
+        "quiz": build_quiz(service_settings(QuizSettings, redis_url, sqlite_url, prefix)),
+    }
+    async with stack(apps) as services:
+        key = (await services.create_tenant())["api_key"]["key"]
+        db: Database = services.apps["quiz"].state.db
+        assert db.group_commit is not None
+        before = db.group_commit.stats.transactions
+        responses = await asyncio.gather(
+            *(
+                services.clients["quiz"].post(
+                    f"/v1/users/u-{i}/quiz",
+                    json=clean_answers(),
+                    headers={**bearer(key), "Idempotency-Key": f"q-{i}"},
+                )
+                for i in range(12)
+            )
+        )
+        transactions = db.group_commit.stats.transactions - before
+        async with db.read() as session:
+            stored = await session.scalar(select(func.count()).select_from(quiz_store.responses))
+            events = await session.scalar(select(func.count()).select_from(db.tables.outbox))
+    assert [r.status_code for r in responses] == [202] * 12
+    assert stored == 12 and events == 12
+    assert transactions < 12
