@@ -11,11 +11,27 @@ whose key was taken leaves nothing behind and is handed back for its `otherwise`
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, delete, insert, or_
+from sqlalchemy import (
+    Connection,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+    union_all,
+)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from shared.db.platform_tables import PlatformTables
@@ -71,6 +87,8 @@ async def store_or_otherwise(uow: UnitOfWork, record: NewRecord) -> Any:
 async def store_one(uow: UnitOfWork, record: NewRecord) -> Any:
     """One record in the caller's transaction; raises `Taken` if a key was taken, having
     left nothing written (then run `record.otherwise`)."""
+    if uow.session.get_bind().dialect.name == "postgresql":
+        return await _store_one_statement(uow, record)
     keys_table = uow.tables.idempotency_keys
     idem = record.idempotency
     if idem is not None and not await insert_if_new(uow.session, keys_table, idem):
@@ -151,3 +169,89 @@ def store_many_sync(
     if events:
         conn.execute(insert(tables.outbox), outbox_rows(events))
     return stored
+
+
+async def _store_one_statement(uow: UnitOfWork, record: NewRecord) -> Any:
+    """PostgreSQL: the key, the row and the events in one statement (data-modifying CTEs,
+    each insert conditioned on the one before through its RETURNING), so one round trip
+    besides BEGIN and COMMIT. If the key went in but the row's key was taken, the caller's
+    transaction is rolled back (`Taken`), which takes the key row with it."""
+    tables = uow.tables
+    idem = record.idempotency
+    stmt = _one_statement(
+        record.table,
+        tables.idempotency_keys,
+        tables.outbox,
+        tuple(record.row),
+        None if idem is None else tuple(idem),
+        len(record.events),
+    )
+    params = {f"r_{k}": v for k, v in record.row.items()}
+    if idem is not None:
+        params.update({f"k_{k}": v for k, v in idem.items()})
+    for i, row in enumerate(outbox_rows(record.events)):
+        params.update({f"o{i}_{k}": v for k, v in row.items()})
+    key_new, row_new = (await uow.session.execute(stmt, params)).one()
+    if not (key_new and row_new):
+        raise Taken
+    uow.emitted += len(record.events)
+    return record.result
+
+
+OUTBOX_COLUMNS = (
+    "event_id",
+    "tenant_id",
+    "event_type",
+    "payload",
+    "correlation_id",
+    "created_at",
+    "attempts",
+    "priority",
+)
+
+
+@functools.cache
+def _one_statement(
+    table: Table,
+    keys_table: Table,
+    outbox: Table,
+    row_columns: tuple[str, ...],
+    key_columns: tuple[str, ...] | None,
+    events: int,
+) -> Any:
+    def values(of: Table, prefix: str, columns: Sequence[str]) -> Select[Any]:
+        return select(*(bindparam(f"{prefix}_{c}", type_=of.c[c].type).label(c) for c in columns))
+
+    rows = values(table, "r", row_columns)
+    key_new: Any = true()
+    if key_columns is not None:
+        k = (
+            postgresql.insert(keys_table)
+            .from_select(key_columns, values(keys_table, "k", key_columns))
+            .on_conflict_do_nothing()
+            .returning(keys_table.c.key)
+            .cte("new_key")
+        )
+        key_new = exists(select(k.c.key))
+        rows = rows.where(key_new)
+    pk = table.primary_key.columns[0]
+    r = (
+        postgresql.insert(table)
+        .from_select(row_columns, rows)
+        .on_conflict_do_nothing()
+        .returning(pk)
+        .cte("new_row")
+    )
+    row_new = exists(select(r.c[pk.name]))
+    selects = [values(outbox, f"o{i}", OUTBOX_COLUMNS).where(row_new) for i in range(events)]
+    result = select(key_new, row_new)
+    if selects:
+        o = (
+            insert(outbox)
+            .from_select(OUTBOX_COLUMNS, selects[0] if len(selects) == 1 else union_all(*selects))
+            .returning(outbox.c.id)
+            .cte("new_events")
+        )
+        # Referenced, so that it is part of the statement (and so runs).
+        result = result.where(select(func.count()).select_from(o).scalar_subquery() >= 0)
+    return result
