@@ -87,6 +87,9 @@ class GroupCommitter:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        for queued in self._queue:  # never run: nothing of them is stored
+            queued.future.cancel()
+        self._queue.clear()
 
     async def _run(self) -> None:
         while True:
