@@ -30,6 +30,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    tuple_,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -175,6 +176,20 @@ async def enabled_endpoints_of(
     for r in rows:
         found[r.tenant_id].append(dict(r._mapping))
     return found
+
+
+async def endpoints_by_key(
+    session: AsyncSession, keys: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """The endpoints with these (tenant_id, endpoint_id) keys as they are now, in one query
+    (the worker's re-read of a claimed batch just before sending); a missing key is gone."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(endpoints).where(tuple_(endpoints.c.tenant_id, endpoints.c.endpoint_id).in_(wanted))
+    )
+    return {(r.tenant_id, r.endpoint_id): dict(r._mapping) for r in rows}
 
 
 # Deliveries -----------------------------------------------------------------------------
@@ -358,6 +373,22 @@ async def release(session: AsyncSession, token: str, delivery_ids: Sequence[str]
         .where(deliveries.c.delivery_id.in_(delivery_ids), deliveries.c.claim_token == token)
         .values(locked_until=None, claim_token=None)
     )
+
+
+async def end_claimed(
+    session: AsyncSession, token: str, keys: Sequence[tuple[str, str]], **values: Any
+) -> None:
+    """End claimed deliveries, (tenant_id, delivery_id) each, unattempted with `values`
+    (e.g. failed, saying why), as far as this worker still holds them; one statement."""
+    if keys:
+        await session.execute(
+            update(deliveries)
+            .where(
+                tuple_(deliveries.c.tenant_id, deliveries.c.delivery_id).in_(list(keys)),
+                deliveries.c.claim_token == token,
+            )
+            .values(locked_until=None, claim_token=None, **values)
+        )
 
 
 async def add_attempt(session: AsyncSession, **values: Any) -> None:

@@ -46,6 +46,7 @@ class DeliveryWorker:
         self.in_flight: dict[str, asyncio.Task[None]] = {}
         self.per_endpoint: Counter[str] = Counter()
         self.wake = asyncio.Event()
+        self.rechecks: set[asyncio.Future[dict[str, dict[str, Any]]]] = set()
 
     async def run(self) -> None:
         try:
@@ -67,9 +68,15 @@ class DeliveryWorker:
         if free <= 0:
             return 0
         claimed = await self._claim(free)
+        if not claimed:
+            return 0
+        # One re-read of the batch's endpoints, just before its sends, shared by its tasks.
+        ready = asyncio.ensure_future(self._still_wanted(claimed))
+        self.rechecks.add(ready)
+        ready.add_done_callback(self.rechecks.discard)
         for row in claimed:
             self.per_endpoint[row["endpoint_id"]] += 1
-            task = asyncio.create_task(self._attempt(row))
+            task = asyncio.create_task(self._attempt(row, ready))
             self.in_flight[row["delivery_id"]] = task
         return len(claimed)
 
@@ -103,12 +110,13 @@ class DeliveryWorker:
             until = now + timedelta(seconds=s.webhook_lease_s)
             return await store.claim(uow.session, chosen, token=self.token, now=now, until=until)
 
-    async def _attempt(self, claimed: dict[str, Any]) -> None:
+    async def _attempt(
+        self, claimed: dict[str, Any], ready: asyncio.Future[dict[str, dict[str, Any]]]
+    ) -> None:
         WEBHOOK_IN_FLIGHT.inc()
         try:
-            if self.settings.webhook_test_pause_before_send_s:
-                await asyncio.sleep(self.settings.webhook_test_pause_before_send_s)
-            fresh = await self._still_wanted(claimed)
+            # Shielded: one attempt cancelled must not cancel its batch-mates' re-read.
+            fresh = (await asyncio.shield(ready)).get(claimed["delivery_id"])
             if fresh is None:
                 return
             claimed = fresh
@@ -148,51 +156,69 @@ class DeliveryWorker:
                 del self.per_endpoint[claimed["endpoint_id"]]
             self.wake.set()
 
-    async def _still_wanted(self, claimed: dict[str, Any]) -> dict[str, Any] | None:
-        """The claim with the endpoint's current URL and secrets, or None when the delivery
-        must not be sent after all: the endpoint was deleted or disabled since the claim
-        (given back: it waits for the endpoint), or no longer takes this event type
-        (failed, saying so)."""
-        tenant_id, endpoint_id = claimed["tenant_id"], claimed["endpoint_id"]
-        async with self.db.unit_of_work() as uow:
-            endpoint = await store.get_endpoint(uow.session, tenant_id, endpoint_id)
+    async def _still_wanted(self, batch: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """The claims still to send, by delivery id, with their endpoint's current URL and
+        secrets: one read of the batch's endpoints just before sending. Left out: those whose
+        endpoint was deleted or disabled since the claim (given back: they wait for the
+        endpoint) and those of an event type it no longer takes (failed, saying so), each
+        kind in one statement."""
+        if self.settings.webhook_test_pause_before_send_s:
+            await asyncio.sleep(self.settings.webhook_test_pause_before_send_s)
+        async with self.db.read() as session:
+            current = await store.endpoints_by_key(
+                session, ((c["tenant_id"], c["endpoint_id"]) for c in batch)
+            )
+        sendable: dict[str, dict[str, Any]] = {}
+        give_back: list[str] = []
+        unsubscribed: list[tuple[str, str]] = []
+        for claimed in batch:
+            endpoint = current.get((claimed["tenant_id"], claimed["endpoint_id"]))
             why = service.still_wanted(claimed, endpoint)
+            if why is None:
+                assert endpoint is not None
+                sendable[claimed["delivery_id"]] = {
+                    **claimed,
+                    **{k: endpoint[k] for k in ("url", "secret", "previous_secret")},
+                    "previous_secret_expires_at": endpoint["previous_secret_expires_at"],
+                }
+                continue
             if why in ("gone", "disabled"):
-                await store.release(uow.session, claimed["claim_token"], [claimed["delivery_id"]])
-            elif why == "unsubscribed":
-                await store.finish_claimed(
+                give_back.append(claimed["delivery_id"])
+            else:
+                unsubscribed.append((claimed["tenant_id"], claimed["delivery_id"]))
+            log.info(
+                "webhook_not_sent",
+                tenant_id=claimed["tenant_id"],
+                endpoint_id=claimed["endpoint_id"],
+                delivery_id=claimed["delivery_id"],
+                reason=why,
+            )
+        if give_back or unsubscribed:
+            # A change racing this write (the endpoint enabled or subscribed again) costs at
+            # most a delivery that is due again at once, or one ended as unsubscribed just as
+            # it was subscribed again: as when each delivery read its endpoint on its own.
+            async with self.db.unit_of_work() as uow:
+                if give_back:
+                    await store.release(uow.session, self.token, give_back)
+                await store.end_claimed(
                     uow.session,
-                    tenant_id,
-                    claimed["delivery_id"],
-                    claimed["claim_token"],
+                    self.token,
+                    unsubscribed,
                     status="failed",
                     next_attempt_at=None,
                     last_error="endpoint no longer subscribed to this event type",
                     completed_at=utc_now(),
                 )
-        if why is not None:
-            log.info(
-                "webhook_not_sent",
-                tenant_id=tenant_id,
-                endpoint_id=endpoint_id,
-                delivery_id=claimed["delivery_id"],
-                reason=why,
-            )
-            return None
-        assert endpoint is not None
-        return {
-            **claimed,
-            **{k: endpoint[k] for k in ("url", "secret", "previous_secret")},
-            "previous_secret_expires_at": endpoint["previous_secret_expires_at"],
-        }
+        return sendable
 
     async def _shutdown(self) -> None:
         """Cancel attempts under way and give their claims back, so a restart sends them at
         once instead of after the lease."""
         unfinished = list(self.in_flight)
-        for task in self.in_flight.values():
+        pending: list[asyncio.Future[Any]] = [*self.in_flight.values(), *self.rechecks]
+        for task in pending:
             task.cancel()
-        await asyncio.gather(*self.in_flight.values(), return_exceptions=True)
+        await asyncio.gather(*pending, return_exceptions=True)
         if unfinished:
             with contextlib.suppress(Exception):
                 async with self.db.unit_of_work() as uow:

@@ -1,8 +1,9 @@
 """A consumed batch of public events becomes its deliveries in a number of statements that
 does not grow with the batch: one idempotency claim, one query for the endpoints of every
 tenant in it, one INSERT of every delivery, then one wake-up of the sender after the commit.
-Each endpoint gets the events of its own tenant and of the types it takes, nothing else
-(real SQLite and PostgreSQL, real Redis for the bus)."""
+Each endpoint gets the events of its own tenant and of the types it takes, nothing else. The
+worker likewise re-reads a claimed batch's endpoints in one query just before sending (real
+SQLite and PostgreSQL, real Redis for the bus)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from sqlalchemy import select
 from services.notifier import service, store
 from services.notifier.consumers import subscribe_public_events
 from services.notifier.settings import NotifierSettings
+from services.notifier.worker import DeliveryWorker
 from shared.db.database import Database
 from shared.events.base import Event
 from shared.messaging.bus import EventBus
@@ -187,3 +189,53 @@ async def test_a_batch_recorded_again_adds_only_what_is_new_and_wakes_no_one_for
         await bus.redis.aclose()
     assert wakes == []  # no endpoint took them: nothing to send
     assert [s for s in _notifier_statements(statements) if s.startswith("INSERT")] == []
+
+
+async def test_a_claimed_batch_rereads_its_endpoints_once_before_sending(
+    settings: NotifierSettings, db: Database
+) -> None:
+    """Between claim and send, one endpoint changes its URL, one is disabled, one drops the
+    event type and one is deleted: one read of all their endpoints decides, the disabled
+    one's deliveries are given back and the unsubscribed one's end failed, each kind in one
+    statement whatever the batch holds."""
+    changed, disabled, narrowed, deleted = [
+        await _endpoint(db, tenant, ["plan-generated", "flare-detected"])
+        for tenant in (CLINIC, CLINIC, GYM, GYM)
+    ]
+    events: list[Event] = [plan_generated(t, f"u-{i}") for i in range(3) for t in (CLINIC, GYM)]
+    async with db.unit_of_work() as uow:
+        await service.record_deliveries(uow, events, settings.public_base_url)
+    worker = DeliveryWorker(db, settings)
+    try:
+        claimed = await worker._claim(64)
+        assert len(claimed) == 12
+        async with db.unit_of_work() as uow:
+            await service.update_endpoint(
+                uow, CLINIC, changed, {"url": "https://moved.example/hook"}
+            )
+            await service.update_endpoint(uow, CLINIC, disabled, {"enabled": False})
+            await service.update_endpoint(uow, GYM, narrowed, {"event_types": ["flare-detected"]})
+            await service.delete_endpoint(uow, GYM, deleted)
+        with counted(db) as statements:
+            sendable = await worker._still_wanted(claimed)
+    finally:
+        await worker.sender.aclose()
+
+    assert {c["endpoint_id"] for c in sendable.values()} == {changed}
+    assert len(sendable) == 3
+    assert {c["url"] for c in sendable.values()} == {"https://moved.example/hook"}
+    notifier = _notifier_statements(statements)
+    assert len(notifier) == 3, notifier  # the read, the give-back, the unsubscribed ones
+    async with db.read() as session:
+        rows = [dict(r._mapping) for r in await session.execute(select(store.deliveries))]
+    by_endpoint: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_endpoint.setdefault(row["endpoint_id"], []).append(row)
+    assert deleted not in by_endpoint
+    assert all(r["claim_token"] == worker.token for r in by_endpoint[changed])
+    assert [(r["status"], r["claim_token"]) for r in by_endpoint[disabled]] == [
+        ("pending", None)
+    ] * 3
+    assert [(r["status"], r["last_error"]) for r in by_endpoint[narrowed]] == [
+        ("failed", "endpoint no longer subscribed to this event type")
+    ] * 3
