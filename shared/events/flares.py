@@ -76,3 +76,8 @@ class ExerciseRemoved(UserEvent):
     severity: Literal["suspected", "confirmed"]
     evidence: RemovalEvidence
     decided_at: AwareDatetime
+
+    @property
+    def urgent(self) -> bool:
+        """Rule one: the planner reads these on the priority lane, ahead of delayed ones."""
+        return self.rule == "immediate"

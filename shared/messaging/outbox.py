@@ -39,6 +39,9 @@ log = get_logger(__name__)
 
 PUBLISHED_RETENTION = timedelta(days=3)
 LINGER_S = 0.005
+# A pass that found fewer rows than this means commits are sparse: the next one is relayed
+# at once (no linger), so an event at low load, a rule-one removal say, waits for nothing.
+LINGER_ABOVE = 8
 
 
 class OutboxRelay:
@@ -87,8 +90,9 @@ class OutboxRelay:
                 continue  # more waiting: no sleep
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.db.outbox_signal.wait(), self.poll_s)
-                # Woken by a commit: let the commits of the next moment join this pass.
-                await asyncio.sleep(LINGER_S)
+                if relayed >= LINGER_ABOVE:
+                    # Busy: let the commits of the next moment join this pass.
+                    await asyncio.sleep(LINGER_S)
 
     async def _relay_with_retry(self) -> int:
         """One pass, retried with exponential backoff and jitter until Redis and the database
