@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import json
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -168,6 +169,8 @@ async def run_rule_one(cfg: RuleOneConfig, report: Report, log: Progress) -> Non
     redis = Redis.from_url(cfg.redis_url, socket_timeout=30)
     tasks: list[asyncio.Task[None]] = []
     sent = [0]
+    accepted_wall: dict[str, float] = {}
+    hops: dict[str, list[float]] = {}
     try:
         with Fleet(cfg.data_dir) as fleet:
             log("rule_one: starting the six services")
@@ -195,6 +198,7 @@ async def run_rule_one(cfg: RuleOneConfig, report: Report, log: Progress) -> Non
                     if answer.status_code != 202:
                         raise BenchError(f"session: {answer.status_code} {answer.text[:300]}")
                     accepted[user] = perf_counter()
+                    accepted_wall[user] = time.time()
                     await asyncio.sleep(max(0.0, cfg.interval_s - (perf_counter() - tick)))
                 bg_rate = sent[0] / (perf_counter() - bg_started)
                 with contextlib.suppress(BenchError):
@@ -210,6 +214,8 @@ async def run_rule_one(cfg: RuleOneConfig, report: Report, log: Progress) -> Non
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        with contextlib.suppress(Exception):
+            hops = await hop_times(redis, cfg.prefix, accepted_wall)
         await redis.aclose()
     latencies = [
         (watcher.arrived[u] - accepted[u]) if u in watcher.arrived else cfg.wait_s for u in users
@@ -221,9 +227,54 @@ async def run_rule_one(cfg: RuleOneConfig, report: Report, log: Progress) -> Non
         note += f", {missed} never arrived in {cfg.wait_s:.0f} s (counted as {cfg.wait_s:.0f} s)"
     report.figure("rule_one_p50_ms", p50, ours=f"{p50:,.1f} ms", note=note)
     report.figure("rule_one_p99_ms", p99, ours=f"{p99:,.1f} ms", note=note)
+    for hop, values in hops.items():
+        if values:
+            p50h, p99h = percentile(values, 50), percentile(values, 99)
+            report.extra[f"rule_one_{hop}_p50_ms"] = p50h
+            report.extra[f"rule_one_{hop}_p99_ms"] = p99h
+            log(f"rule_one: hop {hop}: p50 {p50h:,.1f} ms, p99 {p99h:,.1f} ms")
     report.extra["rule_one_missed"] = missed
     report.extra["rule_one_background_ev_s"] = bg_rate
     log(f"rule_one: p50 {p50:,.1f} ms, p99 {p99:,.1f} ms, missed {missed}")
+
+
+HOPS = (
+    ("painlog", lane_name("session-done", PRIORITY_LANE)),
+    ("detector", lane_name("exercise-removed", PRIORITY_LANE)),
+    ("planner", PLAN_GENERATED),
+)
+
+
+async def hop_times(
+    redis: Redis, prefix: str, accepted_wall: dict[str, float]
+) -> dict[str, list[float]]:
+    """Where a rule-one report's time goes, hop by hop, from the times Redis gave the entries
+    each service wrote (an entry id starts with the server's clock in ms): 202 -> the
+    session on the priority lane (painlog's outbox relay), -> the removal on its lane (the
+    flare detector), -> plan-generated (the planner)."""
+    reached: dict[str, dict[str, list[float]]] = {}
+    for hop, suffix in HOPS:
+        times: dict[str, list[float]] = {}
+        entries = cast(
+            list[tuple[bytes, dict[bytes, bytes]]],
+            await redis.xrange(stream_name(prefix, suffix)),
+        )
+        for entry_id, fields in entries:
+            user = str(json.loads(BinaryMessageFormatV1.parse(fields[DATA_FIELD])[0])["user_id"])
+            if user in accepted_wall:
+                times.setdefault(user, []).append(int(entry_id.split(b"-")[0]) / 1000)
+        reached[hop] = times
+    # In seconds, as `percentile` takes them; each hop is the first entry after the last.
+    hops: dict[str, list[float]] = {hop: [] for hop, _ in HOPS}
+    for user, start in accepted_wall.items():
+        before = start - 0.001  # entry ids have millisecond resolution
+        for hop, _ in HOPS:
+            later = [t for t in reached[hop].get(user, []) if t >= before]
+            if not later:
+                break
+            hops[hop].append(max(0.0, later[0] - before))
+            before = later[0]
+    return hops
 
 
 async def _all_in(watcher: PlanWatcher, users: list[str]) -> bool:

@@ -59,6 +59,8 @@ PARTS = (
     "replicas",
 )
 PG_ONLY = {"detector", "planner", "cost_users", "cost_history", "replicas"}
+# No part takes this long on a 2-core machine; one that does is stuck, not slow.
+PART_LIMIT_S = 300.0
 
 
 @dataclass(frozen=True)
@@ -237,7 +239,12 @@ async def run(args: Args) -> int:
                 part_started = time.perf_counter()
                 progress(f"== {part}")
                 try:
-                    await runners[part](ctx)
+                    # A part that hangs (a service that never answers) is cut off and
+                    # reported, so the bench always stops by itself.
+                    await asyncio.wait_for(runners[part](ctx), timeout=PART_LIMIT_S)
+                except TimeoutError:
+                    report.skip(part, f"failed: still running after {PART_LIMIT_S:.0f} s")
+                    progress(f"{part} cut off after {PART_LIMIT_S:.0f} s")
                 except BenchError as exc:
                     report.skip(part, f"failed: {exc}")
                     progress(f"{part} failed: {exc}")
