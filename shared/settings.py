@@ -40,7 +40,10 @@ class ServiceSettings(BaseSettings):
     stream_maxlen: int = Field(default=100_000, ge=1_000)
     consumer_name: str = Field(default_factory=_default_consumer_name)
     poll_interval_ms: int = Field(default=200, ge=1)
-    batch_size: int = Field(default=100, ge=1, le=10_000)
+    # What one read may return, one transaction: large enough to amortise the per-batch
+    # round trips under a backlog, small enough that the slowest handler (a heavy user in
+    # the flare detector, tens of ms an event) finishes a batch well inside reclaim_idle_ms.
+    batch_size: int = Field(default=500, ge=1, le=10_000)
     # An entry pending longer than this is taken over by the reclaimer: longer than the
     # slowest handler, or a live consumer's message would be handled twice at once.
     reclaim_idle_ms: int = Field(default=30_000, ge=10)

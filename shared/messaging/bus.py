@@ -108,7 +108,7 @@ class EventBus:
         async def on_batch(msg: RedisBatchStreamMessage) -> None:
             await self._handle_batch(sub, msg)
 
-        reader(on_batch)
+        reader(on_batch, parser=_unparsed_batch)
         reclaimer = self.broker.subscriber(
             stream=StreamSub(sub.stream, min_idle_time=s.reclaim_idle_ms, **common),
             include_in_schema=False,
@@ -302,3 +302,19 @@ class EventBus:
 
 async def _message_itself(msg: Any) -> Any:
     return msg
+
+
+async def _unparsed_batch(message: Any) -> RedisBatchStreamMessage:
+    """The batch as read, undecoded. FastStream's own batch parser decodes every entry's
+    JSON and encodes the list again into a body we never use (the processor parses each
+    entry into its event once): a third of the consuming cost, for nothing."""
+    ids = message["message_ids"]
+    first = ids[0].decode() if ids else ""
+    return RedisBatchStreamMessage(
+        raw_message=message,
+        body=b"",
+        consumer=None,  # type: ignore[arg-type]  # acked by the bus itself, never by FastStream
+        group=None,
+        correlation_id=first,
+        message_id=first,
+    )
