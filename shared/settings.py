@@ -47,6 +47,11 @@ class ServiceSettings(BaseSettings):
     # An entry pending longer than this is taken over by the reclaimer: longer than the
     # slowest handler, or a live consumer's message would be handled twice at once.
     reclaim_idle_ms: int = Field(default=30_000, ge=10)
+    # A consumer of the group that has held nothing and not read for this long belongs to a
+    # process that is gone (a live one reads every poll interval): removed by the sweep that
+    # runs every `consumer_sweep_s`, and at start. A clean stop removes its own at once.
+    stale_consumer_after_s: float = Field(default=3600, gt=0)
+    consumer_sweep_s: float = Field(default=300, gt=0)
     max_deliveries: int = Field(default=5, ge=1)
     outbox_poll_s: float = Field(default=0.5, gt=0)
     outbox_batch: int = Field(default=200, ge=1)

@@ -41,7 +41,20 @@ from shared.settings import ServiceSettings
 log = get_logger(__name__)
 BROKER_LOGGER = "spinefit.broker"
 
-STALE_CONSUMER_IDLE_MS = 24 * 3600 * 1000
+# KEYS[1] stream; ARGV group, idle ms, the caller's own name (kept). Deletes, atomically,
+# the consumers that hold no pending entry and have been idle longer; returns how many.
+FORGET_STALE_CONSUMERS = """
+local removed = 0
+for _, c in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do
+  local f = {}
+  for i = 1, #c, 2 do f[c[i]] = c[i + 1] end
+  if f['name'] ~= ARGV[3] and f['pending'] == 0 and f['idle'] > tonumber(ARGV[2]) then
+    redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], f['name'])
+    removed = removed + 1
+  end
+end
+return removed
+"""
 
 
 class EventBus:
@@ -79,6 +92,7 @@ class EventBus:
         )
         self.subscriptions: list[Subscription] = []
         self._subscribers: list[Any] = []
+        self._sweeper: asyncio.Task[None] | None = None
         self.started = False
 
     def stream(self, event_type: str) -> str:
@@ -124,13 +138,42 @@ class EventBus:
         await self.ensure_groups()
         await self.broker.start()
         self.relay.start()
+        self._sweeper = asyncio.create_task(self._sweep_consumers())
         self.started = True
 
     async def stop(self) -> None:
         self.started = False
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
         await self.broker.stop()  # waits for handlers in flight (graceful_timeout)
         await self.relay.stop()
+        with contextlib.suppress(Exception):  # Redis down at stop: the sweep removes it later
+            await self._leave_groups()
         await self.redis.aclose()
+
+    async def _leave_groups(self) -> None:
+        """Remove this replica's consumer from its groups, where it holds nothing: its name
+        dies with the process (a restart reads under a new one). One that still holds
+        entries (a handler that failed) is kept, so the reclaimer can take them over."""
+        me = self.settings.consumer_name
+        for stream in sorted({sub.stream for sub in self.subscriptions}):
+            with contextlib.suppress(ResponseError):
+                for consumer in await self.redis.xinfo_consumers(stream, self.group):
+                    if consumer["name"].decode() == me and consumer["pending"] == 0:
+                        await self.redis.xgroup_delconsumer(stream, self.group, me)
+
+    async def _sweep_consumers(self) -> None:
+        """Every `consumer_sweep_s`, forget the consumers of dead processes (killed, never
+        stopped cleanly) once they hold nothing; a failing sweep is tried again next time."""
+        while True:
+            await asyncio.sleep(self.settings.consumer_sweep_s)
+            for stream in sorted({sub.stream for sub in self.subscriptions}):
+                try:
+                    await self._forget_stale_consumers(stream)
+                except Exception:
+                    log.warning("consumer_sweep_failed", stream=stream, exc_info=True)
 
     async def ensure_groups(self) -> None:
         for sub in self.subscriptions:
@@ -143,15 +186,19 @@ class EventBus:
 
     async def _forget_stale_consumers(self, stream: str) -> None:
         """Replicas get a new consumer name each start; drop old names that hold nothing.
-        A consumer with pending entries is kept: deleting it would strand them."""
-        for consumer in await self.redis.xinfo_consumers(stream, self.group):
-            name = consumer["name"].decode()
-            if (
-                name != self.settings.consumer_name
-                and consumer["pending"] == 0
-                and consumer["idle"] > STALE_CONSUMER_IDLE_MS
-            ):
-                await self.redis.xgroup_delconsumer(stream, self.group, name)
+        A consumer with pending entries is kept: deleting it would strand them (the
+        reclaimer takes them over, and a later sweep removes it). The check and the delete
+        are one script, so an entry delivered in between is never deleted with it. (Redis
+        7.0 counts `idle` from the last delivery: a quiet live replica may be removed too,
+        which costs nothing: holding nothing, it is created again by its next read.)"""
+        await self.redis.eval(
+            FORGET_STALE_CONSUMERS,
+            1,
+            stream,
+            self.group,
+            int(self.settings.stale_consumer_after_s * 1000),
+            self.settings.consumer_name,
+        )
 
     async def wait_consumed(self, event_type: str, timeout_s: float) -> bool:
         """Wait until the outbox has relayed every `event_type` event and every consumer group

@@ -219,25 +219,59 @@ async def _async(value: Any) -> Any:
 
 
 async def test_start_forgets_idle_consumers_that_hold_nothing_but_keeps_those_that_do(
-    redis_url: str,
-    database_url: str,
-    prefix: str,
-    redis_client: redis.Redis,
-    monkeypatch: pytest.MonkeyPatch,
+    redis_url: str, database_url: str, prefix: str, redis_client: redis.Redis
 ) -> None:
-    import shared.messaging.bus as bus_module
-
-    monkeypatch.setattr(bus_module, "STALE_CONSUMER_IDLE_MS", -1)
-    probe = make_probe(redis_url, database_url, prefix)
+    probe = make_probe(redis_url, database_url, prefix, stale_consumer_after_s=0.01)
     stream = probe.bus.stream(PainLogged.TYPE)
     redis_client.xgroup_create(stream, "probe", id="0", mkstream=True)
     redis_client.xgroup_createconsumer(stream, "probe", "ghost")
     redis_client.xadd(stream, {"payload": b"{}"})
     redis_client.xreadgroup("probe", "holder", {stream: ">"}, count=1)  # holds one pending
+    await asyncio.sleep(0.05)  # both idle for longer than stale_consumer_after_s
     await probe.bus.ensure_groups()
     names = {c["name"].decode() for c in redis_client.xinfo_consumers(stream, "probe")}
     assert names == {"holder"}
     await probe.db.dispose()
+
+
+def _consumers(client: redis.Redis, stream: str) -> set[str]:
+    return {c["name"].decode() for c in client.xinfo_consumers(stream, "probe")}
+
+
+async def test_a_clean_stop_leaves_the_groups_and_a_running_sweep_forgets_dead_consumers(
+    redis_url: str, database_url: str, prefix: str, redis_client: redis.Redis
+) -> None:
+    """A replica stopped cleanly takes its consumer out of every group it read; the ones of
+    processes killed meanwhile go with the periodic sweep once they hold nothing (the entry
+    one of them held is taken over and dead-lettered first, not lost)."""
+    probe = make_probe(
+        redis_url,
+        database_url,
+        prefix,
+        lanes=(PRIORITY_LANE,),
+        stale_consumer_after_s=0.2,
+        consumer_sweep_s=0.05,
+    )
+    stream = probe.bus.stream(PainLogged.TYPE)
+    lane = f"{stream}.{PRIORITY_LANE}"
+    me = probe.settings.consumer_name
+    await probe.start()
+    try:
+        # A consumer shows in its group once it has been handed an entry.
+        await publish(probe, pain_event())
+        await probe.bus.broker.publish(pain_event().model_dump_json().encode(), stream=lane)
+        await eventually(lambda: _async(me in _consumers(redis_client, stream)))
+        await eventually(lambda: _async(me in _consumers(redis_client, lane)))
+        redis_client.xgroup_createconsumer(stream, "probe", "killed-idle")
+        redis_client.xadd(stream, {"payload": b"{}"})
+        redis_client.xreadgroup("probe", "killed-holding", {stream: ">"}, count=1)
+        await eventually(lambda: _async(redis_client.xlen(f"{stream}.dlq") == 1))
+        await eventually(lambda: _async(_consumers(redis_client, stream) == {me}))
+        assert me in _consumers(redis_client, lane)  # the sweep never removes its own
+    finally:
+        await probe.stop()
+    assert _consumers(redis_client, stream) == set()
+    assert _consumers(redis_client, lane) == set()
 
 
 def _caught_up(client: redis.Redis, stream: str) -> bool:
