@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import MetaData, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.db.engine import READ_ONLY, create_engine, is_sqlite
@@ -78,6 +79,16 @@ class Database:
         PostgreSQL, whose writers run side by side, it is a transaction of its own."""
         if self.group_commit is not None:
             return await self.group_commit.submit(work)
+        uow: UnitOfWork | None = None
+        try:
+            async with self.unit_of_work() as uow:
+                return await work(uow)
+        except DBAPIError as exc:
+            # The connection died before COMMIT was sent: nothing of it is stored, so the
+            # transaction runs again, once, on a fresh connection. Lost during COMMIT it may
+            # have committed: that error is the caller's.
+            if not exc.connection_invalidated or uow is None or uow.committing:
+                raise
         async with self.unit_of_work() as uow:
             return await work(uow)
 
@@ -87,11 +98,19 @@ class Database:
         a group's new records share one multi-row statement per table."""
         if self.group_commit is not None:
             return await self.group_commit.submit_record(record)
-        try:
-            async with self.unit_of_work() as uow:
-                return await store_one(uow, record)
-        except Taken:
-            return await self.write(record.otherwise)
+        for attempt in (1, 2):
+            try:
+                async with self.unit_of_work() as uow:
+                    return await store_one(uow, record)
+            except Taken:
+                break
+            except DBAPIError as exc:
+                # The connection died: stored again on a fresh one. Even if the first COMMIT
+                # went through, this is safe: its keys are then taken and `otherwise`
+                # answers as the first time did (replay), storing and emitting nothing.
+                if not exc.connection_invalidated or attempt == 2:
+                    raise
+        return await self.write(record.otherwise)
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
@@ -111,6 +130,7 @@ class Database:
             async with session.begin():
                 uow = UnitOfWork(session, self.tables)
                 yield uow
+                uow.committing = True
             # Committed: now what mirrors it may follow.
             for hook in uow.after_commit:
                 hook()

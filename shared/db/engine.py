@@ -7,10 +7,20 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 # Execution option marking a read-only transaction (see `Database.read`).
 READ_ONLY = "spinefit_read_only"
+
+# PostgreSQL pool: a connection kept for each request in flight (the bench and the proxy
+# send up to 16 at once per worker) plus the relay's and the consumers'. A pool smaller than
+# that opens and closes a connection per request beyond it (a TLS negotiation each).
+PG_POOL_SIZE = 20
+PG_MAX_OVERFLOW = 10
+# A connection older than this is replaced at its next checkout (idle ones a firewall or a
+# proxy may have dropped silently).
+PG_POOL_RECYCLE_S = 1800
 
 
 def is_sqlite(url: str) -> bool:
@@ -19,7 +29,7 @@ def is_sqlite(url: str) -> bool:
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if not is_sqlite(url):
-        return create_async_engine(url, pool_pre_ping=True, hide_parameters=True, **kwargs)
+        return _postgres_engine(url, **kwargs)
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
@@ -46,5 +56,28 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             conn.exec_driver_sql("BEGIN")
         else:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _postgres_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    """No pre-ping (three round trips per checkout with asyncpg: BEGIN, a ping, ROLLBACK).
+    Instead a connection the server closed (restart, pg_terminate_backend, idle timeout) is
+    known to asyncpg as closed and is replaced at checkout at no cost; one that fails in use
+    invalidates the pool (SQLAlchemy's disconnect handling), and `Database.write` and
+    `write_new` run their transaction again on a fresh connection."""
+    options: dict[str, Any] = {
+        "pool_size": PG_POOL_SIZE,
+        "max_overflow": PG_MAX_OVERFLOW,
+        "pool_recycle": PG_POOL_RECYCLE_S,
+        "hide_parameters": True,
+    }
+    engine = create_async_engine(url, **{**options, **kwargs})
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _closed_is_replaced(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        if dbapi_connection.driver_connection.is_closed():
+            # The pool discards it and checks out (or opens) another.
+            raise DisconnectionError("connection closed by the server")
 
     return engine

@@ -34,6 +34,9 @@ class UnitOfWork:
         self.session = session
         self.tables = tables
         self.emitted = 0
+        # Set once the work is done and COMMIT is about to be sent (`Database.write` retries
+        # a transaction whose connection died only before that).
+        self.committing = False
         # Run by `Database` once this unit of work has committed (never if it rolls back):
         # e.g. an in-memory copy that must never be ahead of the rows it mirrors.
         self.after_commit: list[Callable[[], None]] = []
