@@ -52,6 +52,9 @@ class Database:
         # through a synchronous engine, a group in one hop (`shared.db.sync_sqlite`).
         self.sync_engine = sync_sqlite_engine(url) if self.is_sqlite else None
         self.group_commit = GroupCommitter(self) if self.is_sqlite else None
+        # New records are grouped on both: on PostgreSQL a group shares one transaction of
+        # multi-row statements (`GroupCommitter._records_on_server`).
+        self.record_commit = self.group_commit or GroupCommitter(self)
 
     async def migrate(self) -> None:
         if self.migrations is None:
@@ -66,8 +69,7 @@ class Database:
             await session.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
-        if self.group_commit is not None:
-            await self.group_commit.stop()
+        await self.record_commit.stop()
         if self.sync_engine is not None:
             self.sync_engine.dispose()
         await self.engine.dispose()
@@ -95,9 +97,13 @@ class Database:
     async def write_new(self, record: NewRecord) -> Any:
         """Store a new record (`shared.db.records`) and return its result once committed, or,
         when its row key or Idempotency-Key is taken, run its `otherwise` instead. On SQLite
-        a group's new records share one multi-row statement per table."""
-        if self.group_commit is not None:
-            return await self.group_commit.submit_record(record)
+        a group's new records share one multi-row statement per table; on PostgreSQL they
+        share a transaction of such statements."""
+        return await self.record_commit.submit_record(record)
+
+    async def write_new_alone(self, record: NewRecord) -> Any:
+        """`write_new` in a transaction of its own (PostgreSQL: one statement for the key,
+        the row and the events, `shared.db.records`)."""
         for attempt in (1, 2):
             try:
                 async with self.unit_of_work() as uow:

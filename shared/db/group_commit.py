@@ -7,6 +7,12 @@ SAVEPOINT of one transaction, commits once, and only then answers each request. 
 that fails is rolled back to its savepoint alone and its caller gets its own exception; the
 others commit. If the commit itself fails, every write of the group gets that error and none
 is stored. A caller's context (correlation id, log fields) is the one its write runs in.
+
+On PostgreSQL, whose writers run side by side, only new records are grouped
+(`submit_record`): a group's keys, rows and events go in one transaction of one multi-row
+statement per table, one BEGIN and one COMMIT (one WAL flush) for all of them instead of
+one each. A record whose key was taken, or a group that failed, is then stored by its own
+caller in a transaction of its own (`Database.write_new_alone`), so a failure is its own.
 """
 
 from __future__ import annotations
@@ -29,6 +35,18 @@ T = TypeVar("T")
 Write = Callable[[UnitOfWork], Awaitable[Any]]
 
 MAX_BATCH = 64
+
+
+class _Alone:
+    """A PostgreSQL group's answer to a record it did not store: its caller stores it in a
+    transaction of its own (`taken`: a key was taken, so that is its `otherwise`)."""
+
+    def __init__(self, *, taken: bool) -> None:
+        self.taken = taken
+
+
+_TAKEN = _Alone(taken=True)
+_FAILED = _Alone(taken=False)
 
 
 @dataclass
@@ -68,7 +86,12 @@ class GroupCommitter:
     async def submit_record(self, record: NewRecord) -> Any:
         """Store `record` with the next group's other new records (a statement per table for
         all of them), or run its `otherwise` if a key was taken; the result once committed."""
-        return await self._submit(record.otherwise, record)
+        outcome = await self._submit(record.otherwise, record)
+        if isinstance(outcome, _Alone):  # PostgreSQL: this caller's own transaction
+            if outcome.taken:
+                return await self.db.write(record.otherwise)
+            return await self.db.write_new_alone(record)
+        return outcome
 
     async def _submit(self, write: Write, record: NewRecord | None) -> Any:
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
@@ -104,6 +127,9 @@ class GroupCommitter:
                 await self._commit(group)
 
     async def _commit(self, group: list[_Queued]) -> None:
+        if not self.db.is_sqlite:
+            await self._records_on_server(group)
+            return
         records = [q for q in group if q.record is not None]
         if records and self.db.sync_engine is not None:
             # New records first, in one hop to a thread: one transaction of bulk statements.
@@ -142,6 +168,32 @@ class GroupCommitter:
                     queued.future.set_result(record.result)
             else:
                 queued.record = None  # a key was taken: its `otherwise`, as a plain write
+
+    async def _records_on_server(self, group: list[_Queued]) -> None:
+        """PostgreSQL: the group's new records in one transaction (`store_many_sync`: a
+        multi-row INSERT .. ON CONFLICT DO NOTHING RETURNING per table, one outbox insert);
+        each caller is answered once it committed, or told to store its record alone."""
+        db = self.db
+        records = [q.record for q in group if q.record is not None]
+        try:
+            async with db.engine.begin() as conn:
+                stored = await conn.run_sync(store_many_sync, db.tables, records)
+        except Exception:
+            # Rolled back, nothing stored: each on its own, so a failure is its caller's.
+            for queued in group:
+                if not queued.future.done():
+                    queued.future.set_result(_FAILED)
+            return
+        except BaseException:
+            for queued in group:
+                queued.future.cancel()
+            raise
+        self._count(len(group))
+        if any(stored):
+            db.outbox_signal.set()
+        for queued, record, new in zip(group, records, stored, strict=True):
+            if not queued.future.done():
+                queued.future.set_result(record.result if new else _TAKEN)
 
     def _count(self, writes: int) -> None:
         self.stats.transactions += 1

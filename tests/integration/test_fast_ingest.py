@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event, func, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from services.painlog import store as painlog_store
 from services.quiz.app import build_app as build_quiz
@@ -20,6 +20,7 @@ from services.quiz.settings import QuizSettings
 from services.tenants.app import build_app as build_tenants
 from services.tenants.settings import TenantsSettings
 from shared.db.database import Database
+from shared.db.records import NewRecord
 from shared.db.uow import UnitOfWork
 from shared.events.base import utc_now
 from shared.events.tenants import TenantKeyIssued
@@ -135,14 +136,14 @@ def sqlite_url(tmp_path: Path) -> str:
 
 
 async def test_concurrent_pain_logs_share_commits_and_each_answer_follows_its_commit(
-    redis_url: str, sqlite_url: str, prefix: str
+    redis_url: str, database_url: str, prefix: str
 ) -> None:
+    """On SQLite and on PostgreSQL: new reports are stored in groups, a transaction each."""
     n = 24
-    async with painlog_stack(redis_url, sqlite_url, prefix) as services:
+    async with painlog_stack(redis_url, database_url, prefix) as services:
         key = (await services.create_tenant())["api_key"]["key"]
         db: Database = services.apps["painlog"].state.db
-        assert db.group_commit is not None
-        before = db.group_commit.stats.transactions, db.group_commit.stats.writes
+        before = db.record_commit.stats.transactions, db.record_commit.stats.writes
         client = services.clients["painlog"]
 
         async def post_then_read(i: int) -> int:
@@ -160,29 +161,28 @@ async def test_concurrent_pain_logs_share_commits_and_each_answer_follows_its_co
             return response.status_code
 
         statuses = await asyncio.gather(*(post_then_read(i) for i in range(n)))
-        transactions = db.group_commit.stats.transactions - before[0]
-        writes = db.group_commit.stats.writes - before[1]
+        transactions = db.record_commit.stats.transactions - before[0]
+        writes = db.record_commit.stats.writes - before[1]
     assert statuses == [202] * n
     assert writes == n
     assert transactions < n
 
 
 async def test_a_conflicting_report_in_a_group_fails_alone(
-    redis_url: str, sqlite_url: str, prefix: str
+    redis_url: str, database_url: str, prefix: str
 ) -> None:
-    async with painlog_stack(redis_url, sqlite_url, prefix) as services:
+    async with painlog_stack(redis_url, database_url, prefix) as services:
         key = (await services.create_tenant())["api_key"]["key"]
         client = services.clients["painlog"]
         db: Database = services.apps["painlog"].state.db
-        assert db.group_commit is not None
-        before = db.group_commit.stats.transactions
+        before = db.record_commit.stats.transactions
         bodies = [pain_log("same", level=2), pain_log("same", level=7)] + [
             pain_log(f"other-{i}") for i in range(6)
         ]
         responses = await asyncio.gather(
             *(client.post("/v1/users/patient-17/pain", json=b, headers=bearer(key)) for b in bodies)
         )
-        grouped = db.group_commit.stats.transactions - before
+        grouped = db.record_commit.stats.transactions - before
         async with db.read() as session:
             outbox = db.tables.outbox
             events = await session.scalar(select(func.count()).select_from(outbox))
@@ -284,12 +284,12 @@ async def test_writes_keep_their_callers_context(sqlite_url: str) -> None:
 
 
 async def test_a_retried_report_under_a_new_key_in_a_group_is_a_replay_and_stores_no_orphan(
-    redis_url: str, sqlite_url: str, prefix: str
+    redis_url: str, database_url: str, prefix: str
 ) -> None:
     """Stored in bulk, a record whose Idempotency-Key is new but whose log_id is taken takes
     the general path: it answers as the first time, emits nothing, and its key then replays
     that answer."""
-    async with painlog_stack(redis_url, sqlite_url, prefix) as services:
+    async with painlog_stack(redis_url, database_url, prefix) as services:
         key = (await services.create_tenant())["api_key"]["key"]
         client = services.clients["painlog"]
         db: Database = services.apps["painlog"].state.db
@@ -356,3 +356,66 @@ async def test_concurrent_quiz_submissions_share_commits(
     assert [r.status_code for r in responses] == [202] * 12
     assert stored == 12 and events == 12
     assert transactions < 12
+
+
+def _pain_record(log_id: str, tenant_id: str = "tn_g") -> NewRecord:
+    now = utc_now()
+    row = {
+        "tenant_id": tenant_id,
+        "user_id": "patient-17",
+        "log_id": log_id,
+        "observed_at": now,
+        "level": 3,
+        "context": "next_morning",
+        "exercise_id": None,
+        "session_id": None,
+        "qualities": ["ache"],
+        "locations": [],
+        "morning": None,
+        "fingerprint": "f",
+        "received_at": now,
+    }
+
+    async def otherwise(_: UnitOfWork) -> str:
+        return f"{log_id} taken"
+
+    return NewRecord(
+        table=painlog_store.pain_logs,
+        row=row,
+        events=[],
+        result=f"{log_id} stored",
+        idempotency=None,
+        otherwise=otherwise,
+    )
+
+
+async def test_a_record_that_fails_its_group_fails_alone_and_the_others_are_stored(
+    database_url: str,
+) -> None:
+    db = Database(
+        database_url,
+        service="painlog",
+        metadata=painlog_store.metadata,
+        tables=painlog_store.platform,
+        migrations=None,
+    )
+    await db.migrate()
+    try:
+        await db.write_new(_pain_record("before"))
+        records = [_pain_record(f"g-{i}") for i in range(5)] + [
+            _pain_record("too-long", tenant_id="t" * 65),  # PostgreSQL: varchar(64)
+            _pain_record("before"),
+        ]
+        results = await asyncio.gather(*(db.write_new(r) for r in records), return_exceptions=True)
+        async with db.read() as session:
+            stored = set(await session.scalars(select(painlog_store.pain_logs.c.log_id)))
+    finally:
+        await db.dispose()
+    assert results[:5] == [f"g-{i} stored" for i in range(5)]
+    assert results[6] == "before taken"
+    if db.is_sqlite:  # no length limit: stored like the others
+        assert results[5] == "too-long stored"
+    else:
+        assert isinstance(results[5], DBAPIError)
+    assert stored >= {"before", *(f"g-{i}" for i in range(5))}
+    assert ("too-long" in stored) == db.is_sqlite
