@@ -29,6 +29,7 @@ from services.flare_detector.domain.history import (
     Link,
     Observation,
     Session,
+    SessionOutcome,
     Settled,
 )
 from services.flare_detector.domain.rules import Rules, Window
@@ -36,16 +37,6 @@ from services.flare_detector.domain.rules import Rules, Window
 REST_WINDOW = Window("rest_morning", 0, 0)
 
 INFORMATIVE = ("flare", "confounded", "calm")
-
-
-@dataclass(frozen=True)
-class SessionOutcome:
-    session: Session
-    outcome: str
-    links: tuple[Link, ...]
-    # A rest morning: a morning log with no session in the windows before it (no exercise
-    # at all), kept as a control (the user's own background flare rate).
-    rest: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,14 +101,11 @@ def outcomes(
     classes: dict[str, Settled],
     rules: Rules,
     checkpoint: datetime,
-    *,
-    keep: bool = False,
 ) -> list[SessionOutcome]:
     """Outcomes of the sessions whose windows closed by `checkpoint`, within the lookback;
     with `rules.rest_mornings_as_control`, also of the rest mornings before `checkpoint`
-    (morning logs with no session in the `window_end` before them). With `keep` (the
-    checkpoint is behind the watermark) the outcomes are kept in `history.closed` and
-    reused: everything they depend on lies before the checkpoint."""
+    (morning logs with no session in the `window_end` before them), linked afresh from
+    every kept record (`GET /flares`; a checkpoint judges `units_at` instead)."""
     start = checkpoint - timedelta(days=rules.lookback_days)
     end = rules.window_end
     sessions = sorted(
@@ -131,27 +119,93 @@ def outcomes(
     index: SessionIndex | None = None
     result = []
     for session in sessions:
-        closed = history.closed.get(session.session_id) if keep else None
-        if closed is None:
-            index = index or SessionIndex(history, observations)
-            links = tuple(links_of(session, index.owned_by(session, rules), rules))
-            closed = (outcome_of(links, classes), links)
-            if keep:
-                history.closed[session.session_id] = closed
-        result.append(SessionOutcome(session, closed[0], closed[1]))
+        index = index or SessionIndex(history, observations)
+        links = tuple(links_of(session, index.owned_by(session, rules), rules))
+        result.append(SessionOutcome(session, outcome_of(links, classes), links))
     if rules.rest_mornings_as_control:
         result.extend(_rest_mornings(history, observations, classes, rules, start))
     return result
+
+
+def close_units(history: History, classes: dict[str, Settled], rules: Rules) -> None:
+    """Keep the outcome of every session whose windows the watermark has closed and of every
+    rest morning behind it (`history.units`), once: everything an outcome depends on lies
+    behind the watermark, so it is the same at every later checkpoint (as a settled class
+    is)."""
+    mark = history.watermark(rules)
+    if mark is None:
+        return
+    end = rules.window_end
+    fresh = sorted(
+        (
+            s
+            for s in history.sessions.values()
+            if s.at + end <= mark and s.session_id not in history.units
+        ),
+        key=lambda s: (s.at, s.session_id),
+    )
+    if fresh:
+        first = fresh[0].at
+        observations = sorted(
+            (o for o in history.observations.values() if o.at >= first),
+            key=lambda o: (o.at, o.log_id),
+        )
+        index = SessionIndex(history, observations, since=first)
+        for session in fresh:
+            links = tuple(links_of(session, index.owned_by(session, rules), rules))
+            stub = Session(session.session_id, session.at, session.at, session.exercises)
+            history.units[session.session_id] = SessionOutcome(stub, outcome_of(links, classes), ())
+    if not rules.rest_mornings_as_control:
+        return
+    # A morning is rest when no session lies in the `end` before it.
+    done = sorted(s.at for s in history.sessions.values())
+    for obs in history.observations.values():
+        if obs.context != "next_morning" or obs.at >= mark or f"rest:{obs.log_id}" in history.units:
+            continue
+        i = bisect_left(done, obs.at - end)
+        if i < len(done) and done[i] < obs.at:
+            continue  # a session's windows (or the time right after it) hold this morning
+        key = f"rest:{obs.log_id}"
+        link = Link(obs.log_id, REST_WINDOW, 0.0)
+        history.units[key] = SessionOutcome(
+            Session(key, obs.at, obs.at, ()), outcome_of([link], classes), (), rest=True
+        )
+
+
+def units_at(history: History, rules: Rules, checkpoint: datetime) -> list[SessionOutcome]:
+    """What a checkpoint judges (as `outcomes` links it): the closed outcomes of the sessions
+    of the lookback whose windows closed by `checkpoint`, then the rest mornings before it."""
+    start = checkpoint - timedelta(days=rules.lookback_days)
+    end = rules.window_end
+    sessions, rest = [], []
+    for u in history.units.values():
+        at = u.session.at
+        if u.rest:
+            if rules.rest_mornings_as_control and start + end <= at < checkpoint:
+                rest.append(u)
+        elif at >= start and at + end <= checkpoint:
+            sessions.append(u)
+    sessions.sort(key=lambda u: (u.session.at, u.session.session_id))
+    rest.sort(key=lambda u: (u.session.at, u.session.session_id))
+    return sessions + rest
 
 
 class SessionIndex:
     """Which observations are a session's to be judged by (sorted, so each session costs a
     bisect, not a scan of every observation)."""
 
-    def __init__(self, history: History, observations: Sequence[Observation]) -> None:
+    def __init__(
+        self,
+        history: History,
+        observations: Sequence[Observation],
+        since: datetime | None = None,
+    ) -> None:
         self.observations = list(observations)  # in (at, log_id) order
         self._obs_times = [o.at for o in self.observations]
-        self._sessions = sorted(history.sessions.values(), key=lambda s: (s.at, s.session_id))
+        self._sessions = sorted(
+            (s for s in history.sessions.values() if since is None or s.at >= since),
+            key=lambda s: (s.at, s.session_id),
+        )
         self._session_times = [s.at for s in self._sessions]
 
     def owned_by(self, session: Session, rules: Rules) -> list[Observation]:

@@ -28,13 +28,19 @@ from typing import Any
 from services.flare_detector.domain.attribution import (
     INFORMATIVE,
     Evidence,
-    SessionOutcome,
+    close_units,
     evidence,
-    outcomes,
     posterior_share,
+    units_at,
 )
 from services.flare_detector.domain.flares import is_rule_one, quiz_in_effect
-from services.flare_detector.domain.history import Decision, History, Settled, in_time_order
+from services.flare_detector.domain.history import (
+    Decision,
+    History,
+    SessionOutcome,
+    Settled,
+    in_time_order,
+)
 from services.flare_detector.domain.rules import RULE_ONE_QUALITIES, Rules
 
 
@@ -111,9 +117,13 @@ def checkpoints_due(history: History, rules: Rules) -> list[datetime]:
 def advance(history: History, classes: dict[str, Settled], rules: Rules) -> list[Decision]:
     """Evaluate every checkpoint the watermark has passed; returns the new replay decisions."""
     made: list[Decision] = []
+    due = checkpoints_due(history, rules)
+    close_units(history, classes, rules)
+    if not due:
+        return made
     immediate = immediate_decisions(history)
-    for checkpoint in checkpoints_due(history, rules):
-        sessions = outcomes(history, classes, rules, checkpoint, keep=True)
+    for checkpoint in due:
+        sessions = units_at(history, rules, checkpoint)
         prior = [d for d in history.replay if d.at < checkpoint]
         removed_now = [d for d in immediate if d.at < checkpoint]
         new = decide_at(checkpoint, sessions, prior, removed_now, rules)
@@ -360,4 +370,9 @@ def _delayed(
 
 
 def _exposures(history: History, exercise_id: str) -> int:
-    return sum(exercise_id in s.exercises for s in history.sessions.values())
+    """Kept sessions with the exercise: those loaded, and the closed ones (all kept)."""
+    ids = {k for k, s in history.sessions.items() if exercise_id in s.exercises}
+    ids.update(
+        k for k, u in history.units.items() if not u.rest and exercise_id in u.session.exercises
+    )
+    return len(ids)

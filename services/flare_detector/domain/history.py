@@ -154,8 +154,14 @@ class Link:
     hours_after: float
 
 
-# A closed session's outcome and the links it was judged by (attribution.outcomes).
-Closed = tuple[str, tuple[Link, ...]]
+@dataclass(frozen=True)
+class SessionOutcome:
+    session: Session
+    outcome: str
+    links: tuple[Link, ...]
+    # A rest morning: a morning log with no session in the windows before it (no exercise
+    # at all), kept as a control (the user's own background flare rate).
+    rest: bool = False
 
 
 @dataclass
@@ -185,10 +191,12 @@ class History:
     last_checkpoint: datetime | None = None
     settled: dict[str, Settled] = field(default_factory=dict)
     replay: list[Decision] = field(default_factory=list)
-    # Outcomes of sessions whose windows the watermark has closed: like a settled class, a
-    # function of records that have all arrived, so a checkpoint reuses them instead of
-    # linking every session of the lookback again. Dropped with what a late record changes.
-    closed: dict[str, Closed] = field(default_factory=dict)
+    # Closed outcomes (attribution.close_units), compact (no links): every kept session
+    # whose windows the watermark has closed, and every rest morning behind it, keyed by
+    # session id / "rest:<log id>". Like a settled class, a function of records that have
+    # all arrived, so a checkpoint judges these instead of linking every session of the
+    # lookback again.
+    units: dict[str, SessionOutcome] = field(default_factory=dict)
 
     def watermark(self, rules: Rules) -> datetime | None:
         return None if self.latest is None else self.latest - rules.lateness
@@ -216,6 +224,9 @@ class History:
         moment = record.at if old is None else min(old.at, record.at)
         if rules is not None and not isinstance(record, QuizSeed):
             dropped = _cap_day(table, record, rules)
+            if dropped is not None:
+                self.units.pop(_id(dropped), None)
+                self.units.pop(f"rest:{_id(dropped)}", None)
             if dropped is record:
                 return None if old is None else moment  # over the day's bound: not kept
             if dropped is not None:
@@ -247,12 +258,11 @@ class History:
         settled classification, closed outcome (of a session whose windows, `window_end`
         long, reach past `moment`) and replayed decision after it, so they are recomputed."""
         self.settled = {k: v for k, v in self.settled.items() if self.observations[k].at < moment}
-        self.closed = {
-            k: v
-            for k, v in self.closed.items()
+        self.units = {
+            k: u
+            for k, u in self.units.items()
             if window_end is not None
-            and k in self.sessions
-            and self.sessions[k].at + window_end <= moment
+            and (u.session.at < moment if u.rest else u.session.at + window_end <= moment)
         }
         self.replay = [d for d in self.replay if d.rule == "immediate" or d.at <= moment]
         if self.last_checkpoint is not None and self.last_checkpoint > moment:
@@ -268,10 +278,13 @@ class History:
         self.sessions = _newest(self.sessions, rules.max_sessions)
         self.observations = _newest(self.observations, rules.max_observations)
         self.settled = {k: v for k, v in self.settled.items() if k in self.observations}
-        self.closed = {
-            k: v
-            for k, v in self.closed.items()
-            if k in self.sessions and all(link.log_id in self.observations for link in v[1])
+        # A unit goes with its session (its rest morning): the records it was judged by are
+        # later than it, kept as long as it is (a record dropped by a day's bound drops the
+        # units it could change, through `forget_after`).
+        self.units = {
+            k: u
+            for k, u in self.units.items()
+            if (k[5:] in self.observations if u.rest else k in self.sessions)
         }
         # Only the quiz in effect at the oldest kept record, and later ones, still matter.
         oldest = min((r.at for r in self._timed()), default=None)
@@ -309,16 +322,7 @@ class History:
                 for k, v in self.settled.items()
             },
             "replay": [{**asdict(d), "at": d.at.isoformat()} for d in self.replay],
-            "closed": {
-                k: [
-                    outcome,
-                    [
-                        [x.log_id, x.window.name, x.window.start_h, x.window.end_h, x.hours_after]
-                        for x in links
-                    ],
-                ]
-                for k, (outcome, links) in self.closed.items()
-            },
+            "units": [_dump_unit(k, u) for k, u in self.units.items()],
         }
 
     @classmethod
@@ -344,10 +348,8 @@ class History:
             replay=[
                 Decision(**{**d, "at": datetime.fromisoformat(d["at"])}) for d in data["replay"]
             ],
-            closed={
-                k: (outcome, tuple(Link(x[0], Window(x[1], x[2], x[3]), x[4]) for x in links))
-                for k, (outcome, links) in data.get("closed", {}).items()
-            },
+            # A row written before units existed has none: `close_units` judges them again.
+            units=dict(_load_unit(u) for u in data.get("units", [])),
         )
 
 
@@ -358,6 +360,16 @@ def canonical(record: Record) -> str:
 def in_time_order(records: list[T]) -> list[T]:
     """A total order on event time: ties broken by id, so equal times sort the same way."""
     return sorted(records, key=lambda r: (r.at, _id(r)))  # type: ignore[no-any-return]
+
+
+def _dump_unit(key: str, u: SessionOutcome) -> list[Any]:
+    return [key, u.session.at.isoformat(), list(u.session.exercises), u.outcome, u.rest]
+
+
+def _load_unit(data: list[Any]) -> tuple[str, SessionOutcome]:
+    key, at, exercises, outcome, rest = data
+    when = datetime.fromisoformat(at)
+    return key, SessionOutcome(Session(key, when, when, tuple(exercises)), outcome, (), rest)
 
 
 def _id(record: Record) -> str:
