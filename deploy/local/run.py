@@ -130,6 +130,7 @@ def launch(
         argv = [sys.executable, "-m", "uvicorn", target, "--host", HOST]
         argv += ["--port", str(options.ports[name]), "--lifespan", "on"]
         argv += ["--timeout-graceful-shutdown", "5"]
+        argv += ["--timeout-keep-alive", str(proxy.SERVICE_KEEPALIVE_S)]
         supervisor.start(name, argv, env, cwd=REPO_ROOT)
     ready = {name: f"http://{HOST}:{port}/readyz" for name, port in options.ports.items()}
     supervisor.wait_ready(ready, options.ready_timeout, stop)

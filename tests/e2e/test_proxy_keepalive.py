@@ -1,0 +1,135 @@
+"""No 502 from the proxy on a healthy system: Caddy drops an idle upstream connection before
+the service closes it, so it never sends a POST on a connection the service is closing (the
+keep-alive race: Caddy does not retry a request with a body).
+
+Checked in the configuration (the launcher, the production Caddyfile and Dockerfile): that
+is the test that fails when the order is broken. The race itself is rare (4 in about 27,700
+posts under load), so the live part, a real Caddy in front of a real uvicorn whose
+keep-alive is made short, POSTs sent after idle gaps right around the moment uvicorn closes
+idle connections, is a smoke check of the generated configuration, not proof.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from deploy.local import run
+from deploy.local.proxy import (
+    PROXY_HEALTH_PATH,
+    PROXY_UPSTREAM_KEEPALIVE_S,
+    SERVICE_KEEPALIVE_S,
+    prepare_caddy,
+    render_caddyfile,
+)
+from tests.e2e.test_local_launcher import _free_ports
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DURATION = re.compile(r"^(\d+(?:\.\d+)?)(ms|s|m)$")
+
+
+def _seconds(text: str) -> float:
+    match = DURATION.match(text)
+    assert match, text
+    value, unit = float(match.group(1)), match.group(2)
+    return value / 1000 if unit == "ms" else value * 60 if unit == "m" else value
+
+
+def _proxy_keepalives(caddyfile: str) -> list[float]:
+    """The upstream keep-alive of every reverse_proxy block; each must set one."""
+    blocks = caddyfile.split("reverse_proxy")[1:]
+    found = []
+    for block in blocks:
+        body = block.split("\n\t}\n", 1)[0]
+        match = re.search(r"keepalive (\S+)", body)
+        assert match, f"a reverse_proxy without an upstream keepalive:{body[:200]}"
+        found.append(_seconds(match.group(1)))
+    return found
+
+
+def test_the_proxy_lets_idle_upstream_connections_go_before_the_services_do(
+    tmp_path: Path,
+) -> None:
+    assert PROXY_UPSTREAM_KEEPALIVE_S < SERVICE_KEEPALIVE_S / 2
+    local = render_caddyfile(listen_port=1, upstreams={"quiz": 2, "painlog": 3}, state_dir=tmp_path)
+    production = (REPO_ROOT / "deploy" / "caddy" / "Caddyfile").read_text(encoding="utf-8")
+    for caddyfile, routes in ((local, 4), (production, 12)):
+        keepalives = _proxy_keepalives(caddyfile)
+        assert len(keepalives) == routes
+        assert all(k < SERVICE_KEEPALIVE_S / 2 for k in keepalives), keepalives
+    dockerfile = (REPO_ROOT / "deploy" / "Dockerfile").read_text(encoding="utf-8")
+    assert f"--timeout-keep-alive {SERVICE_KEEPALIVE_S} " in dockerfile
+    launcher = Path(run.__file__).read_text(encoding="utf-8")
+    assert '"--timeout-keep-alive", str(proxy.SERVICE_KEEPALIVE_S)' in launcher
+
+
+def _wait_ok(url: str, proc: subprocess.Popen[bytes], what: str) -> None:
+    deadline = time.monotonic() + 60 * float(os.environ.get("SPINEFIT_TEST_TIMEOUT_SCALE", "1"))
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, f"{what} exited with {proc.returncode}"
+        try:
+            if httpx.get(url, timeout=2, trust_env=False).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.05)
+    raise AssertionError(f"{what} not ready at {url}")
+
+
+@pytest.fixture
+def proxied(tmp_path: Path) -> Iterator[str]:
+    """A fake painlog on uvicorn with a 1 s keep-alive behind Caddy (0.4 s upstream)."""
+    service_port, proxy_port = _free_ports(2)
+    service = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "uvicorn", "tests.e2e.fake_services:painlog"),
+            *("--host", "127.0.0.1", "--port", str(service_port), "--timeout-keep-alive", "1"),
+            *("--log-level", "warning"),
+        ],
+        cwd=REPO_ROOT,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+    )
+    argv, env = prepare_caddy(
+        proxy_port,
+        {"painlog": service_port},
+        tmp_path / "caddy",
+        os.environ,
+        upstream_keepalive_s=0.4,
+    )
+    caddy = subprocess.Popen(argv, env=env, cwd=tmp_path)
+    try:
+        _wait_ok(f"http://127.0.0.1:{service_port}/readyz", service, "the service")
+        _wait_ok(f"http://127.0.0.1:{proxy_port}{PROXY_HEALTH_PATH}", caddy, "Caddy")
+        yield f"http://127.0.0.1:{proxy_port}"
+    finally:
+        for proc in (caddy, service):
+            proc.terminate()
+        for proc in (caddy, service):
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def test_posts_after_idle_gaps_at_the_services_keepalive_never_get_a_5xx(proxied: str) -> None:
+    """Bursts of POSTs, each after an idle gap swept across the service's 1 s keep-alive
+    (where a proxy keeping its connections longer reuses one as uvicorn closes it)."""
+    statuses: list[int] = []
+    gaps = [0.9 + 0.02 * i for i in range(11)]  # 0.90 .. 1.10 s
+    with httpx.Client(base_url=proxied, timeout=30, trust_env=False) as client:
+        for gap in gaps:
+            for n in range(4):
+                answer = client.post("/v1/users/u-1/pain", json={"level": 3, "n": n})
+                statuses.append(answer.status_code)
+            time.sleep(gap)  # the idle gap is the point of the test, not a budget
+    assert statuses == [200] * len(statuses), statuses
