@@ -19,6 +19,20 @@ def _add_correlation_id(_: Any, __: str, event_dict: dict[str, Any]) -> dict[str
     return event_dict
 
 
+class StripQueryStrings(logging.Filter):
+    """uvicorn's access lines without the query string: a client that sends a key or a
+    token as `?api_key=...` must not have it written to the logs in clear. The args of an
+    access line are (client, method, path with query, HTTP version, status)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
+            path, sep, _query = args[2].partition("?")
+            if sep:
+                record.args = (args[0], args[1], f"{path}?[redacted]", args[3], args[4])
+        return True
+
+
 def configure_logging(service: str, level: str = "INFO", json: bool = True) -> None:
     renderer: Any = (
         structlog.processors.JSONRenderer()
@@ -47,6 +61,9 @@ def configure_logging(service: str, level: str = "INFO", json: bool = True) -> N
     # may carry the tenant's credentials. Warnings only.
     for name in ("spinefit.broker", "httpx", "httpcore"):
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(level.upper())))
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, StripQueryStrings) for f in access.filters):
+        access.addFilter(StripQueryStrings())
 
 
 def get_logger(name: str) -> Any:
