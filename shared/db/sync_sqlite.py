@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from shared.db.engine import READ_ONLY
+
 
 def sync_sqlite_engine(async_url: str) -> Engine | None:
     """The synchronous engine of a SQLite file URL; None for an in-memory database (another
@@ -38,6 +40,10 @@ def sync_sqlite_engine(async_url: str) -> Engine | None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # As in `shared.db.engine`: a read (the outbox relay's) takes no lock.
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine

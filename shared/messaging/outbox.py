@@ -16,8 +16,7 @@ from typing import Any
 
 from faststream.redis.parser import BinaryMessageFormatV1
 from redis.asyncio import Redis
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Connection, bindparam, delete, func, select, update
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -26,6 +25,7 @@ from tenacity import (
 )
 
 from shared.db.database import Database
+from shared.db.engine import READ_ONLY
 from shared.events.base import utc_now
 from shared.events.streams import PRIORITY_LANE, lane_name, stream_name
 from shared.observability.logging import get_logger
@@ -114,49 +114,126 @@ class OutboxRelay:
     async def relay_once(self) -> int:
         """Publish one batch of unpublished rows; returns how many were relayed.
 
-        PostgreSQL: the rows stay locked (SKIP LOCKED) from read to mark, so replicas never
-        publish the same row. SQLite has one process per service: the rows are read without
-        a lock, published, then marked in a short write transaction, so the Redis round trip
-        never holds SQLite's single write lock.
+        PostgreSQL: the rows are claimed and marked by one UPDATE .. RETURNING (rows locked
+        with SKIP LOCKED, so replicas never publish the same row), published in one pipeline,
+        and the mark commits after. SQLite has one process per service: the rows are read
+        without a lock, published, then marked in a short write transaction (one UPDATE), so
+        the Redis round trip never holds SQLite's single write lock.
         """
         async with self._lock:
             return await self._relay_locked()
 
     async def _relay_locked(self) -> int:
-        if self.db.is_sqlite:
-            async with self.db.read() as session:
-                rows = await self._unpublished(session, lock=False)
+        db = self.db
+        self._passes += 1
+        # Now and then the published rows past their retention are deleted.
+        sweep = self._passes % 1000 == 1
+        if db.sync_engine is not None:
+            # SQLite file: the read and the mark each one hop to a thread through the
+            # synchronous engine (through aiosqlite every statement, BEGIN and COMMIT
+            # included, is a hop of its own).
+            rows = await asyncio.to_thread(self._unpublished_sync)
+            pending = 0
             if rows:
                 await self._publish(rows)
-            async with self.db.unit_of_work() as uow:
-                await self._mark(uow.session, rows)
+            if rows or sweep:
+                async with db.writer_lock():
+                    pending = await asyncio.to_thread(self._mark_sync, rows, sweep)
+        elif db.is_sqlite:  # in memory: one connection, the async engine
+            async with db.read() as session:
+                rows = list((await session.execute(self._select_unpublished())).all())
+            if rows:
+                await self._publish(rows)
+            async with db.engine.begin() as conn:
+                pending = await conn.run_sync(self._mark_on, rows, sweep)
         else:
-            async with self.db.unit_of_work() as uow:
-                rows = await self._unpublished(uow.session, lock=True)
+            # PostgreSQL: the rows are claimed and marked in one statement (UPDATE ..
+            # RETURNING on rows locked with SKIP LOCKED, so replicas never take the same),
+            # published, then committed; if publishing fails the mark is rolled back.
+            async with db.engine.begin() as conn:
+                rows = sorted((await conn.execute(*self._claim())).all(), key=_by_id)
                 if rows:
                     await self._publish(rows)
-                await self._mark(uow.session, rows)
+                pending = await conn.run_sync(self._bookkeeping, len(rows), sweep)
+        OUTBOX_PENDING.labels(db.service).set(pending)
+        counts: dict[str, int] = {}
         for row in rows:
-            OUTBOX_PUBLISHED.labels(self.db.service, row.event_type).inc()
+            counts[row.event_type] = counts.get(row.event_type, 0) + 1
+        for event_type, count in counts.items():
+            OUTBOX_PUBLISHED.labels(db.service, event_type).inc(count)
         return len(rows)
 
-    async def _unpublished(self, session: AsyncSession, *, lock: bool) -> list[Any]:
+    def _select_unpublished(self) -> Any:
         outbox = self.db.tables.outbox
-        query = (
-            select(
-                outbox.c.id,
-                outbox.c.event_type,
-                outbox.c.payload,
-                outbox.c.correlation_id,
-                outbox.c.priority,
-            )
+        return (
+            select(*self._published_columns())
             .where(outbox.c.published_at.is_(None))
             .order_by(outbox.c.id)
             .limit(self.batch)
         )
-        if lock:
-            query = query.with_for_update(skip_locked=True)
-        return list((await session.execute(query)).all())
+
+    def _published_columns(self) -> list[Any]:
+        c = self.db.tables.outbox.c
+        return [c.id, c.event_type, c.payload, c.correlation_id, c.priority]
+
+    def _claim(self) -> tuple[Any, dict[str, Any]]:
+        outbox = self.db.tables.outbox
+        oldest = (
+            select(outbox.c.id)
+            .where(outbox.c.published_at.is_(None))
+            .order_by(outbox.c.id)
+            .limit(self.batch)
+            .with_for_update(skip_locked=True)
+        )
+        stmt = (
+            update(outbox)
+            .where(outbox.c.id.in_(oldest.scalar_subquery()))
+            .values(published_at=bindparam("now"), attempts=outbox.c.attempts + 1)
+            .returning(*self._published_columns())
+        )
+        return stmt, {"now": utc_now()}
+
+    def _unpublished_sync(self) -> list[Any]:
+        engine = self.db.sync_engine
+        assert engine is not None
+        # A read transaction (deferred BEGIN): it takes no write lock.
+        with engine.connect().execution_options(**{READ_ONLY: True}) as conn, conn.begin():
+            return list(conn.execute(self._select_unpublished()).all())
+
+    def _mark_sync(self, rows: list[Any], sweep: bool) -> int:
+        engine = self.db.sync_engine
+        assert engine is not None
+        with engine.begin() as conn:
+            return self._mark_on(conn, rows, sweep)
+
+    def _mark_on(self, conn: Connection, rows: list[Any], sweep: bool) -> int:
+        """Mark `rows` published, in one statement; then the bookkeeping."""
+        outbox = self.db.tables.outbox
+        if rows:
+            conn.execute(
+                update(outbox)
+                .where(outbox.c.id.in_([r.id for r in rows]))
+                .values(published_at=utc_now(), attempts=outbox.c.attempts + 1)
+            )
+        return self._bookkeeping(conn, len(rows), sweep)
+
+    def _bookkeeping(self, conn: Connection, relayed: int, sweep: bool) -> int:
+        """How many rows wait (no query when this pass took all there were); on a `sweep`
+        pass the published rows past their retention are deleted."""
+        outbox = self.db.tables.outbox
+        pending = 0
+        if relayed >= self.batch:
+            pending = (
+                conn.scalar(
+                    select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
+                )
+                or 0
+            )
+        if sweep:
+            conn.execute(
+                delete(outbox).where(outbox.c.published_at < utc_now() - PUBLISHED_RETENTION)
+            )
+        return pending
 
     async def _publish(self, rows: list[Any]) -> None:
         # Written in FastStream's envelope, so its subscribers read headers too.
@@ -175,23 +252,6 @@ class OutboxRelay:
                     pipe.xadd(target, {"__data__": data}, maxlen=self.maxlen, approximate=True)
             await pipe.execute()
 
-    async def _mark(self, session: AsyncSession, rows: list[Any]) -> None:
-        outbox = self.db.tables.outbox
-        if rows:
-            await session.execute(
-                update(outbox)
-                .where(outbox.c.id.in_([r.id for r in rows]))
-                .values(published_at=utc_now(), attempts=outbox.c.attempts + 1)
-            )
-        if len(rows) < self.batch:
-            OUTBOX_PENDING.labels(self.db.service).set(0)  # took everything there was
-        else:
-            pending = await session.scalar(
-                select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
-            )
-            OUTBOX_PENDING.labels(self.db.service).set(pending or 0)
-        self._passes += 1
-        if self._passes % 1000 == 1:
-            await session.execute(
-                delete(outbox).where(outbox.c.published_at < utc_now() - PUBLISHED_RETENTION)
-            )
+
+def _by_id(row: Any) -> int:
+    return int(row.id)
