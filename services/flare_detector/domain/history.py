@@ -9,7 +9,7 @@ kept record depends on the set of versions received, never on their order.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -197,6 +197,8 @@ class History:
     # all arrived, so a checkpoint judges these instead of linking every session of the
     # lookback again.
     units: dict[str, SessionOutcome] = field(default_factory=dict)
+    # The stored form of what was loaded (history_json: reused for what did not change).
+    stored: dict[int, tuple[Any, Any]] = field(default_factory=dict, compare=False, repr=False)
 
     def watermark(self, rules: Rules) -> datetime | None:
         return None if self.latest is None else self.latest - rules.lateness
@@ -302,74 +304,27 @@ class History:
             and record.at < mark - rules.retention
         )
 
-    # --- persistence (JSON) ---------------------------------------------------------------
+    # --- persistence (JSON: domain/history_json.py) ---------------------------------------
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "sessions": [_dump(s) for s in self.sessions.values()],
-            "observations": [_dump(o) for o in self.observations.values()],
-            "quizzes": [_dump(q) for q in self.quizzes.values()],
-            "latest": _iso(self.latest),
-            "last_checkpoint": _iso(self.last_checkpoint),
-            "settled": {
-                k: {
-                    "flare": v.flare,
-                    "baseline": v.baseline,
-                    "spread": v.spread,
-                    "new": v.new,
-                    "confounders": list(v.confounders),
-                }
-                for k, v in self.settled.items()
-            },
-            "replay": [{**asdict(d), "at": d.at.isoformat()} for d in self.replay],
-            "units": [_dump_unit(k, u) for k, u in self.units.items()],
-        }
+        from services.flare_detector.domain.history_json import dump_history
+
+        return dump_history(self)
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> History:
-        if not data:
-            return cls()
-        sessions = [_load_session(s) for s in data["sessions"]]
-        observations = [
-            Observation(**_times(o, "observed_at", tuples=("qualities", "locations")))
-            for o in data["observations"]
-        ]
-        quizzes = [QuizSeed(**_times(q, "occurred_at")) for q in data["quizzes"]]
-        return cls(
-            sessions={s.session_id: s for s in sessions},
-            observations={o.log_id: o for o in observations},
-            quizzes={q.response_id: q for q in quizzes},
-            latest=_parse(data["latest"]),
-            last_checkpoint=_parse(data["last_checkpoint"]),
-            settled={
-                k: Settled(**{**v, "confounders": tuple(v["confounders"])})
-                for k, v in data["settled"].items()
-            },
-            replay=[
-                Decision(**{**d, "at": datetime.fromisoformat(d["at"])}) for d in data["replay"]
-            ],
-            # A row written before units existed has none: `close_units` judges them again.
-            units=dict(_load_unit(u) for u in data.get("units", [])),
-        )
+        from services.flare_detector.domain.history_json import load_history
+
+        return load_history(data)
 
 
 def canonical(record: Record) -> str:
-    return json.dumps(_dump(record), sort_keys=True)
+    return json.dumps(as_values(record), sort_keys=True)
 
 
 def in_time_order(records: list[T]) -> list[T]:
     """A total order on event time: ties broken by id, so equal times sort the same way."""
     return sorted(records, key=lambda r: (r.at, _id(r)))  # type: ignore[no-any-return]
-
-
-def _dump_unit(key: str, u: SessionOutcome) -> list[Any]:
-    return [key, u.session.at.isoformat(), list(u.session.exercises), u.outcome, u.rest]
-
-
-def _load_unit(data: list[Any]) -> tuple[str, SessionOutcome]:
-    key, at, exercises, outcome, rest = data
-    when = datetime.fromisoformat(at)
-    return key, SessionOutcome(Session(key, when, when, tuple(exercises)), outcome, (), rest)
 
 
 def _id(record: Record) -> str:
@@ -404,9 +359,9 @@ def _newest(table: dict[str, Any], cap: int) -> dict[str, Any]:
     return {_id(r): r for r in kept}
 
 
-def _dump(record: Record) -> dict[str, Any]:
+def as_values(record: Record) -> dict[str, Any]:
     """The record as JSON values (by hand: `asdict` deep-copies, and this runs per record on
-    every save)."""
+    a save)."""
     if isinstance(record, Observation):
         return {
             "log_id": record.log_id,
@@ -442,33 +397,3 @@ def _dump(record: Record) -> dict[str, Any]:
         "pain": record.pain,
         "extent": record.extent,
     }
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _parse(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-def _times(data: dict[str, Any], *names: str, tuples: tuple[str, ...] = ()) -> dict[str, Any]:
-    out = dict(data)
-    for n in names:
-        out[n] = datetime.fromisoformat(out[n])
-    for t in tuples:
-        out[t] = tuple(out[t])
-    return out
-
-
-def _load_session(data: dict[str, Any]) -> Session:
-    return Session(
-        session_id=data["session_id"],
-        started_at=datetime.fromisoformat(data["started_at"]),
-        completed_at=datetime.fromisoformat(data["completed_at"]),
-        exercises=tuple(data["exercises"]),
-        reports=tuple(
-            ExerciseReport(r["exercise_id"], tuple(r["qualities"]), tuple(r["locations"]))
-            for r in data["reports"]
-        ),
-    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 
 # DOMAIN.md section 4: burning, shooting or radiating pain during a movement stops it at once.
 RULE_ONE_QUALITIES = frozenset({"burning", "shooting", "radiating"})
@@ -71,15 +72,16 @@ class Rules:
     max_sessions: int = 500
     max_observations: int = 5000
 
-    @property
+    # Cached: read per session by every scan (the instance is frozen, so they cannot go stale).
+    @cached_property
     def window_end(self) -> timedelta:
         return timedelta(hours=max(w.end_h for w in self.windows))
 
-    @property
+    @cached_property
     def lateness(self) -> timedelta:
         return timedelta(hours=self.allowed_lateness_h)
 
-    @property
+    @cached_property
     def retention(self) -> timedelta:
         """How far behind the watermark anything can still matter: the lookback, the lag
         windows, the baseline period of the oldest observation in them, an episode."""
