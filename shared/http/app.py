@@ -21,7 +21,11 @@ from shared.db.database import Database
 from shared.db.platform_tables import PlatformTables
 from shared.events.asyncapi import build_asyncapi
 from shared.http.errors import install_error_handlers
-from shared.http.middleware import ForwardedPrefixMiddleware, MetricsMiddleware
+from shared.http.middleware import (
+    ForwardedPrefixMiddleware,
+    MetricsMiddleware,
+    NoStoreMiddleware,
+)
 from shared.messaging.bus import EventBus
 from shared.observability.logging import configure_logging, get_logger
 from shared.settings import ServiceSettings
@@ -140,6 +144,7 @@ def create_service_app(
     app.state.background_tasks = {}
     app.state.key_replica = key_replica
     install_error_handlers(app)
+    app.add_middleware(NoStoreMiddleware)
     app.add_middleware(MetricsMiddleware, service=settings.SERVICE)
     app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID")
     app.add_middleware(ForwardedPrefixMiddleware)

@@ -57,3 +57,31 @@ class ForwardedPrefixMiddleware:
 
 
 _SERVICE_PREFIX = re.compile(r"/services/[a-z_]{1,40}")
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every answer of the API (`/v1/...`, `/admin/...`): each
+    carries a tenant's data, most of it health data (answers, red flags, plans, flares) or a
+    secret (a new key, an endpoint's signing secret), errors included. A route that sets its
+    own Cache-Control keeps it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if not path.startswith(_API_PREFIXES):
+            await self.app(scope, receive, send)
+            return
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = message.get("headers") or []
+                if not any(name.lower() == b"cache-control" for name, _ in headers):
+                    message["headers"] = [*headers, (b"cache-control", b"no-store")]
+            await send(message)
+
+        await self.app(scope, receive, send_wrapper)
+
+
+_API_PREFIXES = ("/v1/", "/admin/")

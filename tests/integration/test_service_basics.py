@@ -18,6 +18,7 @@ from services.tenants.settings import TenantsSettings
 from shared.events.quiz import QuizCompleted
 from shared.events.tenants import TenantKeyIssued
 from tests.factories.quiz import clean_answers
+from tests.support.settings import OPERATOR_TOKEN
 from tests.support.stack import bearer, running, service_settings, stack
 from tests.support.waiting import eventually
 
@@ -112,6 +113,36 @@ async def test_metrics_count_requests_by_route_template_not_by_user(
         assert 'route="/v1/users/{user_id}/quiz"' in text
         assert "patient-8812" not in text
         assert "spinefit_stream_pending" in text
+
+
+async def test_every_api_answer_is_no_store_and_health_answers_need_not_be(
+    redis_url: str, database_url: str, prefix: str
+) -> None:
+    """Health data and secrets are never kept by a cache: the quiz answer (with its red-flag
+    screening), an error, a new tenant and its key all say `no-store`."""
+    apps = {
+        "tenants": build_tenants(
+            service_settings(TenantsSettings, redis_url, database_url, prefix)
+        ),
+        "quiz": build_quiz(service_settings(QuizSettings, redis_url, database_url, prefix)),
+    }
+    async with stack(apps) as services:
+        tenant = await services.create_tenant()
+        quiz = services.clients["quiz"]
+        auth = bearer(tenant["api_key"]["key"])
+        answers = [
+            await quiz.post("/v1/users/u1/quiz", json=clean_answers(), headers=auth),
+            await quiz.get("/v1/users/u1/quiz", headers=auth),
+            await quiz.get("/v1/users/u1/quiz"),  # 401
+            await quiz.post("/v1/users/u1/quiz", json={"nope": 1}, headers=auth),  # 422
+            await services.clients["tenants"].post(
+                f"/admin/v1/tenants/{tenant['tenant_id']}/keys", headers=bearer(OPERATOR_TOKEN)
+            ),
+        ]
+        assert [a.headers.get("cache-control") for a in answers] == ["no-store"] * 5, [
+            (a.status_code, a.headers.get("cache-control")) for a in answers
+        ]
+        assert (await quiz.get("/healthz")).headers.get("cache-control") is None
 
 
 async def test_request_correlation_id_travels_with_the_event(
