@@ -36,6 +36,7 @@ from deploy.local.proxy import (  # noqa: E402
     render_caddyfile,
     route_for,
 )
+from tests.support.waiting import scaled  # noqa: E402
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
 
@@ -201,7 +202,7 @@ class Launcher:
         return "\n".join(self.lines)
 
     def wait_for(self, text: str, timeout_s: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout_s
+        deadline = time.monotonic() + scaled(timeout_s)
         while text not in self.output():
             if self.process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"launcher never printed {text!r}; its output:\n{self.output()}")

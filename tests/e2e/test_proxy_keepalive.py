@@ -31,6 +31,7 @@ from deploy.local.proxy import (
     render_caddyfile,
 )
 from tests.e2e.test_local_launcher import _free_ports
+from tests.support.waiting import scaled
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
 
@@ -74,7 +75,7 @@ def test_the_proxy_lets_idle_upstream_connections_go_before_the_services_do(
 
 
 def _wait_ok(url: str, proc: subprocess.Popen[bytes], what: str) -> None:
-    deadline = time.monotonic() + 60 * float(os.environ.get("SPINEFIT_TEST_TIMEOUT_SCALE", "1"))
+    deadline = time.monotonic() + scaled(60)
     while time.monotonic() < deadline:
         assert proc.poll() is None, f"{what} exited with {proc.returncode}"
         try:

@@ -27,6 +27,8 @@ from pytest_httpserver import HTTPServer
 from standardwebhooks import Webhook
 from werkzeug import Request, Response
 
+from tests.support.waiting import scaled
+
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
@@ -95,7 +97,7 @@ def system(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
     threading.Thread(target=collect, daemon=True).start()
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + scaled(90)
         while not any("operator token" in line for line in system.lines):
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail("make run did not come up:\n" + "\n".join(system.lines[-60:]))
@@ -173,7 +175,7 @@ def test_readme_walkthrough_through_the_proxy(system: System, redis_url: str) ->
 
     # Exactly one quiz-completed for the retried submission, none for the referral.
     client = redis.Redis.from_url(redis_url)
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + scaled(10)
     while client.xlen(f"{system.prefix}quiz-completed") < 1 and time.monotonic() < deadline:
         time.sleep(0.1)
     time.sleep(0.5)
@@ -182,7 +184,7 @@ def test_readme_walkthrough_through_the_proxy(system: System, redis_url: str) ->
 
 
 def _eventually(check: Any, timeout: float = 15.0) -> Any:
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + scaled(timeout)
     while time.monotonic() < deadline:
         if result := check():
             return result

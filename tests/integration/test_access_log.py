@@ -12,6 +12,8 @@ from pathlib import Path
 
 import httpx
 
+from tests.support.waiting import scaled
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -46,7 +48,7 @@ def test_access_lines_leave_out_query_strings(redis_url: str, prefix: str, tmp_p
         )
         try:
             base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 120
+            deadline = time.monotonic() + scaled(120)
             while True:
                 assert proc.poll() is None, log_path.read_text()
                 try:
