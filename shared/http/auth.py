@@ -24,7 +24,21 @@ def _unauthorized(message: str) -> HTTPException:
     )
 
 
+def _one_authorization(request: Request) -> None:
+    """Two Authorization headers are ambiguous (a proxy and a client disagreeing on who is
+    calling): refused, never resolved by taking the first."""
+    if sum(name == b"authorization" for name, _ in request.scope["headers"]) > 1:
+        raise HTTPException(
+            status_code=400,
+            detail={
+                "error": "bad_request",
+                "message": "header.Authorization: sent more than once; send exactly one",
+            },
+        )
+
+
 async def require_tenant(request: Request, credentials: Credentials) -> str:
+    _one_authorization(request)
     if credentials is None:
         raise _unauthorized("missing Authorization: Bearer <tenant API key>")
     replica: KeyReplica | None = request.app.state.key_replica
@@ -42,6 +56,7 @@ async def require_tenant(request: Request, credentials: Credentials) -> str:
 
 
 async def require_operator(request: Request, credentials: Credentials) -> None:
+    _one_authorization(request)
     token = request.app.state.settings.operator_token
     if token is None:
         raise HTTPException(

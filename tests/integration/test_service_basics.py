@@ -145,6 +145,31 @@ async def test_every_api_answer_is_no_store_and_health_answers_need_not_be(
         assert (await quiz.get("/healthz")).headers.get("cache-control") is None
 
 
+async def test_two_authorization_headers_are_refused_not_resolved(
+    redis_url: str, tmp_path: Path, prefix: str
+) -> None:
+    """Even when the first of them is a valid key or the operator token: 400, naming it."""
+    db = f"sqlite+aiosqlite:///{tmp_path}/x.db"
+    apps = {
+        "tenants": build_tenants(service_settings(TenantsSettings, redis_url, db, prefix)),
+        "quiz": build_quiz(
+            service_settings(QuizSettings, redis_url, db.replace("x.db", "q.db"), prefix)
+        ),
+    }
+    async with stack(apps) as services:
+        tenant = await services.create_tenant()
+        key = tenant["api_key"]["key"]
+        twice = [("Authorization", f"Bearer {key}"), ("Authorization", "Bearer sf_other_x")]
+        answer = await services.clients["quiz"].get("/v1/users/u1/quiz", headers=twice)
+        assert answer.status_code == 400, answer.text
+        assert "header.Authorization" in answer.text
+        operator = [("Authorization", f"Bearer {OPERATOR_TOKEN}")] * 2
+        answer = await services.clients["tenants"].get("/admin/v1/tenants", headers=operator)
+        assert answer.status_code == 400, answer.text
+        once = await services.clients["quiz"].get("/v1/users/u1/quiz", headers=bearer(key))
+        assert once.status_code in (200, 404), once.text
+
+
 async def test_request_correlation_id_travels_with_the_event(
     redis_url: str, database_url: str, prefix: str, redis_client: redis.Redis
 ) -> None:
