@@ -21,6 +21,7 @@ from services.notifier.sender import resolve, vetted_addresses
 from services.notifier.settings import NotifierSettings
 from shared.db.database import Database
 from shared.db.uow import UnitOfWork
+from shared.events.base import PlainText
 from shared.http.auth import TenantId
 from shared.http.idempotency import fingerprint, run_idempotent
 
@@ -46,25 +47,27 @@ def _known_types(value: list[str] | None) -> list[str] | None:
 
 class NewEndpoint(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    url: str = Field(min_length=1, max_length=MAX_URL_LENGTH, description="https URL to POST to")
+    url: PlainText = Field(
+        min_length=1, max_length=MAX_URL_LENGTH, description="https URL to POST to"
+    )
     event_types: list[str] | None = Field(
         default=None,
         min_length=1,
         max_length=len(SUBSCRIBABLE_TYPES),
         description="Event types to receive; every public type when omitted",
     )
-    description: str = Field(default="", max_length=500)
+    description: PlainText = Field(default="", max_length=500)
 
     _types = field_validator("event_types")(_known_types)
 
 
 class EndpointChanges(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    url: str | None = Field(default=None, min_length=1, max_length=MAX_URL_LENGTH)
+    url: PlainText | None = Field(default=None, min_length=1, max_length=MAX_URL_LENGTH)
     event_types: list[str] | None = Field(
         default=None, min_length=1, max_length=len(SUBSCRIBABLE_TYPES)
     )
-    description: str | None = Field(default=None, max_length=500)
+    description: PlainText | None = Field(default=None, max_length=500)
     enabled: bool | None = None
 
     _types = field_validator("event_types")(_known_types)

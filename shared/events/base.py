@@ -7,17 +7,32 @@ it), `emitted_at` is when the emitting service wrote it to its outbox.
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime
 from typing import Annotated, ClassVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from shared.observability.context import current_correlation_id
 
 # The tenant's own identifier for its end user: opaque, printable, bounded.
 UserId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:@-]{1,128}$")]
 TenantId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_control_characters(value: str) -> str:
+    # PostgreSQL cannot store NUL in text at all (SQLite can): refused on both, as a 422.
+    if _CONTROL.search(value):
+        raise ValueError("control characters (such as NUL) are not allowed")
+    return value
+
+
+# Free text a client sends (a name, a description, a URL): no NUL or other control
+# characters besides tab and line breaks.
+PlainText = Annotated[str, AfterValidator(_no_control_characters)]
 
 
 def utc_now() -> datetime:

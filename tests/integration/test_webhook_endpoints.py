@@ -13,6 +13,7 @@ from services.notifier.app import build_app as build_notifier
 from services.tenants.app import build_app as build_tenants
 from services.tenants.settings import TenantsSettings
 from tests.support.notifier import Receiver, deliveries, notifier_settings, receivers, register
+from tests.support.settings import OPERATOR_TOKEN
 from tests.support.stack import Stack, bearer, service_settings, stack
 from tests.support.waiting import eventually
 
@@ -54,6 +55,9 @@ BAD_BODIES: list[tuple[dict[str, Any], str]] = [
     ({"url": "http://127.0.0.1/hook", "event_types": []}, "event_types"),
     ({"url": "http://127.0.0.1/hook", "description": "x" * 501}, "description"),
     ({"url": "http://127.0.0.1/hook", "secret": "mine"}, "secret"),
+    # PostgreSQL cannot store a NUL in text: a 422 on both databases, not a 500 on one.
+    ({"url": "http://127.0.0.1/hook", "description": "front\u0000desk"}, "description"),
+    ({"url": "http://127.0.0.1/ho\u0000ok"}, "url"),
     ({}, "url"),
 ]
 
@@ -68,6 +72,34 @@ async def test_bad_endpoints_get_422_naming_the_field_and_nothing_is_stored(
         assert response.status_code == 422, (body, response.text)
         assert field in {f["field"] for f in response.json()["fields"]}, body
     assert (await notifier.get(ENDPOINTS, headers=bearer(key))).json() == {"endpoints": []}
+
+
+async def test_nul_in_free_text_is_a_422_naming_the_field_on_every_database(
+    services: Stack,
+) -> None:
+    """A tenant's name and an endpoint's new description: refused, nothing changed."""
+    tenants = services.clients["tenants"]
+    operator = bearer(OPERATOR_TOKEN)
+    before = (await tenants.get("/admin/v1/tenants", headers=operator)).json()
+    answer = await tenants.post(
+        "/admin/v1/tenants", json={"name": "Cl\u0000inic"}, headers=operator
+    )
+    assert answer.status_code == 422, answer.text
+    assert "name" in {f["field"] for f in answer.json()["fields"]}
+    assert (await tenants.get("/admin/v1/tenants", headers=operator)).json() == before
+    key = await _key(services)
+    notifier = services.clients["notifier"]
+    made = await notifier.post(
+        ENDPOINTS,
+        json={"url": "http://127.0.0.1:9/hook", "description": "desk"},
+        headers=bearer(key),
+    )
+    assert made.status_code == 201, made.text
+    url = f"{ENDPOINTS}/{made.json()['endpoint_id']}"
+    changed = await notifier.patch(url, json={"description": "a\u0000b"}, headers=bearer(key))
+    assert changed.status_code == 422, changed.text
+    assert "description" in {f["field"] for f in changed.json()["fields"]}
+    assert (await notifier.get(url, headers=bearer(key))).json()["description"] == "desk"
 
 
 async def test_endpoint_lifecycle_list_get_update_delete(services: Stack) -> None:
