@@ -1,5 +1,11 @@
 """A user's `History` as the JSON value the store keeps (one row per user), and back.
 
+Records, classes and units are stored as positional lists (a row read and written per event:
+no key names repeated per record), and a unit as its key and outcome only (its time and
+exercises are its session's, or its morning's: a unit is kept only while that record is, and
+a record replaced by another version drops its unit, `History.forget_after`). Rows written
+in the older forms (one object per record, units with their time) still load.
+
 A history is loaded, one event applied, and saved again: nearly every record and unit comes
 back unchanged. So `load_history` remembers the stored form of what it built (in
 `History.stored`, by object identity) and `dump_history` reuses it for every object still
@@ -34,8 +40,8 @@ def dump_history(history: History) -> dict[str, Any]:
         return kept[1] if kept is not None and kept[0] is obj else make(obj)
 
     return {
-        "sessions": [reuse(s, as_values) for s in history.sessions.values()],
-        "observations": [reuse(o, as_values) for o in history.observations.values()],
+        "sessions": [reuse(s, _dump_session) for s in history.sessions.values()],
+        "observations": [reuse(o, _dump_observation) for o in history.observations.values()],
         "quizzes": [as_values(q) for q in history.quizzes.values()],
         "latest": _iso(history.latest),
         "last_checkpoint": _iso(history.last_checkpoint),
@@ -60,11 +66,17 @@ def load_history(data: dict[str, Any] | None) -> History:
         QuizSeed(q["response_id"], datetime.fromisoformat(q["occurred_at"]), q["pain"], q["extent"])
         for q in data["quizzes"]
     ]
+    by_session = {s.session_id: s for s in sessions}
+    by_log = {o.log_id: o for o in observations}
     # A row written before units existed has none: `close_units` judges them again.
-    units = [keep(_load_unit(u), u) for u in data.get("units", [])]
+    units = [
+        keep(unit, u)
+        for u in data.get("units", [])
+        if (unit := _load_unit(u, by_session, by_log)) is not None
+    ]
     return History(
-        sessions={s.session_id: s for s in sessions},
-        observations={o.log_id: o for o in observations},
+        sessions=by_session,
+        observations=by_log,
         quizzes={q.response_id: q for q in quizzes},
         latest=_parse(data["latest"]),
         last_checkpoint=_parse(data["last_checkpoint"]),
@@ -75,57 +87,115 @@ def load_history(data: dict[str, Any] | None) -> History:
     )
 
 
-def _dump_settled(v: Settled) -> dict[str, Any]:
-    return {
-        "flare": v.flare,
-        "baseline": v.baseline,
-        "spread": v.spread,
-        "new": v.new,
-        "confounders": list(v.confounders),
-    }
+def _dump_settled(v: Settled) -> list[Any]:
+    return [v.flare, v.baseline, v.spread, v.new, list(v.confounders)]
 
 
-def _load_settled(v: dict[str, Any]) -> Settled:
-    return Settled(v["flare"], v["baseline"], v["spread"], v["new"], tuple(v["confounders"]))
+def _load_settled(v: list[Any] | dict[str, Any]) -> Settled:
+    if isinstance(v, dict):
+        v = [v["flare"], v["baseline"], v["spread"], v["new"], v["confounders"]]
+    return Settled(v[0], v[1], v[2], v[3], tuple(v[4]))
 
 
 def _dump_unit(u: SessionOutcome) -> list[Any]:
-    s = u.session
-    return [s.session_id, s.at.isoformat(), list(s.exercises), u.outcome, u.rest]
+    return [u.session.session_id, u.outcome]
 
 
-def _load_unit(data: list[Any]) -> SessionOutcome:
-    key, at, exercises, outcome, rest = data
-    when = datetime.fromisoformat(at)
-    return SessionOutcome(Session(key, when, when, tuple(exercises)), outcome, (), rest)
+def _load_unit(
+    data: list[Any], sessions: dict[str, Session], observations: dict[str, Observation]
+) -> SessionOutcome | None:
+    if len(data) == 5:  # the older form: [key, at, exercises, outcome, rest]
+        key, at, exercises, outcome, rest = data
+        when = datetime.fromisoformat(at)
+        return SessionOutcome(Session(key, when, when, tuple(exercises)), outcome, (), rest)
+    key, outcome = data
+    if key.startswith("rest:"):
+        obs = observations.get(key[5:])
+        if obs is None:
+            return None
+        return SessionOutcome(Session(key, obs.at, obs.at, ()), outcome, (), rest=True)
+    session = sessions.get(key)
+    if session is None:
+        return None
+    stub = Session(key, session.at, session.at, session.exercises)
+    return SessionOutcome(stub, outcome, ())
 
 
-def _load_session(data: dict[str, Any]) -> Session:
+def _dump_session(s: Session) -> list[Any]:
+    return [
+        s.session_id,
+        s.started_at.isoformat(),
+        s.completed_at.isoformat(),
+        list(s.exercises),
+        [[r.exercise_id, list(r.qualities), list(r.locations)] for r in s.reports],
+    ]
+
+
+def _load_session(data: list[Any] | dict[str, Any]) -> Session:
+    if isinstance(data, dict):
+        data = [
+            data["session_id"],
+            data["started_at"],
+            data["completed_at"],
+            data["exercises"],
+            [[r["exercise_id"], r["qualities"], r["locations"]] for r in data["reports"]],
+        ]
+    session_id, started_at, completed_at, exercises, reports = data
     return Session(
-        session_id=data["session_id"],
-        started_at=datetime.fromisoformat(data["started_at"]),
-        completed_at=datetime.fromisoformat(data["completed_at"]),
-        exercises=tuple(data["exercises"]),
-        reports=tuple(
-            ExerciseReport(r["exercise_id"], tuple(r["qualities"]), tuple(r["locations"]))
-            for r in data["reports"]
-        ),
+        session_id=session_id,
+        started_at=datetime.fromisoformat(started_at),
+        completed_at=datetime.fromisoformat(completed_at),
+        exercises=tuple(exercises),
+        reports=tuple(ExerciseReport(r[0], tuple(r[1]), tuple(r[2])) for r in reports),
     )
 
 
-def _load_observation(o: dict[str, Any]) -> Observation:
+_OBSERVATION_FIELDS = (
+    "log_id",
+    "observed_at",
+    "level",
+    "context",
+    "exercise_id",
+    "session_id",
+    "qualities",
+    "locations",
+    "hours_sat",
+    "heavy_lifting",
+    "stress",
+)
+
+
+def _dump_observation(o: Observation) -> list[Any]:
+    return [
+        o.log_id,
+        o.observed_at.isoformat(),
+        o.level,
+        o.context,
+        o.exercise_id,
+        o.session_id,
+        list(o.qualities),
+        list(o.locations),
+        o.hours_sat,
+        o.heavy_lifting,
+        o.stress,
+    ]
+
+
+def _load_observation(o: list[Any] | dict[str, Any]) -> Observation:
+    if isinstance(o, dict):
+        o = [o[name] for name in _OBSERVATION_FIELDS]
     return Observation(
-        o["log_id"],
-        datetime.fromisoformat(o["observed_at"]),
-        o["level"],
-        o["context"],
-        o["exercise_id"],
-        o["session_id"],
-        tuple(o["qualities"]),
-        tuple(o["locations"]),
-        o["hours_sat"],
-        o["heavy_lifting"],
-        o["stress"],
+        o[0],
+        datetime.fromisoformat(o[1]),
+        o[2],
+        o[3],
+        o[4],
+        o[5],
+        tuple(o[6]),
+        tuple(o[7]),
+        o[8],
+        o[9],
+        o[10],
     )
 
 

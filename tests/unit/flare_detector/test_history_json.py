@@ -4,7 +4,7 @@ formats only what the event changed (the rest is the stored form as loaded)."""
 from __future__ import annotations
 
 from services.flare_detector.domain.detector import ingest
-from services.flare_detector.domain.history import History
+from services.flare_detector.domain.history import History, as_values
 from services.flare_detector.domain.rules import Rules
 from tests.unit.flare_detector.helpers import feed, morning, session
 
@@ -37,9 +37,43 @@ def test_saving_after_one_event_reuses_the_stored_form_of_what_it_left_alone() -
         ingest(h, morning(30, 6), Rules())
     saved = loaded.to_json()
     assert saved == fresh.to_json()
-    before = {s["session_id"]: s for s in data["sessions"]}
-    assert all(s is before[s["session_id"]] for s in saved["sessions"])
-    old_logs = {o["log_id"]: o for o in data["observations"]}
-    new = [o for o in saved["observations"] if o["log_id"] not in old_logs]
-    assert [o["log_id"] for o in new] == ["m30"]
-    assert all(o is old_logs[o["log_id"]] for o in saved["observations"] if o not in new)
+    before = {s[0]: s for s in data["sessions"]}  # [session_id, ...]
+    assert all(s is before[s[0]] for s in saved["sessions"])
+    old_logs = {o[0]: o for o in data["observations"]}  # [log_id, ...]
+    new = [o for o in saved["observations"] if o[0] not in old_logs]
+    assert [o[0] for o in new] == ["m30"]
+    assert all(o is old_logs[o[0]] for o in saved["observations"] if o not in new)
+
+
+def test_a_row_in_the_older_form_loads_and_its_outcomes_are_judged_again() -> None:
+    """One object per record and class, and closed outcomes with their links (before units):
+    the records and classes load as they were; the units are judged again on the next event,
+    to the same outcomes."""
+    history = _weeks()
+    old = {
+        "sessions": [as_values(s) for s in history.sessions.values()],
+        "observations": [as_values(o) for o in history.observations.values()],
+        "quizzes": [as_values(q) for q in history.quizzes.values()],
+        "latest": history.latest.isoformat() if history.latest else None,
+        "last_checkpoint": history.last_checkpoint.isoformat() if history.last_checkpoint else None,
+        "settled": {
+            k: {
+                "flare": v.flare,
+                "baseline": v.baseline,
+                "spread": v.spread,
+                "new": v.new,
+                "confounders": list(v.confounders),
+            }
+            for k, v in history.settled.items()
+        },
+        "replay": History.from_json(history.to_json()).to_json()["replay"],
+        "closed": {},
+    }
+    loaded = History.from_json(old)
+    assert loaded.sessions == history.sessions
+    assert loaded.observations == history.observations
+    assert loaded.settled == history.settled
+    assert loaded.units == {}
+    ingest(history, morning(30, 1), Rules())
+    ingest(loaded, morning(30, 1), Rules())
+    assert loaded == history
