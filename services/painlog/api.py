@@ -22,7 +22,7 @@ from shared.db.uow import UnitOfWork
 from shared.events.base import utc_now
 from shared.events.painlog import PainReport, SessionReport
 from shared.http.auth import TenantId
-from shared.http.idempotency import fingerprint, run_idempotent
+from shared.http.idempotency import fingerprint, request_path, run_idempotent
 
 router = APIRouter(tags=["pain log"])
 
@@ -80,7 +80,7 @@ async def _record(
     # The report's own fingerprint (zones normalised): the client-id check compares it, and
     # the Idempotency-Key's is made from it.
     report_print = report_fingerprint(report)
-    print_ = fingerprint("POST", request.url.path, report_print)
+    print_ = fingerprint("POST", request_path(request), report_print)
 
     async def action(uow: UnitOfWork) -> service.Answer:
         return await record(uow, tenant_id, user_id, report, report_print)

@@ -14,7 +14,7 @@ from shared.db.database import Database
 from shared.events.quiz import ReferralLevel, ReferralReason
 from shared.events.quiz_answers import QuizAnswers
 from shared.http.auth import TenantId
-from shared.http.idempotency import fingerprint, run_idempotent
+from shared.http.idempotency import fingerprint, request_path, run_idempotent
 from shared.observability.metrics import QUIZ_SUBMISSIONS
 
 router = APIRouter(tags=["quiz"])
@@ -63,7 +63,7 @@ async def submit_quiz(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     db: Database = request.app.state.db
-    print_ = fingerprint("POST", request.url.path, answers.model_dump_json())
+    print_ = fingerprint("POST", request_path(request), answers.model_dump_json())
 
     async def action(uow: Any) -> tuple[int, dict[str, Any]]:
         return await service.submit_quiz(uow, tenant_id, user_id, answers)
