@@ -11,7 +11,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -21,11 +20,7 @@ from shared.db.database import Database
 from shared.db.platform_tables import PlatformTables
 from shared.events.asyncapi import build_asyncapi
 from shared.http.errors import install_error_handlers
-from shared.http.middleware import (
-    ForwardedPrefixMiddleware,
-    MetricsMiddleware,
-    NoStoreMiddleware,
-)
+from shared.http.middleware import ServiceMiddleware
 from shared.messaging.bus import EventBus
 from shared.observability.logging import configure_logging, get_logger
 from shared.settings import ServiceSettings
@@ -144,10 +139,7 @@ def create_service_app(
     app.state.background_tasks = {}
     app.state.key_replica = key_replica
     install_error_handlers(app)
-    app.add_middleware(NoStoreMiddleware)
-    app.add_middleware(MetricsMiddleware, service=settings.SERVICE)
-    app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID")
-    app.add_middleware(ForwardedPrefixMiddleware)
+    app.add_middleware(ServiceMiddleware, service=settings.SERVICE)
     app.include_router(_ops_router())
     for router in routers:
         app.include_router(router)
