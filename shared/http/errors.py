@@ -21,21 +21,29 @@ def field_path(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(parts) or "body"
 
 
+# A 422 lists at most this many errors (the first ones, in input order) and counts the rest:
+# a body with a hundred thousand bad items gets a small answer, fast.
+MAX_FIELD_ERRORS = 20
+MAX_MESSAGE_CHARS = 300
+
+
 def validation_body(errors: list[dict[str, Any]]) -> dict[str, Any]:
+    shown = errors[:MAX_FIELD_ERRORS]
     fields = [
         {
             # Malformed JSON is located by a character offset: the field at fault is the body.
-            "field": "body" if e["type"] == "json_invalid" else field_path(e["loc"]),
-            "message": e["msg"],
+            "field": ("body" if e["type"] == "json_invalid" else field_path(e["loc"]))[:200],
+            "message": str(e["msg"])[:MAX_MESSAGE_CHARS],
             "type": e["type"],
         }
-        for e in errors
+        for e in shown
     ]
-    return {
-        "error": "validation_failed",
-        "message": "invalid fields: " + ", ".join(sorted({f["field"] for f in fields})),
-        "fields": fields,
-    }
+    message = "invalid fields: " + ", ".join(sorted({f["field"] for f in fields}))
+    body: dict[str, Any] = {"error": "validation_failed", "message": message, "fields": fields}
+    if len(errors) > len(shown):
+        body["message"] += f" (and {len(errors) - len(shown)} more errors)"
+        body["more_errors"] = len(errors) - len(shown)
+    return body
 
 
 async def _validation_handler(_: Request, exc: Exception) -> JSONResponse:

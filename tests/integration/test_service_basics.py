@@ -170,6 +170,32 @@ async def test_two_authorization_headers_are_refused_not_resolved(
         assert once.status_code in (200, 404), once.text
 
 
+async def test_a_body_full_of_errors_gets_a_small_422_listing_the_first_and_counting_the_rest(
+    redis_url: str, tmp_path: Path, prefix: str
+) -> None:
+    """Fifty thousand unknown fields, one of them with a 100 kB name: the answer stays a few
+    kB whatever the input, and says how many errors it left out."""
+    db = f"sqlite+aiosqlite:///{tmp_path}/x.db"
+    apps = {
+        "tenants": build_tenants(service_settings(TenantsSettings, redis_url, db, prefix)),
+        "quiz": build_quiz(
+            service_settings(QuizSettings, redis_url, db.replace("x.db", "q.db"), prefix)
+        ),
+    }
+    async with stack(apps) as services:
+        tenant = await services.create_tenant()
+        body = {**clean_answers(), "x" * 100_000: 1, **{f"k{i}": i for i in range(50_000)}}
+        answer = await services.clients["quiz"].post(
+            "/v1/users/u1/quiz", json=body, headers=bearer(tenant["api_key"]["key"])
+        )
+    assert answer.status_code == 422, answer.text[:500]
+    assert len(answer.content) < 16_000
+    problem = answer.json()
+    assert len(problem["fields"]) == 20
+    assert problem["more_errors"] == 50_001 - 20
+    assert "(and 49981 more errors)" in problem["message"]
+
+
 async def test_request_correlation_id_travels_with_the_event(
     redis_url: str, database_url: str, prefix: str, redis_client: redis.Redis
 ) -> None:
