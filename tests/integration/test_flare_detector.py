@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from services.flare_detector import service, store
 from services.flare_detector.app import build_app
+from services.flare_detector.domain.history import History
 from services.flare_detector.settings import FlareDetectorSettings
 from services.tenants.app import build_app as build_tenants
 from services.tenants.settings import TenantsSettings
@@ -229,7 +230,7 @@ async def test_two_replicas_applying_one_users_events_at_once_lose_none(
     async with dbs[0].read() as session:
         stored = await store.read_history(session, "tn_race", "u1")
     assert stored is not None
-    assert {o["log_id"] for o in stored["observations"]} == {e.log_id for e in events}
+    assert set(History.from_json(stored).observations) == {e.log_id for e in events}
     for db in dbs:
         await db.dispose()
 
