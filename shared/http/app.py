@@ -132,7 +132,15 @@ def create_service_app(
             gc.unfreeze()  # a process that builds another app (tests) can collect this one
             log.info("service_stopped")
 
-    app = FastAPI(title=title, description=description, version="1", lifespan=lifespan)
+    # No trailing-slash redirects: Starlette builds their Location from the client's Host
+    # header (an open redirect through any proxy that passes Host on); `/x/` is a 404.
+    app = FastAPI(
+        title=title,
+        description=description,
+        version="1",
+        lifespan=lifespan,
+        redirect_slashes=False,
+    )
     app.state.settings = settings
     app.state.db = db
     app.state.bus = bus

@@ -196,6 +196,19 @@ async def test_a_body_full_of_errors_gets_a_small_422_listing_the_first_and_coun
     assert "(and 49981 more errors)" in problem["message"]
 
 
+async def test_a_trailing_slash_is_not_redirected_to_the_callers_host(
+    redis_url: str, tmp_path: Path, prefix: str
+) -> None:
+    app = build_quiz(
+        service_settings(QuizSettings, redis_url, f"sqlite+aiosqlite:///{tmp_path}/x.db", prefix)
+    )
+    async with running(app) as client:
+        answer = await client.get("/v1/quiz/", headers={"Host": "evil.example"})
+        assert answer.status_code == 404, answer.headers
+        assert "location" not in answer.headers
+        assert (await client.get("/v1/quiz")).status_code == 401  # the route itself is there
+
+
 async def test_request_correlation_id_travels_with_the_event(
     redis_url: str, database_url: str, prefix: str, redis_client: redis.Redis
 ) -> None:
