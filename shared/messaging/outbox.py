@@ -66,6 +66,8 @@ class OutboxRelay:
         # One pass at a time per relay: on SQLite rows are read without a lock, so two
         # overlapping passes would publish the same rows twice.
         self._lock = asyncio.Lock()
+        self._claim_statement: Any = None
+        self._select_statement: Any = None
 
     @property
     def alive(self) -> bool:
@@ -164,6 +166,11 @@ class OutboxRelay:
         return len(rows)
 
     def _select_unpublished(self) -> Any:
+        if self._select_statement is None:
+            self._select_statement = self._build_select()
+        return self._select_statement
+
+    def _build_select(self) -> Any:
         outbox = self.db.tables.outbox
         return (
             select(*self._published_columns())
@@ -177,6 +184,13 @@ class OutboxRelay:
         return [c.id, c.event_type, c.payload, c.correlation_id, c.priority]
 
     def _claim(self) -> tuple[Any, dict[str, Any]]:
+        if self._claim_statement is None:
+            self._claim_statement = self._build_claim()
+        return self._claim_statement, {"now": utc_now()}
+
+    def _build_claim(self) -> Any:
+        """Built once: a statement built per pass is coerced and given a cache key each
+        time (more CPU than its round trip)."""
         outbox = self.db.tables.outbox
         oldest = (
             select(outbox.c.id)
@@ -191,7 +205,7 @@ class OutboxRelay:
             .values(published_at=bindparam("now"), attempts=outbox.c.attempts + 1)
             .returning(*self._published_columns())
         )
-        return stmt, {"now": utc_now()}
+        return stmt
 
     def _unpublished_sync(self) -> list[Any]:
         engine = self.db.sync_engine
