@@ -35,6 +35,9 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
 
+    # HTTP: a request body larger than this is a 413, refused before it is parsed (the
+    # proxy holds bodies to the same limit).
+    max_body_bytes: int = Field(default=1_048_576, ge=1_024)
     # Messaging. Names are prefixed so environments (and test runs) share a Redis safely.
     stream_prefix: str = ""
     stream_maxlen: int = Field(default=100_000, ge=1_000)

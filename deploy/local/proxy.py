@@ -94,6 +94,11 @@ _HEAD = """\
 http://:{listen_port} {{
     bind 127.0.0.1
 
+    # The services' own body limit (SPINEFIT_MAX_BODY_BYTES, 1 MiB), held at the edge too.
+    request_body {{
+        max_size 1MiB
+    }}
+
     # One id per request: the client's, or one minted here; always returned.
     @no_request_id not header X-Request-ID *
     request_header @no_request_id X-Request-ID {{http.request.uuid}}

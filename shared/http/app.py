@@ -20,6 +20,7 @@ from shared.db.database import Database
 from shared.db.platform_tables import PlatformTables
 from shared.events.asyncapi import build_asyncapi
 from shared.http.errors import install_error_handlers
+from shared.http.limits import BodyLimitMiddleware
 from shared.http.middleware import ServiceMiddleware
 from shared.messaging.bus import EventBus
 from shared.observability.logging import configure_logging, get_logger
@@ -147,6 +148,9 @@ def create_service_app(
     app.state.background_tasks = {}
     app.state.key_replica = key_replica
     install_error_handlers(app)
+    # A body over the limit is refused before routing, parsing or the key check (counted
+    # in the metrics and given a request id by the layer around it).
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(ServiceMiddleware, service=settings.SERVICE)
     app.include_router(_ops_router())
     for router in routers:

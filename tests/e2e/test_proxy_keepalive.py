@@ -30,6 +30,7 @@ from deploy.local.proxy import (
     prepare_caddy,
     render_caddyfile,
 )
+from shared.settings import ServiceSettings
 from tests.e2e.test_local_launcher import _free_ports
 from tests.support.waiting import scaled
 
@@ -72,6 +73,15 @@ def test_the_proxy_lets_idle_upstream_connections_go_before_the_services_do(
     assert f"--timeout-keep-alive {SERVICE_KEEPALIVE_S} " in dockerfile
     launcher = Path(run.__file__).read_text(encoding="utf-8")
     assert '"--timeout-keep-alive", str(proxy.SERVICE_KEEPALIVE_S)' in launcher
+
+
+def test_the_proxy_holds_request_bodies_to_the_services_limit(tmp_path: Path) -> None:
+    local = render_caddyfile(listen_port=1, upstreams={"quiz": 2}, state_dir=tmp_path)
+    production = (REPO_ROOT / "deploy" / "caddy" / "Caddyfile").read_text(encoding="utf-8")
+    limit = ServiceSettings.model_fields["max_body_bytes"].default
+    assert limit == 1024 * 1024
+    for caddyfile in (local, production):
+        assert re.search(r"request_body \{\s+max_size 1MiB\s+\}", caddyfile), caddyfile[:600]
 
 
 def _wait_ok(url: str, proc: subprocess.Popen[bytes], what: str) -> None:
@@ -120,6 +130,13 @@ def proxied(tmp_path: Path) -> Iterator[str]:
                 proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+def test_the_proxy_refuses_a_body_over_the_limit(proxied: str) -> None:
+    with httpx.Client(base_url=proxied, timeout=30, trust_env=False) as client:
+        answer = client.post("/v1/users/u-1/pain", content=b"x" * (1024 * 1024 + 1))
+        assert answer.status_code == 413
+        assert client.post("/v1/users/u-1/pain", json={"level": 3}).status_code == 200
 
 
 def test_posts_after_idle_gaps_at_the_services_keepalive_never_get_a_5xx(proxied: str) -> None:

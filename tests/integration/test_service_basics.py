@@ -6,6 +6,7 @@ import contextlib
 import socket
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -207,6 +208,49 @@ async def test_a_trailing_slash_is_not_redirected_to_the_callers_host(
         assert answer.status_code == 404, answer.headers
         assert "location" not in answer.headers
         assert (await client.get("/v1/quiz")).status_code == 401  # the route itself is there
+
+
+async def test_a_body_over_the_limit_is_a_413_before_parsing_or_the_key_check(
+    redis_url: str, tmp_path: Path, prefix: str
+) -> None:
+    """Declared too large (with or without a key), or sent chunked and growing past the
+    limit: a small 413 naming the body and the limit; nothing stored."""
+    db = f"sqlite+aiosqlite:///{tmp_path}/x.db"
+    apps = {
+        "tenants": build_tenants(service_settings(TenantsSettings, redis_url, db, prefix)),
+        "quiz": build_quiz(
+            service_settings(
+                QuizSettings, redis_url, db.replace("x.db", "q.db"), prefix, max_body_bytes=4096
+            )
+        ),
+    }
+    async with stack(apps) as services:
+        tenant = await services.create_tenant()
+        quiz = services.clients["quiz"]
+        auth = bearer(tenant["api_key"]["key"])
+        big = {**clean_answers(), "padding": "x" * 10_000}
+
+        def chunks() -> Any:
+            async def gen() -> Any:
+                for _ in range(10):
+                    yield b'{"a": "' + b"x" * 1000 + b'", '
+
+            return gen()
+
+        answers = [
+            await quiz.post("/v1/users/u1/quiz", json=big, headers=auth),
+            await quiz.post("/v1/users/u1/quiz", json=big),  # no key at all: still 413
+            await quiz.post("/v1/users/u1/quiz", content=chunks(), headers=auth),
+        ]
+        for answer in answers:
+            assert answer.status_code == 413, answer.text[:300]
+            assert answer.json()["limit_bytes"] == 4096
+            assert answer.json()["message"].startswith("body:")
+            assert len(answer.content) < 300
+        stored = await quiz.get("/v1/users/u1/quiz", headers=auth)
+        assert stored.status_code == 404, stored.text
+        small = await quiz.post("/v1/users/u1/quiz", json=clean_answers(), headers=auth)
+        assert small.status_code == 202, small.text
 
 
 async def test_request_correlation_id_travels_with_the_event(
