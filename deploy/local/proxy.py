@@ -28,7 +28,8 @@ PUBLIC_ROUTES: dict[str, tuple[str, ...]] = {
     "notifier": ("/v1/webhooks/*",),
 }
 
-# `/services/<name>/...` reaches that service with the prefix stripped (health, docs, metrics).
+# `/services/<name>/...` reaches that service with the prefix stripped (health, docs), but
+# never its /metrics: the proxy is the public entry point even on a laptop.
 SERVICES_PREFIX = "/services/"
 # Answered by the proxy itself.
 PROXY_HEALTH_PATH = "/healthz"
@@ -64,7 +65,9 @@ def route_for(path: str, services: Iterable[str]) -> str | None:
     if path == PROXY_HEALTH_PATH:
         return "proxy"
     if path.startswith(SERVICES_PREFIX):
-        name = path[len(SERVICES_PREFIX) :].split("/", 1)[0]
+        name, _, rest = path[len(SERVICES_PREFIX) :].partition("/")
+        if rest == "metrics" or rest.startswith("metrics/"):
+            return None  # scraped from the service itself, never through the proxy
         stripped = path.startswith(f"{SERVICES_PREFIX}{name}/")
         return name if stripped and name in running else None
     for name, patterns in PUBLIC_ROUTES.items():
@@ -108,6 +111,12 @@ http://:{listen_port} {{
         header Content-Type application/json
         respond `{{"status": "ok"}}` 200
     }}
+
+    @metrics path /services/*/metrics /services/*/metrics/*
+    handle @metrics {{
+        header Content-Type application/json
+        respond `{not_found}` 404
+    }}
 """
 _PUBLIC = """\
     @{name} path_regexp {name} `{regex}`
@@ -150,7 +159,14 @@ def render_caddyfile(
     Offline by construction: no admin endpoint, no automatic HTTPS, no trust-store install,
     state (autosave, storage) kept under `state_dir` instead of the user's home.
     """
-    parts = [_HEAD.format(state_dir=state_dir, listen_port=listen_port, health=PROXY_HEALTH_PATH)]
+    parts = [
+        _HEAD.format(
+            state_dir=state_dir,
+            listen_port=listen_port,
+            health=PROXY_HEALTH_PATH,
+            not_found=NOT_FOUND_BODY,
+        )
+    ]
     keepalive = f"{round(upstream_keepalive_s * 1000)}ms"
     for name, patterns in PUBLIC_ROUTES.items():
         if name in upstreams:

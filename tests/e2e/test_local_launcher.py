@@ -76,6 +76,8 @@ NOT_ROUTED = [
     "/services/quiz",
     "/services/unknown/healthz",
     "/metrics",
+    "/services/quiz/metrics",
+    "/services/notifier/metrics/x",
 ]
 
 
@@ -136,6 +138,10 @@ def test_production_caddyfile_has_the_same_routes_and_caddy_accepts_it(tmp_path:
         assert f"handle_path /services/{name}/* {{" in caddyfile
         assert f"header_up X-Forwarded-Prefix /services/{name}" in caddyfile
         assert caddyfile.count(f"dynamic a {host} 8000") == 2
+    # The public site routes no /services/ page: they are on the internal listener only.
+    public, internal = caddyfile.split("{$SPINEFIT_INTERNAL_ADDRESS::8081} {")
+    assert "handle_path /services/" not in public
+    assert internal.count("handle_path /services/") == len(PUBLIC_ROUTES)
     argv, env = prepare_caddy(1, {}, tmp_path, os.environ)
     validate = [argv[0], "validate", "--config", str(caddyfile_path), "--adapter", "caddyfile"]
     result = subprocess.run(validate, env=env, capture_output=True, text=True, timeout=30)
@@ -367,7 +373,8 @@ def test_launcher_serves_every_route_through_one_base_url_and_stops_on_ctrl_c(
         assert stripped["service"] == "quiz"
         assert stripped["path"] == "/healthz"
         assert stripped["forwarded_prefix"] == "/services/quiz"
-        assert client.get("/services/flare_detector/metrics").json()["path"] == "/metrics"
+        assert client.get("/services/quiz/anything").json()["path"] == "/anything"
+        assert client.get("/services/flare_detector/metrics").status_code == 404
 
         for path in NOT_ROUTED:
             response = client.get(path)
