@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
@@ -12,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel
 
-from services.painlog import chart, service
+from services.painlog import chart_renderer, service
 from services.painlog.domain.reports import FieldProblem, future_problems
 from services.painlog.domain.reports import fingerprint as report_fingerprint
 from services.painlog.domain.timeline import Window, WindowError, resolve_window
@@ -232,6 +231,12 @@ async def get_chart(
     window: WindowQuery,
 ) -> Response:
     timeline = await _timeline(request, tenant_id, user_id, window, None)
-    # Drawing takes tens of milliseconds of CPU: off the event loop.
-    image = await asyncio.to_thread(chart.render, timeline.chart_data(), fmt)
+    # Drawn in a worker process, a few at a time, once per content (chart_renderer).
+    image = await chart_renderer.renderer.render(timeline.chart_data(), fmt)
+    if image is None:
+        raise HTTPException(
+            503,
+            detail={"error": "unavailable", "message": "too many charts being drawn; retry"},
+            headers={"Retry-After": "2"},
+        )
     return Response(image, media_type=_MEDIA[fmt], headers={"Cache-Control": "private, no-store"})
