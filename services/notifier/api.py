@@ -154,7 +154,18 @@ async def create_endpoint(
 ) -> JSONResponse:
     await _vet_url(request, body.url)
 
+    limit = request.app.state.settings.webhook_max_endpoints
+
     async def action(uow: UnitOfWork) -> tuple[int, dict[str, Any]]:
+        if await store.count_endpoints(uow.session, tenant_id) >= limit:
+            raise HTTPException(
+                409,
+                detail={
+                    "error": "limit_reached",
+                    "message": f"endpoints: at most {limit} per tenant; delete one first",
+                    "limit": limit,
+                },
+            )
         created = await service.create_endpoint(
             uow,
             tenant_id,

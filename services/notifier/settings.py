@@ -37,6 +37,8 @@ class NotifierSettings(ServiceSettings):
     # A claimed delivery whose worker died becomes due again after this lease.
     webhook_lease_s: float = Field(default=60.0, gt=0)
     webhook_max_in_flight: int = Field(default=64, ge=1, le=1000)
+    # Endpoints one tenant may have at once (a create beyond it is a 409).
+    webhook_max_endpoints: int = Field(default=20, ge=1, le=1000)
     webhook_max_in_flight_per_endpoint: int = Field(default=4, ge=1, le=100)
     # Development only: lets `make run` and the tests deliver to a receiver on loopback.
     allow_loopback_webhooks: bool = False

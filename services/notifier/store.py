@@ -27,6 +27,7 @@ from sqlalchemy import (
     Uuid,
     and_,
     delete,
+    func,
     insert,
     or_,
     select,
@@ -131,6 +132,13 @@ async def get_endpoint(
         )
     ).first()
     return dict(row._mapping) if row else None
+
+
+async def count_endpoints(session: AsyncSession, tenant_id: str) -> int:
+    found = await session.scalar(
+        select(func.count()).select_from(endpoints).where(endpoints.c.tenant_id == tenant_id)
+    )
+    return int(found or 0)
 
 
 async def list_endpoints(session: AsyncSession, tenant_id: str) -> list[dict[str, Any]]:

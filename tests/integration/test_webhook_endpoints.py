@@ -298,3 +298,33 @@ async def test_replayed_test_event_and_rotation_act_once(services: Stack) -> Non
     # Rotated once: the first secret is still the one in its grace period.
     fetched = (await notifier.get(path, headers=bearer(key))).json()
     assert fetched["previous_secret_expires_at"] == rotated.json()["previous_secret_expires_at"]
+
+
+async def test_a_tenant_has_at_most_the_configured_number_of_endpoints(
+    redis_url: str, database_url: str, prefix: str
+) -> None:
+    """A create beyond the cap is a 409 naming it and stores nothing; another tenant has its
+    own; deleting one makes room."""
+    apps = {
+        "tenants": build_tenants(
+            service_settings(TenantsSettings, redis_url, database_url, prefix)
+        ),
+        "notifier": build_notifier(
+            notifier_settings(redis_url, database_url, prefix, webhook_max_endpoints=2)
+        ),
+    }
+    async with stack(apps) as s:
+        key, other = await _key(s), await _key(s)
+        notifier = s.clients["notifier"]
+        body = {"url": "http://127.0.0.1:9/hook"}
+        made = [await notifier.post(ENDPOINTS, json=body, headers=bearer(key)) for _ in range(3)]
+        assert [m.status_code for m in made] == [201, 201, 409], made[-1].text
+        assert made[-1].json()["error"] == "limit_reached"
+        assert made[-1].json()["message"].startswith("endpoints:")
+        listed = (await notifier.get(ENDPOINTS, headers=bearer(key))).json()["endpoints"]
+        assert len(listed) == 2
+        assert (await notifier.post(ENDPOINTS, json=body, headers=bearer(other))).status_code == 201
+        first = made[0].json()["endpoint_id"]
+        deleted = await notifier.delete(f"{ENDPOINTS}/{first}", headers=bearer(key))
+        assert deleted.status_code == 204, deleted.text
+        assert (await notifier.post(ENDPOINTS, json=body, headers=bearer(key))).status_code == 201
