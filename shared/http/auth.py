@@ -12,7 +12,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from shared.db.database import Database
 from shared.tenancy.replica import KeyReplica, tenant_for_key
 
-_bearer = HTTPBearer(auto_error=False, description="Tenant API key or operator token")
+_BEARER = "Tenant API key or operator token"
+_bearer = HTTPBearer(auto_error=False, description=_BEARER)
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
@@ -37,22 +38,31 @@ def _one_authorization(request: Request) -> None:
         )
 
 
-async def require_tenant(request: Request, credentials: Credentials) -> str:
-    _one_authorization(request)
-    if credentials is None:
-        raise _unauthorized("missing Authorization: Bearer <tenant API key>")
-    replica: KeyReplica | None = request.app.state.key_replica
-    if replica is not None:
-        # This process's map of its replica: no query per request (shared.tenancy.replica).
-        tenant_id = replica.tenant_for(credentials.credentials)
-    else:
-        db: Database = request.app.state.db
-        async with db.read() as session:
-            tenant_id = await tenant_for_key(session, db.tables, credentials.credentials)
-    if tenant_id is None:
-        raise _unauthorized("unknown or revoked API key")
-    structlog.contextvars.bind_contextvars(tenant_id=tenant_id)
-    return tenant_id
+class TenantKey(HTTPBearer):
+    """The tenant's API key, read as a bearer token and checked in the same call: one
+    dependency per request where a check depending on `HTTPBearer` was two (FastAPI solves
+    each level's parameters anew). Documented as the same `HTTPBearer` scheme."""
+
+    async def __call__(self, request: Request) -> str:  # type: ignore[override]
+        _one_authorization(request)
+        credentials = await super().__call__(request)
+        if credentials is None:
+            raise _unauthorized("missing Authorization: Bearer <tenant API key>")
+        replica: KeyReplica | None = request.app.state.key_replica
+        if replica is not None:
+            # This process's map of its replica: no query per request (shared.tenancy.replica).
+            tenant_id = replica.tenant_for(credentials.credentials)
+        else:
+            db: Database = request.app.state.db
+            async with db.read() as session:
+                tenant_id = await tenant_for_key(session, db.tables, credentials.credentials)
+        if tenant_id is None:
+            raise _unauthorized("unknown or revoked API key")
+        structlog.contextvars.bind_contextvars(tenant_id=tenant_id)
+        return tenant_id
+
+
+require_tenant = TenantKey(auto_error=False, scheme_name="HTTPBearer", description=_BEARER)
 
 
 async def require_operator(request: Request, credentials: Credentials) -> None:
