@@ -10,10 +10,20 @@ from __future__ import annotations
 import os
 import socket
 from pathlib import Path
-from typing import ClassVar, Literal, Self
+from typing import Annotated, ClassVar, Literal, Self
 
-from pydantic import Field, SecretStr, model_validator
+from limits import parse as parse_rate
+from pydantic import AfterValidator, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _rate_rule(value: str) -> str:
+    parse_rate(value)  # "10/minute", "100 per second": a ValueError names the setting
+    return value
+
+
+# A rate limit in the `limits` library's notation, checked when the settings load.
+RateRule = Annotated[str, AfterValidator(_rate_rule)]
 
 
 def _default_consumer_name() -> str:
@@ -38,6 +48,9 @@ class ServiceSettings(BaseSettings):
     # HTTP: a request body larger than this is a 413, refused before it is parsed (the
     # proxy holds bodies to the same limit).
     max_body_bytes: int = Field(default=1_048_576, ge=1_024)
+    # Failed operator tokens one client address may send (`limits` notation); past it that
+    # address gets 429s, even with the right token, until the window has passed.
+    operator_lockout_after: RateRule = "10/minute"
     # Messaging. Names are prefixed so environments (and test runs) share a Redis safely.
     stream_prefix: str = ""
     stream_maxlen: int = Field(default=100_000, ge=1_000)

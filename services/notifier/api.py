@@ -24,6 +24,7 @@ from shared.db.uow import UnitOfWork
 from shared.events.base import PlainText
 from shared.http.auth import TenantId
 from shared.http.idempotency import fingerprint, run_idempotent
+from shared.http.ratelimit import RateLimits
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 
@@ -263,6 +264,10 @@ async def send_test(
     request: Request,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
+    # Each test makes us send a signed request to the tenant's URL: a few a minute.
+    limits: RateLimits = request.app.state.rate_limits
+    await limits.hit(request.app.state.settings.webhook_test_limit, "test", tenant_id, endpoint_id)
+
     async def action(uow: UnitOfWork) -> tuple[int, dict[str, Any]]:
         return 202, await service.send_test_event(uow, tenant_id, endpoint_id)
 

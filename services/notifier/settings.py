@@ -12,7 +12,7 @@ from typing import ClassVar, Self
 from pydantic import Field, model_validator
 
 from services.notifier.domain.addresses import AddressPolicy
-from shared.settings import ServiceSettings
+from shared.settings import RateRule, ServiceSettings
 
 # Delays after the 1st, 2nd, ... failed attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h,
 # about 27 hours in all, so a receiver that is down for most of a day still gets its events.
@@ -39,6 +39,8 @@ class NotifierSettings(ServiceSettings):
     webhook_max_in_flight: int = Field(default=64, ge=1, le=1000)
     # Endpoints one tenant may have at once (a create beyond it is a 409).
     webhook_max_endpoints: int = Field(default=20, ge=1, le=1000)
+    # `POST .../test` per endpoint (`limits` notation): each one sends a signed request.
+    webhook_test_limit: RateRule = "5/minute"
     webhook_max_in_flight_per_endpoint: int = Field(default=4, ge=1, le=100)
     # Development only: lets `make run` and the tests deliver to a receiver on loopback.
     allow_loopback_webhooks: bool = False

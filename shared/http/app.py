@@ -22,6 +22,7 @@ from shared.events.asyncapi import build_asyncapi
 from shared.http.errors import install_error_handlers
 from shared.http.limits import BodyLimitMiddleware
 from shared.http.middleware import ServiceMiddleware
+from shared.http.ratelimit import RateLimits
 from shared.messaging.bus import EventBus
 from shared.observability.logging import configure_logging, get_logger
 from shared.settings import ServiceSettings
@@ -147,6 +148,7 @@ def create_service_app(
     app.state.bus = bus
     app.state.background_tasks = {}
     app.state.key_replica = key_replica
+    app.state.rate_limits = RateLimits(settings.redis_url, settings.stream_prefix)
     install_error_handlers(app)
     # A body over the limit is refused before routing, parsing or the key check (counted
     # in the metrics and given a request id by the layer around it).

@@ -328,3 +328,39 @@ async def test_a_tenant_has_at_most_the_configured_number_of_endpoints(
         deleted = await notifier.delete(f"{ENDPOINTS}/{first}", headers=bearer(key))
         assert deleted.status_code == 204, deleted.text
         assert (await notifier.post(ENDPOINTS, json=body, headers=bearer(key))).status_code == 201
+
+
+async def test_test_events_are_rate_limited_per_endpoint_with_retry_after(
+    redis_url: str, database_url: str, prefix: str
+) -> None:
+    """Each test makes us send a signed request: past the limit a 429 with Retry-After and
+    the RateLimit headers, for that endpoint only (counted in Redis, shared by replicas)."""
+    apps = {
+        "tenants": build_tenants(
+            service_settings(TenantsSettings, redis_url, database_url, prefix)
+        ),
+        "notifier": build_notifier(
+            notifier_settings(redis_url, database_url, prefix, webhook_test_limit="2/minute")
+        ),
+    }
+    async with stack(apps) as s:
+        key = await _key(s)
+        notifier = s.clients["notifier"]
+        body = {"url": "http://127.0.0.1:9/hook"}
+        one, two = [
+            (await notifier.post(ENDPOINTS, json=body, headers=bearer(key))).json()["endpoint_id"]
+            for _ in range(2)
+        ]
+        sent = [
+            await notifier.post(f"{ENDPOINTS}/{one}/test", headers=bearer(key)) for _ in range(3)
+        ]
+        assert [r.status_code for r in sent] == [202, 202, 429], sent[-1].text
+        refused = sent[-1]
+        assert refused.json()["error"] == "rate_limited"
+        assert 1 <= int(refused.headers["Retry-After"]) <= 60
+        assert refused.headers["RateLimit-Limit"] == "2"
+        assert refused.headers["RateLimit-Remaining"] == "0"
+        other = await notifier.post(f"{ENDPOINTS}/{two}/test", headers=bearer(key))
+        assert other.status_code == 202, other.text
+        listed = await deliveries(notifier, key, one)
+        assert len(listed) == 2  # the refused test sent nothing
