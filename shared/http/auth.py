@@ -10,6 +10,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from shared.db.database import Database
+from shared.http.ratelimit import RateLimits
 from shared.tenancy.replica import KeyReplica, tenant_for_key
 
 _BEARER = "Tenant API key or operator token"
@@ -72,9 +73,17 @@ async def require_operator(request: Request, credentials: Credentials) -> None:
         raise HTTPException(
             503, detail={"error": "unavailable", "message": "no operator token set"}
         )
+    # An address that sent too many wrong tokens waits out the window, right token or not:
+    # guessing gets no faster with more tries.
+    limits: RateLimits = request.app.state.rate_limits
+    rule = request.app.state.settings.operator_lockout_after
+    address = request.client.host if request.client else "unknown"
+    await limits.refuse_if_over(rule, "operator-failures", address)
     if credentials is None or not hmac.compare_digest(
         credentials.credentials.encode(), token.get_secret_value().encode()
     ):
+        if credentials is not None:
+            await limits.count(rule, "operator-failures", address)
         raise _unauthorized("operator token required")
 
 

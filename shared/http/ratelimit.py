@@ -7,14 +7,22 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Awaitable
 
 from fastapi import HTTPException
 from limits import RateLimitItem, parse
 from limits.aio.storage import RedisStorage
 from limits.aio.strategies import MovingWindowRateLimiter
 
+from shared.observability.logging import get_logger
+
+log = get_logger(__name__)
+
 
 class RateLimits:
+    """Every check fails open: with Redis unreachable a request is let through (and a
+    warning logged) rather than the API going down with the counter."""
+
     def __init__(self, redis_url: str, prefix: str) -> None:
         self.storage = RedisStorage(
             f"async+{redis_url}",
@@ -27,12 +35,16 @@ class RateLimits:
     async def hit(self, rule: str, *key: str) -> None:
         """Count one request against `rule` ("10/minute") for `key`; 429 when over it."""
         item = parse(rule)
-        if not await self.limiter.hit(item, *key):
+        if not await self._ask(self.limiter.hit(item, *key)):
             raise await self.refusal(item, *key)
+
+    async def count(self, rule: str, *key: str) -> None:
+        """Count one against `rule` for `key`, refusing nothing now (failures, say)."""
+        await self._ask(self.limiter.hit(parse(rule), *key))
 
     async def allowed(self, rule: str, *key: str) -> bool:
         """Whether a request would be let through now, without counting one."""
-        return bool(await self.limiter.test(parse(rule), *key))
+        return await self._ask(self.limiter.test(parse(rule), *key))
 
     async def refusal(self, item: RateLimitItem, *key: str) -> HTTPException:
         stats = await self.limiter.get_window_stats(item, *key)
@@ -55,5 +67,12 @@ class RateLimits:
 
     async def refuse_if_over(self, rule: str, *key: str) -> None:
         item = parse(rule)
-        if not await self.limiter.test(item, *key):
+        if not await self._ask(self.limiter.test(item, *key)):
             raise await self.refusal(item, *key)
+
+    async def _ask(self, check: Awaitable[bool]) -> bool:
+        try:
+            return bool(await check)
+        except Exception as exc:  # the counter's store is down: let the request through
+            log.warning("rate_limit_unavailable", error=type(exc).__name__)
+            return True

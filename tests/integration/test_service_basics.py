@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import redis
 from faststream.redis.parser import BinaryMessageFormatV1
@@ -253,6 +254,32 @@ async def test_a_body_over_the_limit_is_a_413_before_parsing_or_the_key_check(
         assert small.status_code == 202, small.text
 
 
+async def test_wrong_operator_tokens_lock_their_address_out_for_the_window(
+    redis_url: str, tmp_path: Path, prefix: str
+) -> None:
+    """Past the limit of wrong tokens an address gets 429s with Retry-After, even with the
+    right token; another address is not affected (counted in Redis, by client address)."""
+    app = build_tenants(
+        service_settings(
+            TenantsSettings,
+            redis_url,
+            f"sqlite+aiosqlite:///{tmp_path}/x.db",
+            prefix,
+            operator_lockout_after="3/minute",
+        )
+    )
+    async with running(app) as client:
+        wrong = [await client.get("/admin/v1/tenants", headers=bearer("guess")) for _ in range(3)]
+        assert [r.status_code for r in wrong] == [401, 401, 401]
+        locked = await client.get("/admin/v1/tenants", headers=bearer(OPERATOR_TOKEN))
+        assert locked.status_code == 429, locked.text
+        assert int(locked.headers["Retry-After"]) >= 1
+        elsewhere = httpx.ASGITransport(app=app, client=("198.51.100.7", 4000))
+        async with httpx.AsyncClient(transport=elsewhere, base_url="http://test") as other:
+            fine = await other.get("/admin/v1/tenants", headers=bearer(OPERATOR_TOKEN))
+        assert fine.status_code == 200, fine.text
+
+
 async def test_request_correlation_id_travels_with_the_event(
     redis_url: str, database_url: str, prefix: str, redis_client: redis.Redis
 ) -> None:
@@ -298,3 +325,13 @@ async def _status(client: object, path: str, status: int) -> object:
 
 async def _value(value: object) -> object:
     return value
+
+
+async def test_rate_limits_fail_open_when_redis_is_unreachable() -> None:
+    """The counter's store down must not take the API down with it."""
+    from shared.http.ratelimit import RateLimits
+
+    limits = RateLimits("redis://127.0.0.1:1/0", "unreachable:")
+    for _ in range(3):
+        await limits.hit("1/minute", "k")
+    assert await limits.allowed("1/minute", "k")
