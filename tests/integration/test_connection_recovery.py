@@ -13,12 +13,11 @@ import pytest
 from sqlalchemy import event, func, insert, select, text
 from sqlalchemy.engine import make_url
 
-from services.painlog import store as painlog_store
 from shared.db.database import Database
 from shared.db.uow import UnitOfWork
 from shared.events.base import utc_now
 from tests.integration.test_fast_ingest import pain_log
-from tests.support.painlog import painlog_stack
+from tests.support.painlog import painlog_database, painlog_stack
 from tests.support.stack import bearer
 
 pytestmark = pytest.mark.postgres
@@ -33,18 +32,8 @@ async def pg_url(database_url: str) -> str:
 
 @pytest.fixture
 async def db(pg_url: str) -> AsyncIterator[Database]:
-    database = Database(
-        pg_url,
-        service="painlog",
-        metadata=painlog_store.metadata,
-        tables=painlog_store.platform,
-        migrations=None,
-    )
-    await database.migrate()
-    try:
+    async with painlog_database(pg_url) as database:
         yield database
-    finally:
-        await database.dispose()
 
 
 async def kill_connections(url: str) -> int:

@@ -24,7 +24,7 @@ from shared.db.records import NewRecord
 from shared.db.uow import UnitOfWork
 from shared.events.base import utc_now
 from shared.events.tenants import TenantKeyIssued
-from tests.support.painlog import painlog_stack
+from tests.support.painlog import painlog_database, painlog_stack
 from tests.support.settings import OPERATOR_TOKEN
 from tests.support.stack import Stack, bearer, running, service_settings, stack
 
@@ -392,15 +392,7 @@ def _pain_record(log_id: str, tenant_id: str = "tn_g") -> NewRecord:
 async def test_a_record_that_fails_its_group_fails_alone_and_the_others_are_stored(
     database_url: str,
 ) -> None:
-    db = Database(
-        database_url,
-        service="painlog",
-        metadata=painlog_store.metadata,
-        tables=painlog_store.platform,
-        migrations=None,
-    )
-    await db.migrate()
-    try:
+    async with painlog_database(database_url) as db:
         await db.write_new(_pain_record("before"))
         records = [_pain_record(f"g-{i}") for i in range(5)] + [
             _pain_record("too-long", tenant_id="t" * 65),  # PostgreSQL: varchar(64)
@@ -409,8 +401,6 @@ async def test_a_record_that_fails_its_group_fails_alone_and_the_others_are_stor
         results = await asyncio.gather(*(db.write_new(r) for r in records), return_exceptions=True)
         async with db.read() as session:
             stored = set(await session.scalars(select(painlog_store.pain_logs.c.log_id)))
-    finally:
-        await db.dispose()
     assert results[:5] == [f"g-{i} stored" for i in range(5)]
     assert results[6] == "before taken"
     if db.is_sqlite:  # no length limit: stored like the others

@@ -14,28 +14,18 @@ import redis
 from redis.asyncio import Redis
 from sqlalchemy import Engine, Insert, event, func, select
 
-from services.painlog import store as painlog_store
 from shared.db.database import Database
 from shared.events.painlog import PainLogged
 from shared.events.streams import stream_name
 from shared.messaging.outbox import OutboxRelay
+from tests.support.painlog import painlog_database
 from tests.support.probe import pain_event
 
 
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[Database]:
-    database = Database(
-        database_url,
-        service="painlog",
-        metadata=painlog_store.metadata,
-        tables=painlog_store.platform,
-        migrations=None,
-    )
-    await database.migrate()
-    try:
+    async with painlog_database(database_url) as database:
         yield database
-    finally:
-        await database.dispose()
 
 
 @contextmanager

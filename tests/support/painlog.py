@@ -7,10 +7,12 @@ from contextlib import asynccontextmanager
 
 import httpx
 
+from services.painlog import store as painlog_store
 from services.painlog.app import build_app as build_painlog
 from services.painlog.settings import PainlogSettings
 from services.tenants.app import build_app as build_tenants
 from services.tenants.settings import TenantsSettings
+from shared.db.database import Database
 from tests.support.stack import Stack, bearer, service_settings, stack
 
 
@@ -35,3 +37,21 @@ class PainlogUser:
         self.client: httpx.AsyncClient = services.clients["painlog"]
         self.headers = bearer(key)
         self.base = f"/v1/users/{user_id}"
+
+
+@asynccontextmanager
+async def painlog_database(url: str) -> AsyncIterator[Database]:
+    """The painlog service's tables alone (no migrations: created from the metadata), for
+    tests of the database layer; disposed after."""
+    db = Database(
+        url,
+        service="painlog",
+        metadata=painlog_store.metadata,
+        tables=painlog_store.platform,
+        migrations=None,
+    )
+    await db.migrate()
+    try:
+        yield db
+    finally:
+        await db.dispose()
