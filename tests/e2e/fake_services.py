@@ -31,7 +31,9 @@ def make_app(name: str, ready_after_s: float = READY_AFTER_S, lifespan: Lifespan
 
     @app.api_route("/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
     async def echo(request: Request, path: str) -> dict[str, object]:
+        body = await request.body()  # read, as a real service reads what it is sent
         return {
+            "body_bytes": len(body),
             "service": name,
             "path": request.url.path,
             "forwarded_prefix": request.headers.get("x-forwarded-prefix"),
