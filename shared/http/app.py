@@ -19,6 +19,7 @@ from sqlalchemy import MetaData
 from shared.db.database import Database
 from shared.db.platform_tables import PlatformTables
 from shared.events.asyncapi import build_asyncapi
+from shared.events.streams import TENANT_KEY_ISSUED, TENANT_KEY_REVOKED
 from shared.http.errors import install_error_handlers
 from shared.http.limits import BodyLimitMiddleware
 from shared.http.middleware import ServiceMiddleware
@@ -107,10 +108,14 @@ def create_service_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.SERVICE, settings.log_level, settings.log_json)
         await db.migrate()
-        if key_replica is not None:
-            await key_replica.load(db)  # before the bus: its consumer keeps it from here
-        await bus.start()
         tasks: dict[str, asyncio.Task[None]] = {}
+        if key_replica is not None:
+            key_streams = [bus.stream(TENANT_KEY_ISSUED), bus.stream(TENANT_KEY_REVOKED)]
+            since = await key_replica.positions(bus.redis, key_streams)
+            await key_replica.load(db)  # then every key event from `since` on, below
+        await bus.start()
+        if key_replica is not None:
+            tasks["key_replica"] = asyncio.create_task(key_replica.follow(bus.redis, since))
         for i, run in enumerate(background):
             name = getattr(run, "__name__", "task")
             tasks[name if name not in tasks else f"{name}-{i}"] = asyncio.create_task(

@@ -7,14 +7,21 @@ loaded at start, and the consumer that writes a row updates the map only once th
 committed. A key the map does not know is refused, as a key the table does not hold was.
 The tenants service answers an issue or a revocation once every consumer group has
 acknowledged it (`EventBus.wait_consumed`), which happens after that commit: from then on
-this process accepts the new key, or refuses the revoked one.
+the replica that consumed it accepts the new key, or refuses the revoked one. A group hands
+each event to one replica of a service only, so every process also tails the key streams
+itself (`follow`) and its map learns every key and revocation within a read's wake-up.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from faststream.redis.parser import BinaryMessageFormatV1
+from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,7 +30,10 @@ from shared.db.dialect import upsert_insert
 from shared.db.platform_tables import PlatformTables
 from shared.db.uow import UnitOfWork
 from shared.events.tenants import TenantKeyIssued, TenantKeyRevoked
+from shared.observability.logging import get_logger
 from shared.tenancy.keys import key_id_of, matches
+
+log = get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -90,6 +100,53 @@ class KeyReplica:
         """The consumer of tenant-key events: the rows now, the map once they committed."""
         written = await upsert_keys(events, uow)
         uow.after_commit.append(lambda: self._keys.update(written))
+
+    def apply(self, events: Sequence[TenantKeyIssued | TenantKeyRevoked]) -> None:
+        """Fold key events into this process's map, in any order: a revocation wins."""
+        for e in events:
+            known = self._keys.get(e.key_id)
+            if isinstance(e, TenantKeyRevoked):
+                tenant = known.tenant_id if known is not None else e.tenant_id
+                self._keys[e.key_id] = ReplicatedKey(tenant, e.key_hash, True)
+            elif known is None:
+                self._keys[e.key_id] = ReplicatedKey(e.tenant_id, e.key_hash, False)
+
+    async def positions(self, redis: Redis, streams: Sequence[str]) -> dict[str, bytes]:
+        """Where each key stream ends now: taken before `load`, so `follow` from there
+        misses nothing the table did not have yet."""
+        found: dict[str, bytes] = {}
+        for stream in streams:
+            last: Any = await redis.xrevrange(stream, count=1)
+            found[stream] = bytes(last[0][0]) if last else b"0-0"
+        return found
+
+    async def follow(self, redis: Redis, since: dict[str, bytes]) -> None:
+        """Every process tails the key streams itself (XREAD, no group): the service's
+        consumer group hands each event to one replica only, and every replica's map must
+        learn every new key and every revocation. The table stays the group's to write."""
+        models: dict[str, type[TenantKeyIssued] | type[TenantKeyRevoked]] = {
+            s: TenantKeyIssued if s.endswith(TenantKeyIssued.TYPE) else TenantKeyRevoked
+            for s in since
+        }
+        positions = dict(since)
+        while True:
+            try:
+                answer: Any = await redis.xread(positions, count=500, block=1000)  # type: ignore[arg-type]
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("key_follow_failed", exc_info=True)
+                await asyncio.sleep(1)
+                continue
+            for raw_stream, entries in answer or []:
+                stream = raw_stream.decode() if isinstance(raw_stream, bytes) else raw_stream
+                events = []
+                for entry_id, fields in entries:
+                    positions[stream] = entry_id
+                    with contextlib.suppress(Exception):  # unreadable: the group dead-letters it
+                        body = BinaryMessageFormatV1.parse(fields[b"__data__"])[0]
+                        events.append(models[stream].model_validate_json(body))
+                self.apply(events)
 
     def tenant_for(self, key: str) -> str | None:
         """The tenant owning a valid, unrevoked key, else None. No I/O."""

@@ -280,3 +280,50 @@ async def test_retried_key_issue_makes_one_key(services: Stack) -> None:
         f"/admin/v1/tenants/{tenant['tenant_id']}", headers=bearer(OPERATOR_TOKEN)
     )
     assert len(detail.json()["keys"]) == 2  # the first key and one rotation, not two
+
+
+async def test_every_replica_of_a_service_learns_every_key_and_every_revocation(
+    redis_url: str, database_url: str, prefix: str
+) -> None:
+    """Two replicas of the quiz service share one consumer group, which hands each key event
+    to one of them: both must still accept every new key, and both refuse it once revoked."""
+    apps = {
+        "tenants": build_tenants(
+            service_settings(TenantsSettings, redis_url, database_url, prefix)
+        ),
+        "quiz-a": build_quiz(
+            service_settings(QuizSettings, redis_url, database_url, prefix, consumer_name="a")
+        ),
+        "quiz-b": build_quiz(
+            service_settings(QuizSettings, redis_url, database_url, prefix, consumer_name="b")
+        ),
+    }
+    async with stack(apps) as s:
+        tenants = [await s.create_tenant(f"Clinic {i}") for i in range(4)]
+        replicas = [s.clients["quiz-a"], s.clients["quiz-b"]]
+
+        async def statuses() -> set[int]:
+            return {
+                (await c.get("/v1/users/u1/quiz", headers=bearer(t["api_key"]["key"]))).status_code
+                for c in replicas
+                for t in tenants
+            }
+
+        assert 401 not in await eventually(lambda: _without(statuses, 401))
+        for t in tenants:
+            revoked = await s.clients["tenants"].delete(
+                f"/admin/v1/tenants/{t['tenant_id']}/keys/{t['api_key']['key_id']}",
+                headers=bearer(OPERATOR_TOKEN),
+            )
+            assert revoked.status_code == 200, revoked.text
+        assert await eventually(lambda: _only(statuses, 401)) == {401}
+
+
+async def _without(statuses: Any, code: int) -> set[int] | None:
+    found: set[int] = await statuses()
+    return found if code not in found else None
+
+
+async def _only(statuses: Any, code: int) -> set[int] | None:
+    found: set[int] = await statuses()
+    return found if found == {code} else None
