@@ -21,7 +21,7 @@ from shared.db.platform_tables import PlatformTables
 from shared.events.asyncapi import build_asyncapi
 from shared.events.streams import TENANT_KEY_ISSUED, TENANT_KEY_REVOKED
 from shared.http.errors import install_error_handlers
-from shared.http.limits import BodyLimitMiddleware
+from shared.http.limits import BodyLimitMiddleware, KeyFirstMiddleware
 from shared.http.middleware import ServiceMiddleware
 from shared.http.ratelimit import RateLimits
 from shared.messaging.bus import EventBus
@@ -158,6 +158,8 @@ def create_service_app(
     # A body over the limit is refused before routing, parsing or the key check (counted
     # in the metrics and given a request id by the layer around it).
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    if key_replica is not None:
+        app.add_middleware(KeyFirstMiddleware, replica=key_replica)  # before the limit
     app.add_middleware(ServiceMiddleware, service=settings.SERVICE)
     app.include_router(_ops_router())
     for router in routers:

@@ -10,6 +10,8 @@ from typing import Any
 from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.tenancy.replica import KeyReplica
+
 
 class BodyTooLarge(HTTPException):
     """Raised from `receive` while the route reads the body; an HTTPException, so FastAPI's
@@ -84,3 +86,45 @@ class BodyLimitMiddleware:
             }
         )
         await send({"type": "http.response.body", "body": self.answer})
+
+
+class KeyFirstMiddleware:
+    """A request that carries a body to the tenant API (`POST`/`PUT`/`PATCH /v1/...`) with
+    no valid key is answered 401 before its body is read, checked against the process's
+    in-memory key map (no I/O): a caller without a key cannot make us read and parse a
+    body. A request with two Authorization headers goes on, for the route's 400."""
+
+    def __init__(self, app: ASGIApp, replica: KeyReplica) -> None:
+        self.app = app
+        self.replica = replica
+        self.answer = json.dumps(
+            {"error": "unauthorized", "message": "missing, unknown or revoked API key"}
+        ).encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["method"] in ("POST", "PUT", "PATCH")
+            and scope["path"].startswith("/v1/")
+        ):
+            given = [v for n, v in scope["headers"] if n == b"authorization"]
+            if len(given) <= 1 and not self._valid(given[0] if given else b""):
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 401,
+                        "headers": [
+                            (b"content-type", b"application/json"),
+                            (b"content-length", str(len(self.answer)).encode()),
+                            (b"www-authenticate", b"Bearer"),
+                            (b"cache-control", b"no-store"),
+                        ],
+                    }
+                )
+                await send({"type": "http.response.body", "body": self.answer})
+                return
+        await self.app(scope, receive, send)
+
+    def _valid(self, header: bytes) -> bool:
+        scheme, _, key = header.decode("latin-1").partition(" ")
+        return scheme.lower() == "bearer" and self.replica.tenant_for(key.strip()) is not None

@@ -214,8 +214,8 @@ async def test_a_trailing_slash_is_not_redirected_to_the_callers_host(
 async def test_a_body_over_the_limit_is_a_413_before_parsing_or_the_key_check(
     redis_url: str, tmp_path: Path, prefix: str
 ) -> None:
-    """Declared too large (with or without a key), or sent chunked and growing past the
-    limit: a small 413 naming the body and the limit; nothing stored."""
+    """Declared too large, or sent chunked and growing past the limit: a small 413 naming
+    the body and the limit; nothing stored. (Without a valid key it is a 401, unread.)"""
     db = f"sqlite+aiosqlite:///{tmp_path}/x.db"
     apps = {
         "tenants": build_tenants(service_settings(TenantsSettings, redis_url, db, prefix)),
@@ -240,9 +240,9 @@ async def test_a_body_over_the_limit_is_a_413_before_parsing_or_the_key_check(
 
         answers = [
             await quiz.post("/v1/users/u1/quiz", json=big, headers=auth),
-            await quiz.post("/v1/users/u1/quiz", json=big),  # no key at all: still 413
             await quiz.post("/v1/users/u1/quiz", content=chunks(), headers=auth),
         ]
+        assert (await quiz.post("/v1/users/u1/quiz", json=big)).status_code == 401
         for answer in answers:
             assert answer.status_code == 413, answer.text[:300]
             assert answer.json()["limit_bytes"] == 4096
@@ -278,6 +278,43 @@ async def test_wrong_operator_tokens_lock_their_address_out_for_the_window(
         async with httpx.AsyncClient(transport=elsewhere, base_url="http://test") as other:
             fine = await other.get("/admin/v1/tenants", headers=bearer(OPERATOR_TOKEN))
         assert fine.status_code == 200, fine.text
+
+
+async def test_a_body_without_a_valid_key_is_refused_before_it_is_read(
+    redis_url: str, tmp_path: Path, prefix: str
+) -> None:
+    """No key, an unknown key, a key of another scheme: 401 at once, the body never read
+    (a body that would fail if read is not noticed); a valid key goes on to validation."""
+    db = f"sqlite+aiosqlite:///{tmp_path}/x.db"
+    apps = {
+        "tenants": build_tenants(service_settings(TenantsSettings, redis_url, db, prefix)),
+        "quiz": build_quiz(
+            service_settings(QuizSettings, redis_url, db.replace("x.db", "q.db"), prefix)
+        ),
+    }
+    async with stack(apps) as services:
+        tenant = await services.create_tenant()
+        quiz = services.clients["quiz"]
+        read = []
+
+        def body() -> Any:
+            async def gen() -> Any:
+                read.append(True)
+                yield b'{"not": "json'
+
+            return gen()
+
+        for headers in ({}, bearer("sf_unknown_key"), {"Authorization": "Basic eDp5"}):
+            answer = await quiz.post("/v1/users/u1/quiz", content=body(), headers=headers)
+            assert answer.status_code == 401, answer.text
+            assert answer.json()["error"] == "unauthorized"
+            assert answer.headers["www-authenticate"] == "Bearer"
+        assert read == []
+        valid = await quiz.post(
+            "/v1/users/u1/quiz", content=body(), headers=bearer(tenant["api_key"]["key"])
+        )
+        assert valid.status_code == 422, valid.text
+        assert read == [True]
 
 
 async def test_request_correlation_id_travels_with_the_event(
