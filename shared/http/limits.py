@@ -73,19 +73,7 @@ class BodyLimitMiddleware:
                 await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(self.answer)).encode()),
-                    (b"connection", b"close"),
-                    (b"cache-control", b"no-store"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": self.answer})
+        await _answer(send, 413, self.answer, (b"connection", b"close"))
 
 
 class KeyFirstMiddleware:
@@ -109,22 +97,22 @@ class KeyFirstMiddleware:
         ):
             given = [v for n, v in scope["headers"] if n == b"authorization"]
             if len(given) <= 1 and not self._valid(given[0] if given else b""):
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": 401,
-                        "headers": [
-                            (b"content-type", b"application/json"),
-                            (b"content-length", str(len(self.answer)).encode()),
-                            (b"www-authenticate", b"Bearer"),
-                            (b"cache-control", b"no-store"),
-                        ],
-                    }
-                )
-                await send({"type": "http.response.body", "body": self.answer})
+                await _answer(send, 401, self.answer, (b"www-authenticate", b"Bearer"))
                 return
         await self.app(scope, receive, send)
 
     def _valid(self, header: bytes) -> bool:
         scheme, _, key = header.decode("latin-1").partition(" ")
         return scheme.lower() == "bearer" and self.replica.tenant_for(key.strip()) is not None
+
+
+async def _answer(send: Send, status: int, body: bytes, header: tuple[bytes, bytes]) -> None:
+    """A small JSON problem answer sent straight from a middleware, never cached."""
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"cache-control", b"no-store"),
+        header,
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
