@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from services.flare_detector import store
-from services.flare_detector.domain.detector import FlareNote, ingest
+from services.flare_detector.domain import tiers
+from services.flare_detector.domain.detector import FlareNote, record_of
 from services.flare_detector.domain.history import Decision, History
 from services.flare_detector.domain.report import describe_flares
 from services.flare_detector.domain.rules import Rules
@@ -33,28 +34,67 @@ async def apply_event(uow: UnitOfWork, event: Consumed, rules: Rules) -> None:
 
 async def apply_events(uow: UnitOfWork, events: Sequence[Consumed], rules: Rules) -> None:
     """A batch (what one read returned, in stream order) as one unit: the users it touches
-    locked and loaded in one statement, each user's events ingested in order, the changed
-    histories, new removals, new flares and their outbox events written with one statement
-    each."""
+    locked and their summaries loaded in one statement, the parts their checkpoints read in
+    another (domain/tiers.py), each user's events applied in order, and the changed
+    summaries, parts, new removals, new flares and their outbox events written with one
+    statement each. A user whose events can change what the summary does not hold gets
+    them applied to the whole history (every part read, and rewritten)."""
     if not events:
         return
     session, now = uow.session, utc_now()
+    limit = now + timedelta(hours=rules.max_clock_skew_h)
     by_user: dict[store.UserKey, list[Consumed]] = {}
     for event in events:
         by_user.setdefault((event.tenant_id, event.user_id), []).append(event)
     keys = sorted(by_user)
     stored = await store.lock_histories(session, keys, now)
     emitted = await store.removal_keys(session, keys)
+    summaries = {k: History.from_json(stored[k][0]) for k in keys}
+    plans = {
+        k: tiers.parts_needed(summaries[k], [record_of(e) for e in by_user[k]], rules, limit)
+        for k in keys
+    }
+    whole = [k for k in keys if plans[k] is None]
+    wanted = [(*k, day, kind) for k in keys for day, kind in plans[k] or ()]
+    parts = await store.read_parts(session, wanted, whole)
+    applied: dict[store.UserKey, tiers.Applied] = {}
+    retried: list[store.UserKey] = []
+    for key in keys:
+        plan = plans[key]
+        if plan is None:
+            continue
+        loaded = parts.get(key, {})
+        try:
+            applied[key] = tiers.apply_to_summary(
+                summaries[key],
+                {p: History.from_json(loaded[p]) for p in plan if p in loaded},
+                by_user[key],
+                rules,
+                now,
+            )
+        except tiers.NeedsWholeHistory as why:
+            log.info("flare_history_whole", reason=str(why))
+            retried.append(key)
+    if retried:
+        parts.update(await store.read_parts(session, [], retried))
+        whole.extend(retried)
+    for key in whole:
+        applied[key] = tiers.apply_to_whole(
+            History.from_json(stored[key][0]),
+            {p: History.from_json(v) for p, v in parts.get(key, {}).items()},
+            by_user[key],
+            rules,
+            now,
+        )
     changed: dict[store.UserKey, tuple[dict[str, Any], int]] = {}
+    dropped: list[store.PartRef] = []
+    written: list[tuple[store.PartRef, Any]] = []
     removals: list[tuple[store.UserKey, Decision]] = []
     flares: dict[tuple[str, str, str], FlareNote] = {}
     for key in keys:
-        data, version = stored[key]
-        history = History.from_json(data)
-        done = emitted[key]
+        result, done = applied[key], emitted[key]
         touched = False
-        for event in by_user[key]:
-            step = ingest(history, event, rules, now)
+        for event, step in zip(by_user[key], result.steps, strict=True):
             if not step.changed:
                 log.info(
                     "flare_event_unchanged",
@@ -69,9 +109,14 @@ async def apply_events(uow: UnitOfWork, events: Sequence[Consumed], rules: Rules
                     removals.append((key, decision))
             for flare in step.flares:
                 flares.setdefault((*key, flare.log_id), flare)
-        if touched:
-            changed[key] = (history.to_json(), version)
+        if touched or result.written or result.dropped:
+            changed[key] = (result.history.to_json(), stored[key][1])
+            dropped.extend((*key, day, kind) for day, kind in result.dropped)
+            written.extend(
+                ((*key, day, kind), part.to_json()) for (day, kind), part in result.written.items()
+            )
     await store.save_histories(session, changed, now)
+    await store.write_parts(session, dropped, written)
     notified = await store.notified_flares(session, sorted(flares))
     new_flares = [(k, f) for k, f in sorted(flares.items()) if k not in notified]
     removed = [_removal(key, d) for key, d in removals]
@@ -162,7 +207,12 @@ async def user_flares(
     if stored is None:
         return None
     removals = await store.list_removals(session, tenant_id, user_id)
-    history = History.from_json(stored)
+    parts = (await store.read_parts(session, [], [(tenant_id, user_id)])).get(
+        (tenant_id, user_id), {}
+    )
+    history = tiers.assemble(
+        History.from_json(stored), {p: History.from_json(v) for p, v in parts.items()}
+    )
     keys = [(r["exercise_id"], r["rule"], r["severity"]) for r in removals]
     body = describe_flares(history, rules, keys)
     return {

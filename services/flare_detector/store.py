@@ -19,7 +19,9 @@ from sqlalchemy import (
     String,
     Table,
     Uuid,
+    delete,
     insert,
+    or_,
     select,
     tuple_,
 )
@@ -40,6 +42,18 @@ histories = Table(
     Column("history", JSON, nullable=False),
     Column("version", Integer, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# The days of a history kept out of its row (domain/tiers.py): one row per day and kind,
+# written once when the watermark leaves the day behind, deleted when the retention drops it.
+history_parts = Table(
+    "flare_detector_history_parts",
+    metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("user_id", String(128), primary_key=True),
+    Column("day", UTCDateTime, primary_key=True),
+    Column("kind", String(1), primary_key=True),
+    Column("part", JSON, nullable=False),
 )
 
 removals = Table(
@@ -128,6 +142,54 @@ async def save_histories(
     written = len((await session.execute(writing)).all())
     if written != len(saved):
         raise RuntimeError("history changed under a lock: refusing to overwrite it")
+
+
+PartRef = tuple[str, str, datetime, str]  # (tenant_id, user_id, day, kind)
+
+
+async def read_parts(
+    session: AsyncSession, wanted: Sequence[PartRef], whole: Sequence[UserKey] = ()
+) -> dict[UserKey, dict[tuple[datetime, str], Any]]:
+    """These parts, and every part of the `whole` users, in one query (locked with their
+    history row: only the holder of that row's lock writes them)."""
+    found: dict[UserKey, dict[tuple[datetime, str], Any]] = {}
+    c = history_parts.c
+    conditions = []
+    if wanted:
+        conditions.append(tuple_(c.tenant_id, c.user_id, c.day, c.kind).in_(list(wanted)))
+    if whole:
+        conditions.append(_users(history_parts, whole))
+    if not conditions:
+        return found
+    rows = await session.execute(
+        select(c.tenant_id, c.user_id, c.day, c.kind, c.part).where(or_(*conditions))
+    )
+    for r in rows:
+        found.setdefault((r.tenant_id, r.user_id), {})[(r.day, r.kind)] = r.part
+    return found
+
+
+async def write_parts(
+    session: AsyncSession,
+    dropped: Sequence[PartRef],
+    written: Sequence[tuple[PartRef, Any]],
+) -> None:
+    """Delete these parts, then insert those (one statement each)."""
+    c = history_parts.c
+    if dropped:
+        await session.execute(
+            delete(history_parts).where(
+                tuple_(c.tenant_id, c.user_id, c.day, c.kind).in_(list(dropped))
+            )
+        )
+    if written:
+        await session.execute(
+            insert(history_parts),
+            [
+                {"tenant_id": t, "user_id": u, "day": d, "kind": k, "part": part}
+                for (t, u, d, k), part in written
+            ],
+        )
 
 
 async def read_history(

@@ -5,6 +5,7 @@ and quiz services would; removals and flares are read back from the streams and 
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -18,6 +19,7 @@ from sqlalchemy import func, select
 
 from services.flare_detector import service, store
 from services.flare_detector.app import build_app
+from services.flare_detector.domain import tiers
 from services.flare_detector.domain.history import History
 from services.flare_detector.settings import FlareDetectorSettings
 from services.tenants.app import build_app as build_tenants
@@ -27,6 +29,7 @@ from shared.events.base import Event
 from shared.events.flares import ExerciseRemoved, FlareDetected
 from tests.factories.flare_sim import (
     START,
+    SimConfig,
     SimEvent,
     pain_event,
     session_event,
@@ -34,6 +37,7 @@ from tests.factories.flare_sim import (
 )
 from tests.support.stack import Stack, bearer, service_settings, stack
 from tests.support.waiting import eventually
+from tests.unit.flare_detector.helpers import feed, state
 
 TRIGGER = "hip-hinge"
 
@@ -302,4 +306,49 @@ async def test_a_batch_of_many_users_events_decides_as_one_event_at_a_time(
             for t in by_tenant
         }
     assert counts["tn_batch"] == counts["tn_single"] == len(one[0]) + len(one[1])
+    await db.dispose()
+
+
+async def test_a_long_history_is_kept_as_a_small_row_and_day_parts_and_decides_the_same(
+    redis_url: str, database_url: str, prefix: str
+) -> None:
+    """Three months of a user through the store (domain/tiers.py): the history row keeps the
+    recent days only, older days are parts (the retention deletes the oldest), a record
+    later than the lateness is applied to the whole history, and after all of it the stored
+    state and the decisions are those of one History fed the same events."""
+    settings = detector_settings(redis_url, database_url, prefix)
+    db = _database(settings)
+    await db.migrate()
+    rules = settings.rules()
+    tenant = f"tn_tiers_{uuid.uuid4().hex[:8]}"
+    cfg = SimConfig(days=90)
+    user = simulate_user(21, trigger=TRIGGER, tenant_id=tenant, user_id="u", config=cfg)
+    events = list(user.events)
+    late = events.pop(len(events) // 2)  # arrives a week after its time: the whole path
+    at = next(
+        i for i, e in enumerate(events) if e.occurred_at > late.occurred_at + timedelta(days=7)
+    )
+    events.insert(at, late)
+    reference, expected_removals = feed(events, rules)
+    sizes = []
+    for i in range(0, len(events), 5):
+        async with db.unit_of_work() as uow:
+            await service.apply_events(uow, events[i : i + 5], rules)
+        async with db.read() as session:
+            row = await store.read_history(session, tenant, "u")
+        sizes.append(len(json.dumps(row)))
+    removed, _ = await _decisions(db, tenant)
+    assert removed == {("u", *k) for k in expected_removals}
+    async with db.read() as session:
+        summary = await store.read_history(session, tenant, "u")
+        parts = (await store.read_parts(session, [], [(tenant, "u")]))[(tenant, "u")]
+    assert summary is not None
+    horizon = reference.horizon(rules)
+    assert horizon is not None and len(parts) > 20 and min(d for d, _ in parts) >= horizon
+    whole = tiers.assemble(
+        History.from_json(summary), {p: History.from_json(v) for p, v in parts.items()}
+    )
+    assert state(whole) == state(reference)
+    # The row holds the last weeks only: it stops growing once days go to parts.
+    assert max(sizes[-20:]) < 1.5 * max(sizes[len(sizes) // 3 : len(sizes) // 2])
     await db.dispose()

@@ -19,6 +19,7 @@ flares falling after sessions with `e` if `e` made no difference.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -37,6 +38,28 @@ from services.flare_detector.domain.rules import Rules, Window
 REST_WINDOW = Window("rest_morning", 0, 0)
 
 INFORMATIVE = ("flare", "confounded", "calm")
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Closed outcomes with the same exercises, outcome and kind (session or rest morning),
+    counted. The attribution's arithmetic reads nothing else of a unit, so a checkpoint judges
+    a handful of tallies, however many sessions the lookback holds."""
+
+    exercises: tuple[str, ...]  # sorted, unique
+    outcome: str
+    rest: bool
+    count: int
+
+
+def tally(units: Iterable[SessionOutcome]) -> list[Tally]:
+    """Units counted by (exercises, outcome, kind), in a fixed order."""
+    counts = Counter((u.session.exercises, u.outcome, u.rest) for u in units)
+    return tally_counts(counts)
+
+
+def tally_counts(counts: Counter[tuple[tuple[str, ...], str, bool]]) -> list[Tally]:
+    return [Tally(e, o, r, n) for (e, o, r), n in sorted(counts.items()) if n]
 
 
 @dataclass(frozen=True)
@@ -157,10 +180,20 @@ def close_units(history: History, classes: dict[str, Settled], rules: Rules) -> 
             history.units[session.session_id] = SessionOutcome(stub, outcome_of(links, classes), ())
     if not rules.rest_mornings_as_control:
         return
-    # A morning is rest when no session lies in the `end` before it.
+    # A morning is rest when no session lies in the `end` before it. Each is judged once,
+    # when the watermark passes it (every session before it within the lateness is in);
+    # only a record that changes an earlier one judges it again (`History.forget_after`),
+    # not the pruning of a session long after.
     done = sorted(s.at for s in history.sessions.values())
+    since = history.judged_until
+    history.judged_until = mark if since is None else max(since, mark)
     for obs in history.observations.values():
-        if obs.context != "next_morning" or obs.at >= mark or f"rest:{obs.log_id}" in history.units:
+        if (
+            obs.context != "next_morning"
+            or obs.at >= mark
+            or (since is not None and obs.at < since)
+            or f"rest:{obs.log_id}" in history.units
+        ):
             continue
         i = bisect_left(done, obs.at - end)
         if i < len(done) and done[i] < obs.at:
@@ -172,22 +205,25 @@ def close_units(history: History, classes: dict[str, Settled], rules: Rules) -> 
         )
 
 
-def units_at(history: History, rules: Rules, checkpoint: datetime) -> list[SessionOutcome]:
-    """What a checkpoint judges (as `outcomes` links it): the closed outcomes of the sessions
-    of the lookback whose windows closed by `checkpoint`, then the rest mornings before it."""
+def units_at(history: History, rules: Rules, checkpoint: datetime) -> list[Tally]:
+    """What a checkpoint judges (as `outcomes` links it), counted: the closed outcomes of the
+    sessions of the lookback whose windows closed by `checkpoint`, and the rest mornings
+    before it (`history.cold` adds the days kept out of the row, domain/tiers.py)."""
     start = checkpoint - timedelta(days=rules.lookback_days)
     end = rules.window_end
-    sessions, rest = [], []
+    counts: Counter[tuple[tuple[str, ...], str, bool]] = Counter()
     for u in history.units.values():
         at = u.session.at
+        if u.outcome not in INFORMATIVE:
+            continue  # no evidence either way
         if u.rest:
             if rules.rest_mornings_as_control and start + end <= at < checkpoint:
-                rest.append(u)
+                counts[((), u.outcome, True)] += 1
         elif at >= start and at + end <= checkpoint:
-            sessions.append(u)
-    sessions.sort(key=lambda u: (u.session.at, u.session.session_id))
-    rest.sort(key=lambda u: (u.session.at, u.session.session_id))
-    return sessions + rest
+            counts[(u.session.exercises, u.outcome, False)] += 1
+    if history.cold is not None:
+        history.cold.count_units(counts, start, checkpoint, rules)
+    return tally_counts(counts)
 
 
 class SessionIndex:
@@ -272,33 +308,39 @@ def outcome_of(links: Iterable[Link], classes: dict[str, Settled]) -> str:
 
 def evidence(
     exercise_id: str,
-    sessions: Sequence[SessionOutcome],
+    sessions: Sequence[Tally],
     set_aside: Iterable[str] = (),
 ) -> Evidence:
     aside = tuple(sorted(set(set_aside) - {exercise_id}))
     pool = [
-        s
-        for s in sessions
-        if s.outcome in INFORMATIVE and not set(aside).intersection(s.session.exercises)
+        s for s in sessions if s.outcome in INFORMATIVE and not set(aside).intersection(s.exercises)
     ]
-    with_e = [s for s in pool if exercise_id in s.session.exercises]
-    without = [s for s in pool if exercise_id not in s.session.exercises and not s.rest]
-    rest = [s for s in pool if s.rest]
-    flares_after = sum(s.outcome == "flare" for s in with_e)
-    flares_without = sum(s.outcome in ("flare", "confounded") for s in without)
-    rest_flares = sum(s.outcome in ("flare", "confounded") for s in rest)
+    exposures = flares_after = confounded_after = 0
+    without = flares_without = rest = rest_flares = 0
+    for s in pool:
+        flared = s.outcome in ("flare", "confounded")
+        if s.rest:
+            rest += s.count
+            rest_flares += s.count * flared
+        elif exercise_id in s.exercises:
+            exposures += s.count
+            flares_after += s.count * (s.outcome == "flare")
+            confounded_after += s.count * (s.outcome == "confounded")
+        else:
+            without += s.count
+            flares_without += s.count * flared
     return Evidence(
         exercise_id=exercise_id,
-        exposures=len(with_e),
+        exposures=exposures,
         flares_after=flares_after,
-        confounded_after=sum(s.outcome == "confounded" for s in with_e),
-        sessions_without=len(without),
+        confounded_after=confounded_after,
+        sessions_without=without,
         flares_without=flares_without,
         p_value=fisher_one_sided(
-            flares_after, len(with_e), flares_without + rest_flares, len(without) + len(rest)
+            flares_after, exposures, flares_without + rest_flares, without + rest
         ),
         set_aside=aside,
-        rest_mornings=len(rest),
+        rest_mornings=rest,
         rest_flares=rest_flares,
     )
 
@@ -319,7 +361,7 @@ def fisher_one_sided(k_with: int, n_with: int, k_without: int, n_without: int) -
 
 def posterior_share(
     exercise_id: str,
-    sessions: Sequence[SessionOutcome],
+    sessions: Sequence[Tally],
     rivals: Iterable[str],
     set_aside: Iterable[str] = (),
 ) -> float:
@@ -332,24 +374,20 @@ def posterior_share(
     that were always done together share it equally, so neither gets the majority until
     sessions separate them: this is how co-occurrence is conditioned on."""
     aside = set(set_aside) - {exercise_id}
-    pool = [
-        s
-        for s in sessions
-        if s.outcome in INFORMATIVE and not aside.intersection(s.session.exercises)
-    ]
+    pool = [s for s in sessions if s.outcome in INFORMATIVE and not aside.intersection(s.exercises)]
     if not pool:
         return 0.0
-    total = len(pool)
-    flares_any = sum(s.outcome in ("flare", "confounded") for s in pool)
+    total = sum(s.count for s in pool)
+    flares_any = sum(s.count for s in pool if s.outcome in ("flare", "confounded"))
     log_none = _log_beta(flares_any, total - flares_any)
     logs: dict[str, float] = {}
     for g in {exercise_id, *rivals}:
         n_with = k_with = k_conf = 0
         for s in pool:
-            if g in s.session.exercises:
-                n_with += 1
-                k_with += s.outcome == "flare"
-                k_conf += s.outcome == "confounded"
+            if g in s.exercises:
+                n_with += s.count
+                k_with += s.count * (s.outcome == "flare")
+                k_conf += s.count * (s.outcome == "confounded")
         if n_with == 0:
             continue
         # A confounded flare counts as no flare with g, as a flare without it (as above).

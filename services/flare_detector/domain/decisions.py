@@ -28,6 +28,7 @@ from typing import Any
 from services.flare_detector.domain.attribution import (
     INFORMATIVE,
     Evidence,
+    Tally,
     close_units,
     evidence,
     posterior_share,
@@ -37,7 +38,9 @@ from services.flare_detector.domain.flares import is_rule_one, quiz_in_effect
 from services.flare_detector.domain.history import (
     Decision,
     History,
-    SessionOutcome,
+    Observation,
+    QuizSeed,
+    Session,
     Settled,
     in_time_order,
 )
@@ -54,27 +57,39 @@ class Report:
 
 
 def rule_one_reports(history: History) -> list[Report]:
-    quizzes = in_time_order(list(history.quizzes.values()))
+    found = reports_of(
+        history.sessions.values(), history.observations.values(), history.quizzes.values()
+    )
+    if history.cold is not None:
+        found.extend(history.cold.reports())
+    return sorted(found, key=lambda r: (r.at, r.report_id))
+
+
+def reports_of(
+    sessions: Iterable[Session], observations: Iterable[Observation], quizzes: Iterable[QuizSeed]
+) -> list[Report]:
+    """The rule-one reports among these records, judged against these quizzes."""
+    in_order = in_time_order(list(quizzes))
 
     def fires(qualities: tuple[str, ...], locations: tuple[str, ...], at: datetime) -> bool:
         if RULE_ONE_QUALITIES.intersection(qualities):
             return True
         # Only a location can still fire it, against the quiz in effect (the costly part).
-        return bool(locations) and is_rule_one((), locations, quiz_in_effect(quizzes, at))
+        return bool(locations) and is_rule_one((), locations, quiz_in_effect(in_order, at))
 
     found = []
-    for s in history.sessions.values():
+    for s in sessions:
         for r in s.reports:
             if fires(r.qualities, r.locations, s.started_at):
                 found.append(Report(f"session:{s.session_id}:{r.exercise_id}", r.exercise_id, s.at))
-    for o in history.observations.values():
+    for o in observations:
         if (
             o.context == "after_exercise"
             and o.exercise_id is not None
             and fires(o.qualities, o.locations, o.at)
         ):
             found.append(Report(f"log:{o.log_id}", o.exercise_id, o.at))
-    return sorted(found, key=lambda r: (r.at, r.report_id))
+    return found
 
 
 def immediate_decisions(history: History) -> list[Decision]:
@@ -135,7 +150,7 @@ def advance(history: History, classes: dict[str, Settled], rules: Rules) -> list
 
 def decide_at(
     checkpoint: datetime,
-    sessions: Sequence[SessionOutcome],
+    sessions: Sequence[Tally],
     prior: Sequence[Decision],
     immediate: Sequence[Decision],
     rules: Rules,
@@ -148,7 +163,7 @@ def decide_at(
     done_with = fixed | confirmed
     next_rank = max((d.rank for d in prior), default=-1) + 1
     candidates = sorted(
-        {e for s in sessions if s.outcome in INFORMATIVE for e in s.session.exercises} - done_with
+        {e for s in sessions if s.outcome in INFORMATIVE for e in s.exercises} - done_with
     )
     made: list[Decision] = []
     while True:
@@ -182,7 +197,7 @@ def decide_at(
 def _aside_for(
     e: str,
     blamed: Sequence[str],
-    sessions: Sequence[SessionOutcome],
+    sessions: Sequence[Tally],
     rules: Rules,
     fixed: frozenset[str] = frozenset(),
 ) -> list[str]:
@@ -201,7 +216,7 @@ def _aside_for(
 def _strongest_separated(
     passing: dict[str, tuple[str, Evidence]],
     others: Sequence[str],
-    sessions: Sequence[SessionOutcome],
+    sessions: Sequence[Tally],
     blamed: list[str],
     rules: Rules,
     fixed: frozenset[str],
@@ -229,7 +244,7 @@ def _strongest_separated(
 def _explains(
     f: str,
     e: str,
-    sessions: Sequence[SessionOutcome],
+    sessions: Sequence[Tally],
     blamed: list[str],
     f_passes: bool,
     rules: Rules,
@@ -242,9 +257,7 @@ def _explains(
     return _rate(f_only) >= _rate(e_only)
 
 
-def _beats(
-    e: str, f: str, sessions: Sequence[SessionOutcome], aside: Iterable[str], rules: Rules
-) -> bool:
+def _beats(e: str, f: str, sessions: Sequence[Tally], aside: Iterable[str], rules: Rules) -> bool:
     """`e` clearly flares more often than `f` in the sessions that separate them: at least
     `suspect_min_flares` flares there, and a rate higher by `suspect_margin`."""
     e_only, f_only = _apart(e, f, sessions, set(aside))
@@ -255,21 +268,21 @@ def _beats(
 
 
 def _apart(
-    e: str, f: str, sessions: Sequence[SessionOutcome], aside: set[str]
+    e: str, f: str, sessions: Sequence[Tally], aside: set[str]
 ) -> tuple[tuple[int, int], tuple[int, int]]:
     """(flares, sessions) with `e` but not `f`, and with `f` but not `e`. As in `evidence`,
     a confounded flare does not count against `e`, but does against `f`."""
     e_flares = e_only = f_flares = f_only = 0
     for s in sessions:
-        if s.outcome not in INFORMATIVE or aside.intersection(s.session.exercises):
+        if s.outcome not in INFORMATIVE or aside.intersection(s.exercises):
             continue
-        has_e, has_f = e in s.session.exercises, f in s.session.exercises
+        has_e, has_f = e in s.exercises, f in s.exercises
         if has_e and not has_f:
-            e_only += 1
-            e_flares += s.outcome == "flare"
+            e_only += s.count
+            e_flares += s.count * (s.outcome == "flare")
         elif has_f and not has_e:
-            f_only += 1
-            f_flares += s.outcome in ("flare", "confounded")
+            f_only += s.count
+            f_flares += s.count * (s.outcome in ("flare", "confounded"))
     return (e_flares, e_only), (f_flares, f_only)
 
 
@@ -279,11 +292,11 @@ def _rate(counts: tuple[int, int]) -> float:
 
 
 def unseparable(
-    sessions: Sequence[SessionOutcome], blamed: Sequence[str], rules: Rules
+    sessions: Sequence[Tally], blamed: Sequence[str], rules: Rules
 ) -> list[dict[str, Any]]:
     """Exercises with flares after them that the sessions cannot tell apart from others."""
     found = []
-    exercises = sorted({e for s in sessions for e in s.session.exercises})
+    exercises = sorted({e for s in sessions for e in s.exercises})
     for e in exercises:
         if e in blamed:
             continue
@@ -299,9 +312,9 @@ def unseparable(
                 b
                 for b in blamed
                 if all(
-                    b in s.session.exercises
+                    b in s.exercises
                     for s in sessions
-                    if e in s.session.exercises and s.outcome in INFORMATIVE
+                    if e in s.exercises and s.outcome in INFORMATIVE
                 )
             ]
             found.append(
@@ -375,4 +388,5 @@ def _exposures(history: History, exercise_id: str) -> int:
     ids.update(
         k for k, u in history.units.items() if not u.rest and exercise_id in u.session.exercises
     )
-    return len(ids)
+    cold = 0 if history.cold is None else history.cold.exposures(exercise_id)
+    return len(ids) + cold

@@ -15,6 +15,8 @@ from services.flare_detector.domain.flares import classify, settle
 from services.flare_detector.domain.history import (
     Decision,
     History,
+    NeedsWholeHistory,
+    QuizSeed,
     Record,
     observation_from,
     quiz_from,
@@ -63,11 +65,16 @@ def ingest(
     record = record_of(event)
     if history.is_too_old(record, rules):
         return Step()  # older than anything a future decision can use
+    if history.cold is not None and isinstance(record, QuizSeed):
+        raise NeedsWholeHistory("a quiz")  # it can change every class and outcome kept
     limit = None if now is None else now + timedelta(hours=rules.max_clock_skew_h)
     latest = history.latest
+    mark = history.watermark(rules)
     moment = history.add(record, limit, rules)
     if moment is None and history.latest == latest:
         return Step()  # the same session or log again: nothing changes
+    if moment is not None and history.cold is not None and mark is not None and moment < mark:
+        raise NeedsWholeHistory("a record later than the allowed lateness")
     if moment is not None:
         # Usually a no-op; for a record later than the allowed lateness, whatever it could
         # change is recomputed (decisions already emitted stay emitted).

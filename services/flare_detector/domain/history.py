@@ -130,6 +130,11 @@ def quiz_from(event: QuizCompleted) -> QuizSeed:
     )
 
 
+class NeedsWholeHistory(Exception):
+    """The event can change what a summary (domain/tiers.py) does not hold: apply it to the
+    whole history instead."""
+
+
 Record = Session | Observation | QuizSeed
 T = TypeVar("T", Session, Observation, QuizSeed)
 
@@ -197,11 +202,23 @@ class History:
     # all arrived, so a checkpoint judges these instead of linking every session of the
     # lookback again.
     units: dict[str, SessionOutcome] = field(default_factory=dict)
+    # Every morning before this has been judged rest or not (attribution.close_units); a
+    # record that changes an earlier one moves it back (`forget_after`).
+    judged_until: datetime | None = None
+    # Days kept out of the row (domain/tiers.py): what they add to the counts a decision
+    # reads. None when every kept record is here.
+    cold: Any = None
     # The stored form of what was loaded (history_json: reused for what did not change).
     stored: dict[int, tuple[Any, Any]] = field(default_factory=dict, compare=False, repr=False)
 
     def watermark(self, rules: Rules) -> datetime | None:
         return None if self.latest is None else self.latest - rules.lateness
+
+    def horizon(self, rules: Rules) -> datetime | None:
+        """Records before this are dropped: the start of the UTC day the retention reaches
+        back to (whole days, so that a day of records is kept or dropped at once)."""
+        mark = self.watermark(rules)
+        return None if mark is None else day_start(mark - rules.retention)
 
     def add(
         self, record: Record, now: datetime | None = None, rules: Rules | None = None
@@ -220,6 +237,8 @@ class History:
         table = self._table_for(record)
         key = _id(record)
         old = table.get(key)
+        if old is None and self.cold is not None and self.cold.holds(key):
+            raise NeedsWholeHistory("a new version of a record kept in a part")
         if old is not None and canonical(old) <= canonical(record):
             return None
         table[key] = record
@@ -269,14 +288,24 @@ class History:
         self.replay = [d for d in self.replay if d.rule == "immediate" or d.at <= moment]
         if self.last_checkpoint is not None and self.last_checkpoint > moment:
             self.last_checkpoint = moment
+        if self.judged_until is not None and self.judged_until > moment:
+            self.judged_until = moment
 
     def prune(self, rules: Rules) -> None:
         """Drop what no future decision can use, and keep the history bounded in size."""
-        mark = self.watermark(rules)
-        if mark is not None:
-            horizon = mark - rules.retention
+        horizon = self.horizon(rules)
+        if horizon is not None:
             self.sessions = {k: s for k, s in self.sessions.items() if s.at >= horizon}
             self.observations = {k: o for k, o in self.observations.items() if o.at >= horizon}
+            if self.cold is not None:
+                self.cold.prune(horizon)
+        if self.cold is not None:
+            in_parts = self.cold.count()
+            if (
+                len(self.sessions) + in_parts[0] > rules.max_sessions
+                or len(self.observations) + in_parts[1] > rules.max_observations
+            ):
+                raise NeedsWholeHistory("a total bound binds")
         self.sessions = _newest(self.sessions, rules.max_sessions)
         self.observations = _newest(self.observations, rules.max_observations)
         self.settled = {k: v for k, v in self.settled.items() if k in self.observations}
@@ -290,6 +319,9 @@ class History:
         }
         # Only the quiz in effect at the oldest kept record, and later ones, still matter.
         oldest = min((r.at for r in self._timed()), default=None)
+        first_cold = None if self.cold is None else self.cold.first()
+        if first_cold is not None:
+            oldest = first_cold if oldest is None else min(oldest, first_cold)
         if oldest is not None:
             quizzes = sorted(self.quizzes.values(), key=lambda q: (q.at, q.response_id))
             before = [q for q in quizzes if q.at <= oldest]
@@ -297,12 +329,8 @@ class History:
             self.quizzes = {q.response_id: q for q in keep}
 
     def is_too_old(self, record: Record, rules: Rules) -> bool:
-        mark = self.watermark(rules)
-        return (
-            not isinstance(record, QuizSeed)
-            and mark is not None
-            and record.at < mark - rules.retention
-        )
+        horizon = self.horizon(rules)
+        return not isinstance(record, QuizSeed) and horizon is not None and record.at < horizon
 
     # --- persistence (JSON: domain/history_json.py) ---------------------------------------
 
@@ -316,6 +344,11 @@ class History:
         from services.flare_detector.domain.history_json import load_history
 
         return load_history(data)
+
+
+def day_start(at: datetime) -> datetime:
+    """The start of `at`'s UTC day."""
+    return at.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def canonical(record: Record) -> str:

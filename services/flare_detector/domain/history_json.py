@@ -30,6 +30,7 @@ from services.flare_detector.domain.history import (
     Settled,
     as_values,
 )
+from services.flare_detector.domain.tiers import dump_parts, load_parts
 
 
 def dump_history(history: History) -> dict[str, Any]:
@@ -45,9 +46,11 @@ def dump_history(history: History) -> dict[str, Any]:
         "quizzes": [as_values(q) for q in history.quizzes.values()],
         "latest": _iso(history.latest),
         "last_checkpoint": _iso(history.last_checkpoint),
+        "judged_until": _iso(history.judged_until),
         "settled": {k: reuse(v, _dump_settled) for k, v in history.settled.items()},
         "replay": [{**asdict(d), "at": d.at.isoformat()} for d in history.replay],
         "units": [reuse(u, _dump_unit) for u in history.units.values()],
+        "cold": dump_parts(history.cold),
     }
 
 
@@ -80,9 +83,11 @@ def load_history(data: dict[str, Any] | None) -> History:
         quizzes={q.response_id: q for q in quizzes},
         latest=_parse(data["latest"]),
         last_checkpoint=_parse(data["last_checkpoint"]),
+        judged_until=_parse(data.get("judged_until")),
         settled={k: keep(_load_settled(v), v) for k, v in data["settled"].items()},
         replay=[Decision(**{**d, "at": datetime.fromisoformat(d["at"])}) for d in data["replay"]],
         units={u.session.session_id: u for u in units},
+        cold=load_parts(data.get("cold")),
         stored=stored,
     )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from services.flare_detector.domain.attribution import SessionIndex, links_of, outcomes
+from services.flare_detector.domain.attribution import SessionIndex, links_of, outcomes, tally
 from services.flare_detector.domain.decisions import unseparable
 from services.flare_detector.domain.flares import classify
 from services.flare_detector.domain.history import History, in_time_order
@@ -59,7 +59,7 @@ def describe_flares(
     unseparated: list[dict[str, Any]] = []
     if mark is not None:
         closed = outcomes(history, classes, rules, mark)
-        unseparated = unseparable(closed, sorted({e for e, _, _ in removed}), rules)
+        unseparated = unseparable(tally(closed), sorted({e for e, _, _ in removed}), rules)
     return {
         "watermark": mark.isoformat() if mark else None,
         "flares": flares,

@@ -1,13 +1,25 @@
-"""Feeding the pure accumulate-and-decide loop, as the service does per event."""
+"""Feeding the pure accumulate-and-decide loop, as the service does per event; and the
+service's two tiers of a history (domain/tiers.py) as JSON values, as the store keeps them."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from services.flare_detector.domain.detector import ingest
+from services.flare_detector.domain.detector import ingest, record_of
 from services.flare_detector.domain.history import Decision, History
 from services.flare_detector.domain.rules import Rules
+from services.flare_detector.domain.tiers import (
+    NeedsWholeHistory,
+    PartKey,
+    apply_to_summary,
+    apply_to_whole,
+    assemble,
+    parts_needed,
+)
 from tests.factories.flare_sim import START, SimEvent, pain_event, quiz_event, session_event
 
 T, U = "tn_unit", "u1"
@@ -49,3 +61,63 @@ def evening_after_todays_session() -> list[SimEvent]:
         morning(3, 1),
         morning(4, 1),
     ]
+
+
+@dataclass
+class TieredStore:
+    """The service's two tables for one user, as JSON values."""
+
+    rules: Rules = field(default_factory=Rules)
+    summary: Any = None
+    parts: dict[PartKey, Any] = field(default_factory=dict)
+    windowed: int = 0
+    whole: int = 0
+    loaded: int = 0
+    dropped: int = 0
+
+    def apply(self, events: list[SimEvent]) -> Any:
+        summary = History.from_json(self.summary)
+        needed = parts_needed(summary, [record_of(e) for e in events], self.rules, None)
+        try:
+            if needed is None:
+                raise NeedsWholeHistory("planned")
+            loaded = {k: History.from_json(self.parts[k]) for k in needed}
+            self.loaded += len(loaded)
+            applied = apply_to_summary(summary, loaded, events, self.rules, None)
+            self.windowed += 1
+        except NeedsWholeHistory:
+            parts = {k: History.from_json(v) for k, v in self.parts.items()}
+            applied = apply_to_whole(
+                History.from_json(self.summary), parts, events, self.rules, None
+            )
+            self.whole += 1
+        for key in applied.dropped:
+            del self.parts[key]
+        self.dropped += 0 if applied.whole else len(applied.dropped)
+        for key, part in applied.written.items():
+            self.parts[key] = _through_json(part.to_json())
+        self.summary = _through_json(applied.history.to_json())
+        return applied.steps
+
+    def assembled(self) -> History:
+        parts = {k: History.from_json(v) for k, v in self.parts.items()}
+        return assemble(History.from_json(self.summary), parts)
+
+
+def _through_json(value: Any) -> Any:
+    return json.loads(json.dumps(value))
+
+
+def state(h: History) -> tuple[Any, ...]:
+    """Everything a history keeps that a later decision can read."""
+    return (
+        h.sessions,
+        h.observations,
+        h.quizzes,
+        h.latest,
+        h.last_checkpoint,
+        h.judged_until,
+        h.settled,
+        h.units,
+        [(d.key, d.at, d.rank, d.evidence) for d in h.replay],
+    )

@@ -1,0 +1,132 @@
+"""The tiered history (domain/tiers.py) decides exactly as the whole history does.
+
+Each event is applied as the service applies it: to the summary alone with the parts the
+checkpoints read, or, when it can change what the summary does not hold, to the whole
+history; the summary and the parts go through JSON as they do through the store. After
+every event the assembled state (summary + parts) must equal the state of one `History`
+fed the same events, and the removals and flares it implies must be the same. Users are
+simulated for three months, so that days go to parts, lookbacks start inside them and the
+retention drops them; delivered in event order, within the lateness with duplicates, and
+with records later than the lateness and a second quiz (the whole-history path)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from services.flare_detector.domain.attribution import units_at
+from services.flare_detector.domain.detector import ingest, record_of
+from services.flare_detector.domain.history import History
+from services.flare_detector.domain.rules import Rules
+from services.flare_detector.domain.tiers import NeedsWholeHistory, parts_needed
+from tests.factories.flare_sim import SimConfig, SimEvent, arrival_order, quiz_event, simulate_user
+from tests.unit.flare_detector.helpers import TieredStore, state
+
+RULES = Rules()
+
+
+def compare(events: list[SimEvent], check_every: int = 1) -> TieredStore:
+    reference, store = History(), TieredStore()
+    for i, event in enumerate(events):
+        expected = ingest(reference, event, RULES)
+        (got,) = store.apply([event])
+        assert [(d.key, d.at, d.evidence) for d in got.removals] == [
+            (d.key, d.at, d.evidence) for d in expected.removals
+        ], i
+        assert got.flares == expected.flares, i
+        if i % check_every == 0 or i == len(events) - 1:
+            assert state(store.assembled()) == state(reference), i
+    return store
+
+
+KINDS: dict[str, dict[str, object]] = {
+    "default": {},
+    "daily": {"gap_days": (1, 1)},
+    "no-quiz": {"send_quiz": False, "calm_levels": (3, 4), "flare_levels": (6, 8)},
+    "rule-one": {"rule_one": 0.08},
+}
+
+
+def three_months(kind: str, seed: int) -> list[SimEvent]:
+    cfg = replace(SimConfig(days=90), **KINDS[kind])  # type: ignore[arg-type]
+    user = simulate_user(seed, trigger="hip-hinge" if seed % 2 else None, config=cfg)
+    return list(user.events)
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_in_event_order_the_summary_decides_as_the_whole_history(kind: str) -> None:
+    events = three_months(kind, 11)
+    store = compare(events)
+    # The point of it: most events touched the summary alone, days went to parts, some
+    # were read for a lookback and the retention dropped the oldest.
+    assert store.windowed > 0.9 * len(events), (store.windowed, store.whole)
+    assert store.parts and store.loaded and store.dropped
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_within_the_lateness_and_with_duplicates_too(seed: int) -> None:
+    events = three_months("default", seed)
+    arrived = arrival_order(events, random.Random(seed), lateness_h=RULES.allowed_lateness_h)
+    store = compare(arrived, check_every=7)
+    assert store.windowed > 0.8 * len(arrived)
+
+
+def test_records_later_than_the_lateness_and_a_new_quiz_take_the_whole_history() -> None:
+    events = three_months("default", 5)
+    rng = random.Random(5)
+    # Hold back a few records by a week (later than the 48 h allowed) and add a second quiz
+    # half way: each of those is applied to the whole history.
+    held = sorted(rng.sample(range(20, len(events) - 40), 6))
+    late = [events[i] for i in held]
+    order = [e for i, e in enumerate(events) if i not in held]
+    for k, event in enumerate(late):
+        at = next(
+            i for i, e in enumerate(order) if e.occurred_at > event.occurred_at + timedelta(days=7)
+        )
+        order.insert(at + k, event)
+    middle = order[len(order) // 2]
+    order.insert(
+        len(order) // 2,
+        quiz_event(middle.tenant_id, middle.user_id, middle.occurred_at, back_pain=5, leg_pain=4),
+    )
+    store = compare(order, check_every=5)
+    assert store.whole >= 7
+
+
+def test_a_new_version_of_a_record_kept_in_a_part_is_applied_to_the_whole_history() -> None:
+    events = three_months("default", 7)
+    store = compare(events[:200])
+    old = next(e for e in events[:100] if e.event_type == "pain-logged")
+    later = old.model_copy(update={"observed_at": events[199].occurred_at, "level": 9})
+    summary = History.from_json(store.summary)
+    assert summary.cold is not None and summary.cold.holds(old.log_id)  # type: ignore[attr-defined]
+    assert parts_needed(summary, [record_of(later)], RULES, None) is None
+
+
+@pytest.mark.parametrize("kind", ["default", "daily"])
+def test_a_checkpoint_counts_the_same_units_from_the_parts_as_from_the_records(kind: str) -> None:
+    """What a checkpoint judges (`units_at`) at every hour of the days ahead: the summary's
+    counts, plus the units of the days the lookback starts in, equal the whole history's."""
+    store = compare(three_months(kind, 13), check_every=50)
+    whole = store.assembled()
+    summary = History.from_json(store.summary)
+    assert summary.cold is not None and summary.latest is not None
+    summary.cold.loaded = {
+        k: list(History.from_json(v).units.values()) for k, v in store.parts.items()
+    }
+    mark = summary.latest - RULES.lateness
+    checked = 0
+    for hour in range(0, 24 * 4, 1):
+        checkpoint = mark + timedelta(hours=hour, minutes=7)
+        got = units_at(summary, RULES, checkpoint)
+        assert got == units_at(whole, RULES, checkpoint), hour
+        checked += sum(t.count for t in got)
+    assert checked
+    # Without the parts' units, a lookback that starts inside a day cannot be counted.
+    summary.cold.loaded = {}
+    with pytest.raises(NeedsWholeHistory):
+        for hour in range(0, 24 * 4, 1):
+            units_at(summary, RULES, mark + timedelta(hours=hour, minutes=7))
