@@ -1,6 +1,6 @@
-"""Tables of the flare_detector service: each user's history (one row, locked while a replica
-applies an event to it), the removals emitted (once each) and the flares notified (once each).
-Every query filters on tenant_id."""
+"""Tables of the flare_detector service: each user's history (a summary row, locked while a
+replica applies an event to it, and a row per older day: domain/tiers.py), the removals
+emitted (once each) and the flares notified (once each). Every query filters on tenant_id."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ history_parts = Table(
     metadata,
     Column("tenant_id", String(64), primary_key=True),
     Column("user_id", String(128), primary_key=True),
-    Column("day", UTCDateTime, primary_key=True),
+    Column("day", String(10), primary_key=True),  # YYYY-MM-DD (UTC): sorts as the days do
     Column("kind", String(1), primary_key=True),
     Column("part", JSON, nullable=False),
 )
@@ -144,15 +144,15 @@ async def save_histories(
         raise RuntimeError("history changed under a lock: refusing to overwrite it")
 
 
-PartRef = tuple[str, str, datetime, str]  # (tenant_id, user_id, day, kind)
+PartRef = tuple[str, str, str, str]  # (tenant_id, user_id, day, kind)
 
 
 async def read_parts(
     session: AsyncSession, wanted: Sequence[PartRef], whole: Sequence[UserKey] = ()
-) -> dict[UserKey, dict[tuple[datetime, str], Any]]:
+) -> dict[UserKey, dict[tuple[str, str], Any]]:
     """These parts, and every part of the `whole` users, in one query (locked with their
     history row: only the holder of that row's lock writes them)."""
-    found: dict[UserKey, dict[tuple[datetime, str], Any]] = {}
+    found: dict[UserKey, dict[tuple[str, str], Any]] = {}
     c = history_parts.c
     conditions = []
     if wanted:

@@ -59,7 +59,7 @@ def tally(units: Iterable[SessionOutcome]) -> list[Tally]:
 
 
 def tally_counts(counts: Counter[tuple[tuple[str, ...], str, bool]]) -> list[Tally]:
-    return [Tally(e, o, r, n) for (e, o, r), n in sorted(counts.items()) if n]
+    return [Tally(e, o, r, n) for (e, o, r), n in sorted(counts.items()) if n > 0]
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -42,106 +43,174 @@ from services.flare_detector.domain.history import (
     Record,
     Session,
     SessionOutcome,
-    day_start,
 )
 from services.flare_detector.domain.rules import Rules
 
 SESSIONS, MORNINGS = "s", "o"  # the two kinds of part
-PartKey = tuple[datetime, str]  # (day start, kind)
+PartKey = tuple[str, str]  # (UTC day as YYYY-MM-DD, kind): the order of the days
 UnitKey = tuple[tuple[str, ...], str, bool]  # (exercises, outcome, rest): attribution.Tally
-ONE_DAY = timedelta(days=1)
-
 
 __all__ = ["NeedsWholeHistory"]
 
 
-@dataclass(frozen=True)
-class ColdPart:
-    """What one day's part adds to the counts a decision reads."""
+def day_of(at: datetime) -> str:
+    return at.astimezone(UTC).date().isoformat()
 
-    day: datetime
-    kind: str
-    sessions: int
-    observations: int
-    first: datetime  # its earliest record
-    ids: str  # crc32 of its record ids, 8 hex digits each: a later version of one needs it
-    units: tuple[tuple[UnitKey, int], ...]  # every session of a part is closed: a unit
-    reports: tuple[Report, ...]
 
-    @property
-    def key(self) -> PartKey:
-        return (self.day, self.kind)
+def start_of(day: str) -> datetime:
+    return datetime.fromisoformat(day).replace(tzinfo=UTC)
+
+
+# What the summary keeps of one day's part, as stored (read and written on every event, so
+# kept as read: a list [day, kind, sessions, observations, seconds from the day's start to
+# its first record, crc32 of its record ids as 8 hex digits each, its rule-one reports as
+# [report_id, exercise_id, at]]). Its units are in `ColdDays.totals`.
+DAY, KIND, SESSION_COUNT, OBSERVATION_COUNT, FIRST, IDS, REPORTS = range(7)
+
+
+def _tallies(units: Iterable[SessionOutcome]) -> Counter[UnitKey]:
+    return Counter(
+        (u.session.exercises, u.outcome, u.rest) for u in units if u.outcome in INFORMATIVE
+    )
+
+
+def _exposures(sessions: Iterable[Session]) -> Counter[str]:
+    return Counter(e for s in sessions for e in s.exercises)
 
 
 @dataclass
 class ColdDays:
-    """`History.cold`: the parts not loaded, and the units of those that were."""
+    """`History.cold`: what the summary keeps of the parts, and the parts loaded for this
+    event. Per kind, `totals` tallies the informative units of every part from the day
+    `edges` names on (a lookback's start only moves forward: the part it leaves behind is
+    loaded, subtracted, and the edge moves); `exposures` counts every part's sessions per
+    exercise (a pruned part is loaded and subtracted)."""
 
-    parts: dict[PartKey, ColdPart] = field(default_factory=dict)
-    loaded: dict[PartKey, list[SessionOutcome]] = field(default_factory=dict)
-    # The stored form: the exercise sets units refer to (only ever appended to), and each
-    # part as it was read, reused while the part is the same object.
-    sets: list[tuple[str, ...]] = field(default_factory=list)
-    raw: dict[PartKey, tuple[ColdPart, list[Any]]] = field(default_factory=dict)
+    parts: dict[PartKey, list[Any]] = field(default_factory=dict)
+    totals: dict[str, Counter[UnitKey]] = field(default_factory=dict)
+    edges: dict[str, str] = field(default_factory=dict)
+    exposure_counts: Counter[str] = field(default_factory=Counter)
+    loaded: dict[PartKey, History] = field(default_factory=dict)
+
+    def add(self, key: PartKey, content: History, quizzes: Iterable[Any]) -> None:
+        """A new part (a day the watermark left behind)."""
+        day, kind = key
+        records: list[Session | Observation] = [
+            *content.sessions.values(),
+            *content.observations.values(),
+        ]
+        ids = sorted([*content.sessions, *content.observations])
+        reports = reports_of(content.sessions.values(), content.observations.values(), quizzes)
+        self.parts[key] = [
+            day,
+            kind,
+            len(content.sessions),
+            len(content.observations),
+            (min(r.at for r in records) - start_of(day)).total_seconds(),
+            "".join(f"{record_crc(k):08x}" for k in ids),
+            [[r.report_id, r.exercise_id, r.at.isoformat()] for r in reports],
+        ]
+        edge = self.edges.get(kind)
+        if edge is None or day >= edge:
+            self.totals.setdefault(kind, Counter()).update(_tallies(content.units.values()))
+        self.exposure_counts.update(_exposures(content.sessions.values()))
+
+    def _content(self, key: PartKey, why: str) -> History:
+        content = self.loaded.get(key)
+        if content is None:
+            raise NeedsWholeHistory(f"{why}: the part {key[0]} {key[1]} is not loaded")
+        return content
 
     def count_units(
         self, counts: Counter[UnitKey], start: datetime, checkpoint: datetime, rules: Rules
     ) -> None:
         """Add the units of the parts in a checkpoint's lookback (`attribution.units_at`):
-        sessions from `start`, rest mornings from `start + window_end`. A part lies wholly
-        before the checkpoint (parts are older than any checkpoint still to come); the day
-        the lookback starts in is counted from its units, which must have been loaded."""
-        end = rules.window_end
-        for (day, kind), part in self.parts.items():
+        sessions from `start`, rest mornings from `start + window_end`. Every part lies
+        before the checkpoint (parts are older than any checkpoint still to come); the part
+        of the day the lookback starts in is counted from its units."""
+        for kind in (SESSIONS, MORNINGS):
             if kind == MORNINGS and not rules.rest_mornings_as_control:
                 continue
-            low = start if kind == SESSIONS else start + end
-            if day + ONE_DAY <= low:
-                continue
-            if day >= low:
-                for unit, n in part.units:
-                    if unit[1] in INFORMATIVE:
-                        counts[unit] += n
-                continue
-            units = self.loaded.get((day, kind))
-            if units is None:
-                raise NeedsWholeHistory(f"the lookback starts inside the part {day} {kind}")
-            for u in units:
-                if u.session.at >= low and u.outcome in INFORMATIVE:
-                    counts[(u.session.exercises, u.outcome, u.rest)] += 1
+            low = start if kind == SESSIONS else start + rules.window_end
+            day = day_of(low)
+            self._move_edge(kind, day)
+            counts.update(self.totals.get(kind, Counter()))
+            if (day, kind) in self.parts:
+                units = self._content((day, kind), "a lookback starts inside it").units.values()
+                counts.subtract(_tallies(units))
+                counts.update(_tallies(u for u in units if u.session.at >= low))
+
+    def move_edges(self, mark: datetime, rules: Rules) -> None:
+        """After an event: every checkpoint still to come closes after the watermark, so its
+        lookback starts after `mark - lookback` (its rest mornings after that + window_end)."""
+        lookback = timedelta(days=rules.lookback_days)
+        self._move_edge(SESSIONS, day_of(mark - lookback))
+        self._move_edge(MORNINGS, day_of(mark - lookback + rules.window_end))
+
+    def _move_edge(self, kind: str, day: str) -> None:
+        edge = self.edges.get(kind)
+        if edge is not None and day < edge:
+            raise NeedsWholeHistory("a lookback starts before the edge")
+        total = self.totals.setdefault(kind, Counter())
+        for key in sorted(self.parts):
+            if key[1] == kind and (edge is None or key[0] >= edge) and key[0] < day:
+                total.subtract(_tallies(self._content(key, "a lookback left it").units.values()))
+        self.totals[kind] = +total  # drop the zeros
+        self.edges[kind] = day
 
     def exposures(self, exercise_id: str) -> int:
-        """Kept sessions with the exercise (a part's sessions are all closed: units)."""
-        return sum(
-            n
-            for p in self.parts.values()
-            for (e, _, rest), n in p.units
-            if not rest and exercise_id in e
-        )
+        return self.exposure_counts[exercise_id]
 
     def reports(self) -> list[Report]:
-        return [r for p in self.parts.values() for r in p.reports]
+        return [
+            Report(i, e, datetime.fromisoformat(a))
+            for p in self.parts.values()
+            for i, e, a in p[REPORTS]
+        ]
 
     def holds(self, record_id: str) -> bool:
         crc = f"{record_crc(record_id):08x}"
         for p in self.parts.values():
-            i = p.ids.find(crc)
+            ids = p[IDS]
+            i = ids.find(crc)
             while i != -1:
                 if i % 8 == 0:
                     return True
-                i = p.ids.find(crc, i + 1)
+                i = ids.find(crc, i + 1)
         return False
 
     def count(self) -> tuple[int, int]:
         parts = self.parts.values()
-        return sum(p.sessions for p in parts), sum(p.observations for p in parts)
+        return sum(p[SESSION_COUNT] for p in parts), sum(p[OBSERVATION_COUNT] for p in parts)
 
     def first(self) -> datetime | None:
-        return min((p.first for p in self.parts.values()), default=None)
+        if not self.parts:
+            return None
+        day = min(k[0] for k in self.parts)
+        return min(
+            start_of(day) + timedelta(seconds=p[FIRST])
+            for p in self.parts.values()
+            if p[DAY] == day
+        )
 
     def prune(self, horizon: datetime) -> None:
-        """Drop the parts of the days before `horizon` (a day start: whole parts go)."""
-        self.parts = {k: p for k, p in self.parts.items() if p.day >= horizon}
+        """Drop the parts of the days before `horizon` (a day start: whole parts go), and
+        what they added to the counts."""
+        cut = day_of(horizon)
+        for key in sorted(self.parts):
+            day, kind = key
+            if day >= cut:
+                continue
+            if self.parts[key][SESSION_COUNT]:
+                sessions = self._content(key, "the retention drops it").sessions.values()
+                self.exposure_counts.subtract(_exposures(sessions))
+            edge = self.edges.get(kind)
+            if edge is None or day >= edge:
+                units = self._content(key, "the retention drops it").units.values()
+                self.totals[kind].subtract(_tallies(units))
+            del self.parts[key]
+        self.exposure_counts = +self.exposure_counts
+        self.totals = {k: +t for k, t in self.totals.items()}
 
 
 def record_crc(record_id: str) -> int:
@@ -154,7 +223,7 @@ def kind_of(record: Session | Observation) -> str:
     return SESSIONS
 
 
-def horizons(history: History, rules: Rules) -> dict[str, datetime] | None:
+def horizons(history: History, rules: Rules) -> dict[str, str] | None:
     """Per kind, the day from which records stay in the summary: the day the windows still
     open start in (sessions), the day the baseline period and the episode gap before the
     watermark start in (observations). What a record at or after the watermark can change
@@ -165,23 +234,26 @@ def horizons(history: History, rules: Rules) -> dict[str, datetime] | None:
     back = max(
         timedelta(days=rules.baseline_days), timedelta(hours=rules.episode_gap_h), rules.window_end
     )
-    return {SESSIONS: day_start(mark - rules.window_end), MORNINGS: day_start(mark - back)}
+    return {SESSIONS: day_of(mark - rules.window_end), MORNINGS: day_of(mark - back)}
 
 
 def split(history: History, rules: Rules) -> dict[PartKey, History]:
     """Move every record older than its kind's horizon, with its class and unit, out of
     `history` into parts (returned, by key); `history.cold` gets their counts."""
-    if history.cold is None:
-        history.cold = ColdDays()
-    cold: ColdDays = history.cold
     limits = horizons(history, rules)
     if limits is None:
         return {}
+    if history.cold is None:
+        # Every part is new: the edges are where the next checkpoints' lookbacks start.
+        mark = history.watermark(rules)
+        assert mark is not None
+        history.cold = ColdDays()
+        history.cold.move_edges(mark, rules)
+    cold: ColdDays = history.cold
     moving: dict[PartKey, History] = {}
 
     def leaving(record: Session | Observation) -> History | None:
-        day = day_start(record.at)
-        kind = kind_of(record)
+        day, kind = day_of(record.at), kind_of(record)
         return None if day >= limits[kind] else moving.setdefault((day, kind), History())
 
     for session_id, session in list(history.sessions.items()):
@@ -190,42 +262,19 @@ def split(history: History, rules: Rules) -> dict[PartKey, History]:
     for log_id, obs in list(history.observations.items()):
         if (part := leaving(obs)) is not None:
             part.observations[log_id] = history.observations.pop(log_id)
-    for (day, kind), part in moving.items():
-        if (day, kind) in cold.parts:
-            raise NeedsWholeHistory(f"a record joins the kept part {day} {kind}")
+    for key, part in sorted(moving.items()):
+        if key in cold.parts:
+            raise NeedsWholeHistory(f"a record joins the kept part {key[0]} {key[1]}")
         for log_id in part.observations:
             if log_id in history.settled:
                 part.settled[log_id] = history.settled.pop(log_id)
+            if f"rest:{log_id}" in history.units:
+                part.units[f"rest:{log_id}"] = history.units.pop(f"rest:{log_id}")
         for session_id in part.sessions:
             if session_id in history.units:
                 part.units[session_id] = history.units.pop(session_id)
-        for log_id in part.observations:
-            if f"rest:{log_id}" in history.units:
-                part.units[f"rest:{log_id}"] = history.units.pop(f"rest:{log_id}")
-        cold.parts[(day, kind)] = describe(part, day, kind, history)
+        cold.add(key, part, history.quizzes.values())
     return moving
-
-
-def describe(part: History, day: datetime, kind: str, history: History) -> ColdPart:
-    units: Counter[UnitKey] = Counter(
-        (u.session.exercises, u.outcome, u.rest) for u in part.units.values()
-    )
-    if sum(not u.rest for u in part.units.values()) != len(part.sessions):
-        # Every session this old is closed (its windows ended days before the watermark).
-        raise ValueError(f"a session of the part {day} {kind} has no closed outcome")
-    records: list[Session | Observation] = [*part.sessions.values(), *part.observations.values()]
-    return ColdPart(
-        day=day,
-        kind=kind,
-        sessions=len(part.sessions),
-        observations=len(part.observations),
-        first=min(r.at for r in records),
-        ids="".join(f"{record_crc(k):08x}" for k in sorted([*part.sessions, *part.observations])),
-        units=tuple(sorted(units.items())),
-        reports=tuple(
-            reports_of(part.sessions.values(), part.observations.values(), history.quizzes.values())
-        ),
-    )
 
 
 def assemble(summary: History, parts: dict[PartKey, History]) -> History:
@@ -247,10 +296,11 @@ def assemble(summary: History, parts: dict[PartKey, History]) -> History:
 def parts_needed(
     summary: History, records: list[Record], rules: Rules, limit: datetime | None
 ) -> list[PartKey] | None:
-    """The parts whose units the checkpoints these records close will read (the days their
-    lookbacks start in), or None when the records need the whole history: one that is
-    older than the watermark, a quiz, or a new version of a record kept in a part. `limit` is the
-    latest time a record can move the watermark to (the handling time plus the skew)."""
+    """The parts these records can make an event read: those from a kind's edge to the day
+    the last lookback they close starts in, and those the retention will drop. None when
+    the records need the whole history: one older than the watermark, a quiz, or a new
+    version of a record kept in a part. `limit` is the latest time a record can move the
+    watermark to (the handling time plus the skew)."""
     cold = summary.cold
     if cold is None:
         return None
@@ -267,15 +317,19 @@ def parts_needed(
         latest = at if latest is None else max(latest, at)
     if latest is None:
         return []
-    lookback, end = timedelta(days=rules.lookback_days), rules.window_end
-    # Every checkpoint up to the watermark has been evaluated: those due close after it.
-    first = mark or latest
+    lookback = timedelta(days=rules.lookback_days)
     last = latest - rules.lateness
+    reach = {
+        SESSIONS: day_of(last - lookback),
+        MORNINGS: day_of(last - lookback + rules.window_end),
+    }
+    cut = day_of(last - rules.retention)
     needed = []
     for day, kind in cold.parts:
-        offset = lookback if kind == SESSIONS else lookback - end
-        # Lookbacks start between (first - offset) and (last - offset).
-        if day + ONE_DAY > first - offset and day <= last - offset:
+        edge = cold.edges.get(kind)
+        inside = edge is None or day >= edge
+        # Read by a lookback that starts inside it or leaves it behind, or pruned.
+        if (inside and day <= reach[kind]) or (day < cut and (kind == SESSIONS or inside)):
             needed.append((day, kind))
     return sorted(needed)
 
@@ -285,67 +339,38 @@ def _record_id(record: Session | Observation) -> str:
 
 
 # --- the summary's parts as JSON ---------------------------------------------------------
-# Read and written with the summary on every event, so compact: exercises as an index into
-# one list of the exercise sets seen, outcomes as an index, ids as 8 hex digits each, the
-# day as a date and its first record as seconds into it.
 
 OUTCOMES = ("flare", "confounded", "in_flare", "calm", "unobserved")
+
+
+def _dump_counter(counts: Counter[UnitKey]) -> list[Any]:
+    return [[list(e), OUTCOMES.index(o), int(r), n] for (e, o, r), n in sorted(counts.items())]
+
+
+def _load_counter(data: list[Any]) -> Counter[UnitKey]:
+    return Counter({(tuple(e), OUTCOMES[o], bool(r)): n for e, o, r, n in data})
 
 
 def dump_parts(cold: ColdDays | None) -> dict[str, Any] | None:
     if cold is None:
         return None
-    sets = cold.sets
-    index = {e: i for i, e in enumerate(sets)}
-
-    def set_index(e: tuple[str, ...]) -> int:
-        if e not in index:
-            index[e] = len(sets)
-            sets.append(e)
-        return index[e]
-
-    out = []
-    for p in sorted(cold.parts.values(), key=lambda p: p.key):
-        kept = cold.raw.get(p.key)
-        if kept is not None and kept[0] is p:
-            out.append(kept[1])
-            continue
-        out.append(
-            [
-                p.day.date().isoformat(),
-                p.kind,
-                p.sessions,
-                p.observations,
-                (p.first - p.day).total_seconds(),
-                p.ids,
-                [[set_index(e), OUTCOMES.index(o), int(r), n] for (e, o, r), n in p.units],
-                [[r.report_id, r.exercise_id, r.at.isoformat()] for r in p.reports],
-            ]
-        )
-    return {"sets": [list(e) for e in sets], "parts": out}
+    return {
+        "parts": [cold.parts[k] for k in sorted(cold.parts)],
+        "totals": {k: _dump_counter(t) for k, t in sorted(cold.totals.items())},
+        "edges": dict(sorted(cold.edges.items())),
+        "exposures": dict(sorted(cold.exposure_counts.items())),
+    }
 
 
 def load_parts(data: dict[str, Any] | None) -> ColdDays | None:
     if data is None:
         return None
-    cold = ColdDays(sets=[tuple(e) for e in data["sets"]])
-    sets = cold.sets
-    for raw in data["parts"]:
-        day, kind, n_s, n_o, first, ids, units, reports = raw
-        start = datetime.fromisoformat(day).replace(tzinfo=UTC)
-        part = ColdPart(
-            day=start,
-            kind=kind,
-            sessions=n_s,
-            observations=n_o,
-            first=start + timedelta(seconds=first),
-            ids=ids,
-            units=tuple(((sets[e], OUTCOMES[o], bool(r)), n) for e, o, r, n in units),
-            reports=tuple(Report(i, e, datetime.fromisoformat(a)) for i, e, a in reports),
-        )
-        cold.parts[part.key] = part
-        cold.raw[part.key] = (part, raw)
-    return cold
+    return ColdDays(
+        parts={(p[DAY], p[KIND]): p for p in data["parts"]},
+        totals={k: _load_counter(t) for k, t in data["totals"].items()},
+        edges=dict(data["edges"]),
+        exposure_counts=Counter(data["exposures"]),
+    )
 
 
 # --- applying events to the tiers ----------------------------------------------------------
@@ -374,8 +399,11 @@ def apply_to_summary(
     if summary.cold is None:
         raise NeedsWholeHistory("a history kept as one row")
     before = set(summary.cold.parts)
-    summary.cold.loaded = {k: list(p.units.values()) for k, p in parts.items()}
+    summary.cold.loaded = dict(parts)
     steps = [ingest(summary, e, rules, now) for e in events]
+    mark = summary.watermark(rules)
+    if mark is not None:
+        summary.cold.move_edges(mark, rules)
     written = split(summary, rules)
     summary.cold.loaded = {}
     return Applied(summary, steps, written, sorted(before - set(summary.cold.parts)), False)

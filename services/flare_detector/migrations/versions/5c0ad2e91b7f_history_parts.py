@@ -25,7 +25,7 @@ def upgrade() -> None:
         "flare_detector_history_parts",
         sa.Column("tenant_id", sa.String(length=64), nullable=False),
         sa.Column("user_id", sa.String(length=128), nullable=False),
-        sa.Column("day", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("day", sa.String(length=10), nullable=False),
         sa.Column("kind", sa.String(length=1), nullable=False),
         sa.Column("part", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("tenant_id", "user_id", "day", "kind"),
