@@ -56,39 +56,36 @@ async def apply_events(uow: UnitOfWork, events: Sequence[Consumed], rules: Rules
     }
     whole = [k for k in keys if plans[k] is None]
     wanted = [(*k, day, kind) for k in keys for day, kind in plans[k] or ()]
-    parts = await store.read_parts(session, wanted, whole)
+    units = await store.read_part_units(session, wanted)
     applied: dict[store.UserKey, tiers.Applied] = {}
-    retried: list[store.UserKey] = []
     for key in keys:
         plan = plans[key]
         if plan is None:
             continue
-        loaded = parts.get(key, {})
+        loaded = units.get(key, {})
         try:
             applied[key] = tiers.apply_to_summary(
                 summaries[key],
-                {p: History.from_json(loaded[p]) for p in plan if p in loaded},
+                {p: tiers.load_units(loaded[p]) for p in plan if p in loaded},
                 by_user[key],
                 rules,
                 now,
             )
         except tiers.NeedsWholeHistory as why:
             log.info("flare_history_whole", reason=str(why))
-            retried.append(key)
-    if retried:
-        parts.update(await store.read_parts(session, [], retried))
-        whole.extend(retried)
+            whole.append(key)
+    parts = await store.read_parts(session, whole)
     for key in whole:
         applied[key] = tiers.apply_to_whole(
             History.from_json(stored[key][0]),
-            {p: History.from_json(v) for p, v in parts.get(key, {}).items()},
+            {p: History.from_json(v) for p, v in parts[key].items()},
             by_user[key],
             rules,
             now,
         )
     changed: dict[store.UserKey, tuple[dict[str, Any], int]] = {}
     dropped: list[store.PartRef] = []
-    written: list[tuple[store.PartRef, Any]] = []
+    written: list[tuple[store.PartRef, Any, Any]] = []
     removals: list[tuple[store.UserKey, Decision]] = []
     flares: dict[tuple[str, str, str], FlareNote] = {}
     for key in keys:
@@ -113,7 +110,8 @@ async def apply_events(uow: UnitOfWork, events: Sequence[Consumed], rules: Rules
             changed[key] = (result.history.to_json(), stored[key][1])
             dropped.extend((*key, day, kind) for day, kind in result.dropped)
             written.extend(
-                ((*key, day, kind), part.to_json()) for (day, kind), part in result.written.items()
+                ((*key, day, kind), part.to_json(), tiers.part_units(part))
+                for (day, kind), part in result.written.items()
             )
     await store.save_histories(session, changed, now)
     await store.write_parts(session, dropped, written)
@@ -207,9 +205,7 @@ async def user_flares(
     if stored is None:
         return None
     removals = await store.list_removals(session, tenant_id, user_id)
-    parts = (await store.read_parts(session, [], [(tenant_id, user_id)])).get(
-        (tenant_id, user_id), {}
-    )
+    parts = (await store.read_parts(session, [(tenant_id, user_id)]))[(tenant_id, user_id)]
     history = tiers.assemble(
         History.from_json(stored), {p: History.from_json(v) for p, v in parts.items()}
     )

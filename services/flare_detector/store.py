@@ -21,7 +21,6 @@ from sqlalchemy import (
     Uuid,
     delete,
     insert,
-    or_,
     select,
     tuple_,
 )
@@ -53,7 +52,8 @@ history_parts = Table(
     Column("user_id", String(128), primary_key=True),
     Column("day", String(10), primary_key=True),  # YYYY-MM-DD (UTC): sorts as the days do
     Column("kind", String(1), primary_key=True),
-    Column("part", JSON, nullable=False),
+    Column("part", JSON, nullable=False),  # its records, classes and units
+    Column("units", JSON, nullable=False),  # its units alone (tiers.part_units)
 )
 
 removals = Table(
@@ -147,34 +147,47 @@ async def save_histories(
 PartRef = tuple[str, str, str, str]  # (tenant_id, user_id, day, kind)
 
 
-async def read_parts(
-    session: AsyncSession, wanted: Sequence[PartRef], whole: Sequence[UserKey] = ()
+async def read_part_units(
+    session: AsyncSession, wanted: Sequence[PartRef]
 ) -> dict[UserKey, dict[tuple[str, str], Any]]:
-    """These parts, and every part of the `whole` users, in one query (locked with their
-    history row: only the holder of that row's lock writes them)."""
+    """The units of these parts, one query (only the holder of the history row's lock
+    writes a user's parts)."""
     found: dict[UserKey, dict[tuple[str, str], Any]] = {}
-    c = history_parts.c
-    conditions = []
-    if wanted:
-        conditions.append(tuple_(c.tenant_id, c.user_id, c.day, c.kind).in_(list(wanted)))
-    if whole:
-        conditions.append(_users(history_parts, whole))
-    if not conditions:
+    if not wanted:
         return found
+    c = history_parts.c
     rows = await session.execute(
-        select(c.tenant_id, c.user_id, c.day, c.kind, c.part).where(or_(*conditions))
+        select(c.tenant_id, c.user_id, c.day, c.kind, c.units).where(
+            tuple_(c.tenant_id, c.user_id, c.day, c.kind).in_(list(wanted))
+        )
     )
     for r in rows:
-        found.setdefault((r.tenant_id, r.user_id), {})[(r.day, r.kind)] = r.part
+        found.setdefault((r.tenant_id, r.user_id), {})[(r.day, r.kind)] = r.units
+    return found
+
+
+async def read_parts(
+    session: AsyncSession, users: Sequence[UserKey]
+) -> dict[UserKey, dict[tuple[str, str], Any]]:
+    """Every part of these users (records, classes and units), one query."""
+    found: dict[UserKey, dict[tuple[str, str], Any]] = {k: {} for k in users}
+    if not users:
+        return found
+    c = history_parts.c
+    rows = await session.execute(
+        select(c.tenant_id, c.user_id, c.day, c.kind, c.part).where(_users(history_parts, users))
+    )
+    for r in rows:
+        found[(r.tenant_id, r.user_id)][(r.day, r.kind)] = r.part
     return found
 
 
 async def write_parts(
     session: AsyncSession,
     dropped: Sequence[PartRef],
-    written: Sequence[tuple[PartRef, Any]],
+    written: Sequence[tuple[PartRef, Any, Any]],
 ) -> None:
-    """Delete these parts, then insert those (one statement each)."""
+    """Delete these parts, then insert those ((ref, part, units); one statement each)."""
     c = history_parts.c
     if dropped:
         await session.execute(
@@ -186,8 +199,8 @@ async def write_parts(
         await session.execute(
             insert(history_parts),
             [
-                {"tenant_id": t, "user_id": u, "day": d, "kind": k, "part": part}
-                for (t, u, d, k), part in written
+                {"tenant_id": t, "user_id": u, "day": d, "kind": k, "part": part, "units": units}
+                for (t, u, d, k), part, units in written
             ],
         )
 

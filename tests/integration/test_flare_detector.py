@@ -341,7 +341,7 @@ async def test_a_long_history_is_kept_as_a_small_row_and_day_parts_and_decides_t
     assert removed == {("u", *k) for k in expected_removals}
     async with db.read() as session:
         summary = await store.read_history(session, tenant, "u")
-        parts = (await store.read_parts(session, [], [(tenant, "u")]))[(tenant, "u")]
+        parts = (await store.read_parts(session, [(tenant, "u")]))[(tenant, "u")]
     assert summary is not None
     horizon = reference.horizon(rules)
     assert horizon is not None and len(parts) > 20

@@ -90,7 +90,7 @@ class ColdDays:
     totals: dict[str, Counter[UnitKey]] = field(default_factory=dict)
     edges: dict[str, str] = field(default_factory=dict)
     exposure_counts: Counter[str] = field(default_factory=Counter)
-    loaded: dict[PartKey, History] = field(default_factory=dict)
+    loaded: dict[PartKey, list[SessionOutcome]] = field(default_factory=dict)  # units
 
     def add(self, key: PartKey, content: History, quizzes: Iterable[Any]) -> None:
         """A new part (a day the watermark left behind)."""
@@ -115,11 +115,11 @@ class ColdDays:
             self.totals.setdefault(kind, Counter()).update(_tallies(content.units.values()))
         self.exposure_counts.update(_exposures(content.sessions.values()))
 
-    def _content(self, key: PartKey, why: str) -> History:
-        content = self.loaded.get(key)
-        if content is None:
+    def _units(self, key: PartKey, why: str) -> list[SessionOutcome]:
+        units = self.loaded.get(key)
+        if units is None:
             raise NeedsWholeHistory(f"{why}: the part {key[0]} {key[1]} is not loaded")
-        return content
+        return units
 
     def count_units(
         self, counts: Counter[UnitKey], start: datetime, checkpoint: datetime, rules: Rules
@@ -136,7 +136,7 @@ class ColdDays:
             self._move_edge(kind, day)
             counts.update(self.totals.get(kind, Counter()))
             if (day, kind) in self.parts:
-                units = self._content((day, kind), "a lookback starts inside it").units.values()
+                units = self._units((day, kind), "a lookback starts inside it")
                 counts.subtract(_tallies(units))
                 counts.update(_tallies(u for u in units if u.session.at >= low))
 
@@ -154,7 +154,7 @@ class ColdDays:
         total = self.totals.setdefault(kind, Counter())
         for key in sorted(self.parts):
             if key[1] == kind and (edge is None or key[0] >= edge) and key[0] < day:
-                total.subtract(_tallies(self._content(key, "a lookback left it").units.values()))
+                total.subtract(_tallies(self._units(key, "a lookback left it")))
         self.totals[kind] = +total  # drop the zeros
         self.edges[kind] = day
 
@@ -170,13 +170,12 @@ class ColdDays:
 
     def holds(self, record_id: str) -> bool:
         crc = f"{record_crc(record_id):08x}"
-        for p in self.parts.values():
-            ids = p[IDS]
-            i = ids.find(crc)
-            while i != -1:
-                if i % 8 == 0:
-                    return True
-                i = ids.find(crc, i + 1)
+        ids = "".join(p[IDS] for p in self.parts.values())  # 8 digits each: align the hit
+        i = ids.find(crc)
+        while i != -1:
+            if i % 8 == 0:
+                return True
+            i = ids.find(crc, i + 1)
         return False
 
     def count(self) -> tuple[int, int]:
@@ -202,12 +201,12 @@ class ColdDays:
             if day >= cut:
                 continue
             if self.parts[key][SESSION_COUNT]:
-                sessions = self._content(key, "the retention drops it").sessions.values()
-                self.exposure_counts.subtract(_exposures(sessions))
+                units = self._units(key, "the retention drops it")
+                # Every session of a part has its unit (`split`).
+                self.exposure_counts.subtract(_exposures(u.session for u in units if not u.rest))
             edge = self.edges.get(kind)
             if edge is None or day >= edge:
-                units = self._content(key, "the retention drops it").units.values()
-                self.totals[kind].subtract(_tallies(units))
+                self.totals[kind].subtract(_tallies(self._units(key, "the retention drops it")))
             del self.parts[key]
         self.exposure_counts = +self.exposure_counts
         self.totals = {k: +t for k, t in self.totals.items()}
@@ -252,9 +251,16 @@ def split(history: History, rules: Rules) -> dict[PartKey, History]:
     cold: ColdDays = history.cold
     moving: dict[PartKey, History] = {}
 
+    # A day of sessions leaves once every session of it is closed (a unit): always so days
+    # behind the watermark, except in a row written before units were kept, until its next
+    # event closes them. A part's units then stand for its sessions (`part_units`).
+    unclosed = {day_of(s.at) for k, s in history.sessions.items() if k not in history.units}
+
     def leaving(record: Session | Observation) -> History | None:
         day, kind = day_of(record.at), kind_of(record)
-        return None if day >= limits[kind] else moving.setdefault((day, kind), History())
+        if day >= limits[kind] or (kind == SESSIONS and day in unclosed):
+            return None
+        return moving.setdefault((day, kind), History())
 
     for session_id, session in list(history.sessions.items()):
         if (part := leaving(session)) is not None:
@@ -334,6 +340,24 @@ def parts_needed(
     return sorted(needed)
 
 
+def part_units(part: History) -> list[Any]:
+    """A part's units as stored beside it (all an event applied to the summary reads of a
+    part): [time, exercises, outcome, rest] each."""
+    return [
+        [u.session.at.isoformat(), list(u.session.exercises), OUTCOMES.index(u.outcome), u.rest]
+        for u in part.units.values()
+    ]
+
+
+def load_units(data: list[Any]) -> list[SessionOutcome]:
+    found = []
+    for at, exercises, outcome, rest in data:
+        when = datetime.fromisoformat(at)
+        stub = Session("", when, when, tuple(exercises))
+        found.append(SessionOutcome(stub, OUTCOMES[outcome], (), rest))
+    return found
+
+
 def _record_id(record: Session | Observation) -> str:
     return record.session_id if isinstance(record, Session) else record.log_id
 
@@ -389,9 +413,13 @@ class Applied:
 
 
 def apply_to_summary(
-    summary: History, parts: dict[PartKey, History], events: list[Any], rules: Rules, now: Any
+    summary: History,
+    units: dict[PartKey, list[SessionOutcome]],
+    events: list[Any],
+    rules: Rules,
+    now: Any,
 ) -> Applied:
-    """Apply events to the summary alone, with the parts `parts_needed` named loaded.
+    """Apply events to the summary alone, with the units of the parts `parts_needed` named.
     Raises NeedsWholeHistory when one of them can change what it does not hold (the caller
     applies them to the whole history instead, from what it had stored)."""
     from services.flare_detector.domain.detector import ingest
@@ -399,7 +427,7 @@ def apply_to_summary(
     if summary.cold is None:
         raise NeedsWholeHistory("a history kept as one row")
     before = set(summary.cold.parts)
-    summary.cold.loaded = dict(parts)
+    summary.cold.loaded = dict(units)
     steps = [ingest(summary, e, rules, now) for e in events]
     mark = summary.watermark(rules)
     if mark is not None:

@@ -18,6 +18,8 @@ from services.flare_detector.domain.tiers import (
     apply_to_summary,
     apply_to_whole,
     assemble,
+    load_units,
+    part_units,
     parts_needed,
 )
 from tests.factories.flare_sim import START, SimEvent, pain_event, quiz_event, session_event
@@ -70,6 +72,7 @@ class TieredStore:
     rules: Rules = field(default_factory=Rules)
     summary: Any = None
     parts: dict[PartKey, Any] = field(default_factory=dict)
+    units: dict[PartKey, Any] = field(default_factory=dict)
     windowed: int = 0
     whole: int = 0
     loaded: int = 0
@@ -81,7 +84,7 @@ class TieredStore:
         try:
             if needed is None:
                 raise NeedsWholeHistory("planned")
-            loaded = {k: History.from_json(self.parts[k]) for k in needed}
+            loaded = {k: load_units(self.units[k]) for k in needed}
             self.loaded += len(loaded)
             applied = apply_to_summary(summary, loaded, events, self.rules, None)
             self.windowed += 1
@@ -92,10 +95,11 @@ class TieredStore:
             )
             self.whole += 1
         for key in applied.dropped:
-            del self.parts[key]
+            del self.parts[key], self.units[key]
         self.dropped += 0 if applied.whole else len(applied.dropped)
         for key, part in applied.written.items():
             self.parts[key] = _through_json(part.to_json())
+            self.units[key] = _through_json(part_units(part))
         self.summary = _through_json(applied.history.to_json())
         return applied.steps
 

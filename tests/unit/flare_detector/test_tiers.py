@@ -21,7 +21,7 @@ from services.flare_detector.domain.attribution import units_at
 from services.flare_detector.domain.detector import ingest, record_of
 from services.flare_detector.domain.history import History
 from services.flare_detector.domain.rules import Rules
-from services.flare_detector.domain.tiers import NeedsWholeHistory, parts_needed
+from services.flare_detector.domain.tiers import NeedsWholeHistory, load_units, parts_needed
 from tests.factories.flare_sim import SimConfig, SimEvent, arrival_order, quiz_event, simulate_user
 from tests.unit.flare_detector.helpers import TieredStore, state
 
@@ -114,7 +114,7 @@ def test_a_checkpoint_counts_the_same_units_from_the_parts_as_from_the_records(k
     whole = store.assembled()
     summary = History.from_json(store.summary)
     assert summary.cold is not None and summary.latest is not None
-    summary.cold.loaded = {k: History.from_json(v) for k, v in store.parts.items()}
+    summary.cold.loaded = {k: load_units(v) for k, v in store.units.items()}
     mark = summary.latest - RULES.lateness
     checked = 0
     for hour in range(0, 24 * 4, 1):

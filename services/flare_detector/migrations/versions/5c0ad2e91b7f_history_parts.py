@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("day", sa.String(length=10), nullable=False),
         sa.Column("kind", sa.String(length=1), nullable=False),
         sa.Column("part", sa.JSON(), nullable=False),
+        sa.Column("units", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("tenant_id", "user_id", "day", "kind"),
     )
 
