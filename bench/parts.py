@@ -153,3 +153,18 @@ async def cost_history(ctx: Context) -> None:
 
 
 RUNNERS.update({"cost_users": cost_users, "cost_history": cost_history})
+
+
+async def spawn(ctx: Context) -> None:
+    from bench.spawn import SpawnConfig, run_spawn
+
+    cfg = SpawnConfig(
+        redis_url=ctx.args.redis_url,
+        prefix=ctx.part_prefix("spawn"),
+        data_dir=ctx.part_dir("spawn"),
+        repeats=ctx.args.repeats,
+    )
+    await run_spawn(cfg, ctx.report, progress)
+
+
+RUNNERS["spawn"] = spawn

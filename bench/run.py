@@ -57,6 +57,7 @@ PARTS = (
     "cost_users",
     "cost_history",
     "replicas",
+    "spawn",
 )
 PG_ONLY = {"detector", "planner", "cost_users", "cost_history", "replicas"}
 # No part takes this long on a 2-core machine; one that does is stuck, not slow.

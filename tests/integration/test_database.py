@@ -11,6 +11,7 @@ from sqlalchemy import inspect, select, text
 
 from services.quiz import store as quiz_store
 from shared.db.database import Database
+from shared.db.migrations import at_head, head_revision
 
 QUIZ_MIGRATIONS = Path(quiz_store.__file__).parent / "migrations"
 
@@ -38,6 +39,39 @@ async def test_migrations_apply_on_start_and_twice_is_harmless(database_url: str
         assert {"quiz_responses", "quiz_outbox", "quiz_processed_events"} <= tables
         assert "quiz_idempotency_keys" in tables and "quiz_tenant_keys" in tables
         assert len(version) == 1
+    finally:
+        await db.dispose()
+
+
+@pytest.mark.parametrize(
+    "service", ["tenants", "quiz", "planner", "painlog", "flare_detector", "notifier"]
+)
+def test_the_head_read_from_the_revision_files_is_alembics(service: str) -> None:
+    from alembic.script import ScriptDirectory
+
+    location = Path("services") / service / "migrations"
+    assert head_revision(location) == ScriptDirectory(str(location)).get_current_head()
+
+
+async def test_a_restart_at_the_head_skips_alembic_and_any_other_revision_goes_through_it(
+    database_url: str,
+) -> None:
+    db = quiz_db(database_url)
+    table = "alembic_version_quiz"
+    try:
+        assert not await at_head(db.engine, QUIZ_MIGRATIONS, table)  # a first start
+        await db.migrate()
+        assert await at_head(db.engine, QUIZ_MIGRATIONS, table)
+        first = "46cd890e4a5c"  # the initial revision: the next one adds outbox.priority
+        async with db.engine.begin() as conn:
+            await conn.execute(text("ALTER TABLE quiz_outbox DROP COLUMN priority"))
+            await conn.execute(text(f"UPDATE {table} SET version_num = :v"), {"v": first})
+        assert not await at_head(db.engine, QUIZ_MIGRATIONS, table)
+        await db.migrate()  # not at the head: Alembic runs the missing revision
+        assert await at_head(db.engine, QUIZ_MIGRATIONS, table)
+        async with db.engine.connect() as conn:
+            columns = await conn.run_sync(lambda c: inspect(c).get_columns("quiz_outbox"))
+        assert "priority" in {c["name"] for c in columns}
     finally:
         await db.dispose()
 
