@@ -74,11 +74,12 @@ async def apply_events(uow: UnitOfWork, events: Sequence[Consumed], rules: Rules
         except tiers.NeedsWholeHistory as why:
             log.info("flare_history_whole", reason=str(why))
             whole.append(key)
-    parts = await store.read_parts(session, whole)
+    # A summary kept whole (no parts: `cold` None) needs no read.
+    parts = await store.read_parts(session, [k for k in whole if summaries[k].cold is not None])
     for key in whole:
         applied[key] = tiers.apply_to_whole(
             History.from_json(stored[key][0]),
-            {p: History.from_json(v) for p, v in parts[key].items()},
+            {p: History.from_json(v) for p, v in parts.get(key, {}).items()},
             by_user[key],
             rules,
             now,

@@ -52,6 +52,11 @@ UnitKey = tuple[tuple[str, ...], str, bool]  # (exercises, outcome, rest): attri
 
 __all__ = ["NeedsWholeHistory"]
 
+# A history of fewer records than this stays one row (`cold` None): parts only pay for
+# themselves past a size, and most users' histories are short (a part is a row written,
+# and later deleted, per day and kind).
+WHOLE_BELOW = 50
+
 
 def day_of(at: datetime) -> str:
     return at.astimezone(UTC).date().isoformat()
@@ -236,11 +241,14 @@ def horizons(history: History, rules: Rules) -> dict[str, str] | None:
     return {SESSIONS: day_of(mark - rules.window_end), MORNINGS: day_of(mark - back)}
 
 
-def split(history: History, rules: Rules) -> dict[PartKey, History]:
+def split(history: History, rules: Rules, whole_below: int = WHOLE_BELOW) -> dict[PartKey, History]:
     """Move every record older than its kind's horizon, with its class and unit, out of
-    `history` into parts (returned, by key); `history.cold` gets their counts."""
+    `history` into parts (returned, by key); `history.cold` gets their counts. A history
+    kept whole (`cold` None) with fewer than `whole_below` records stays so."""
     limits = horizons(history, rules)
     if limits is None:
+        return {}
+    if history.cold is None and len(history.sessions) + len(history.observations) < whole_below:
         return {}
     if history.cold is None:
         # Every part is new: the edges are where the next checkpoints' lookbacks start.
@@ -418,6 +426,7 @@ def apply_to_summary(
     events: list[Any],
     rules: Rules,
     now: Any,
+    whole_below: int = WHOLE_BELOW,
 ) -> Applied:
     """Apply events to the summary alone, with the units of the parts `parts_needed` named.
     Raises NeedsWholeHistory when one of them can change what it does not hold (the caller
@@ -432,13 +441,18 @@ def apply_to_summary(
     mark = summary.watermark(rules)
     if mark is not None:
         summary.cold.move_edges(mark, rules)
-    written = split(summary, rules)
+    written = split(summary, rules, whole_below)
     summary.cold.loaded = {}
     return Applied(summary, steps, written, sorted(before - set(summary.cold.parts)), False)
 
 
 def apply_to_whole(
-    summary: History, parts: dict[PartKey, History], events: list[Any], rules: Rules, now: Any
+    summary: History,
+    parts: dict[PartKey, History],
+    events: list[Any],
+    rules: Rules,
+    now: Any,
+    whole_below: int = WHOLE_BELOW,
 ) -> Applied:
     """Apply events to the whole history (the summary with every part back in), then split
     it again: every stored part is replaced."""
@@ -447,5 +461,5 @@ def apply_to_whole(
     stored = sorted(parts)
     history = assemble(summary, parts)
     steps = [ingest(history, e, rules, now) for e in events]
-    written = split(history, rules)
+    written = split(history, rules, whole_below)
     return Applied(history, steps, written, stored, True)

@@ -70,6 +70,7 @@ class TieredStore:
     """The service's two tables for one user, as JSON values."""
 
     rules: Rules = field(default_factory=Rules)
+    whole_below: int = 0  # split from the first day on (the service waits for 50 records)
     summary: Any = None
     parts: dict[PartKey, Any] = field(default_factory=dict)
     units: dict[PartKey, Any] = field(default_factory=dict)
@@ -86,12 +87,12 @@ class TieredStore:
                 raise NeedsWholeHistory("planned")
             loaded = {k: load_units(self.units[k]) for k in needed}
             self.loaded += len(loaded)
-            applied = apply_to_summary(summary, loaded, events, self.rules, None)
+            applied = apply_to_summary(summary, loaded, events, self.rules, None, self.whole_below)
             self.windowed += 1
         except NeedsWholeHistory:
             parts = {k: History.from_json(v) for k, v in self.parts.items()}
             applied = apply_to_whole(
-                History.from_json(self.summary), parts, events, self.rules, None
+                History.from_json(self.summary), parts, events, self.rules, None, self.whole_below
             )
             self.whole += 1
         for key in applied.dropped:

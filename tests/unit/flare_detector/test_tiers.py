@@ -21,15 +21,22 @@ from services.flare_detector.domain.attribution import units_at
 from services.flare_detector.domain.detector import ingest, record_of
 from services.flare_detector.domain.history import History
 from services.flare_detector.domain.rules import Rules
-from services.flare_detector.domain.tiers import NeedsWholeHistory, load_units, parts_needed
+from services.flare_detector.domain.tiers import (
+    WHOLE_BELOW,
+    NeedsWholeHistory,
+    load_units,
+    parts_needed,
+)
 from tests.factories.flare_sim import SimConfig, SimEvent, arrival_order, quiz_event, simulate_user
 from tests.unit.flare_detector.helpers import TieredStore, state
 
 RULES = Rules()
 
 
-def compare(events: list[SimEvent], check_every: int = 1) -> TieredStore:
-    reference, store = History(), TieredStore()
+def compare(
+    events: list[SimEvent], check_every: int = 1, store: TieredStore | None = None
+) -> TieredStore:
+    reference, store = History(), store or TieredStore()
     for i, event in enumerate(events):
         expected = ingest(reference, event, RULES)
         (got,) = store.apply([event])
@@ -130,3 +137,23 @@ def test_a_checkpoint_counts_the_same_units_from_the_parts_as_from_the_records(k
     with pytest.raises(NeedsWholeHistory):
         for hour in range(0, 24 * 4, 1):
             units_at(fresh, RULES, mark + timedelta(hours=hour, minutes=7))
+
+
+def test_a_short_history_stays_one_row_until_it_reaches_the_size_where_parts_pay() -> None:
+    events = three_months("default", 17)
+    store = TieredStore(whole_below=WHOLE_BELOW)
+    reference = History()
+    whole_until = None
+    for i, event in enumerate(events):
+        ingest(reference, event, RULES)
+        store.apply([event])
+        if store.parts and whole_until is None:
+            whole_until = i
+            kept = len(reference.sessions) + len(reference.observations)
+            assert kept >= WHOLE_BELOW
+        if whole_until is None:
+            assert History.from_json(store.summary).cold is None
+    assert whole_until is not None and whole_until > 30
+    assert state(store.assembled()) == state(reference)
+    # Equal to the reference all along, through the switch to parts.
+    compare(events, check_every=9, store=TieredStore(whole_below=WHOLE_BELOW))
