@@ -154,6 +154,8 @@ class ColdDays:
 
     def _move_edge(self, kind: str, day: str) -> None:
         edge = self.edges.get(kind)
+        if edge == day:
+            return
         if edge is not None and day < edge:
             raise NeedsWholeHistory("a lookback starts before the edge")
         total = self.totals.setdefault(kind, Counter())
@@ -201,6 +203,8 @@ class ColdDays:
         """Drop the parts of the days before `horizon` (a day start: whole parts go), and
         what they added to the counts."""
         cut = day_of(horizon)
+        if not self.parts or min(self.parts)[0] >= cut:
+            return
         for key in sorted(self.parts):
             day, kind = key
             if day >= cut:
@@ -259,14 +263,24 @@ def split(history: History, rules: Rules, whole_below: int = WHOLE_BELOW) -> dic
     cold: ColdDays = history.cold
     moving: dict[PartKey, History] = {}
 
+    starts_of_sessions = start_of(limits[SESSIONS])
     # A day of sessions leaves once every session of it is closed (a unit): always so days
     # behind the watermark, except in a row written before units were kept, until its next
     # event closes them. A part's units then stand for its sessions (`part_units`).
-    unclosed = {day_of(s.at) for k, s in history.sessions.items() if k not in history.units}
+    unclosed = {
+        day_of(s.at)
+        for k, s in history.sessions.items()
+        if k not in history.units and s.at < starts_of_sessions
+    }
+
+    starts = {SESSIONS: starts_of_sessions, MORNINGS: start_of(limits[MORNINGS])}
 
     def leaving(record: Session | Observation) -> History | None:
-        day, kind = day_of(record.at), kind_of(record)
-        if day >= limits[kind] or (kind == SESSIONS and day in unclosed):
+        kind = kind_of(record)
+        if record.at >= starts[kind]:
+            return None
+        day = day_of(record.at)
+        if kind == SESSIONS and day in unclosed:
             return None
         return moving.setdefault((day, kind), History())
 
