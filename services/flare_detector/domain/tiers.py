@@ -26,6 +26,7 @@ tests/unit/flare_detector/test_tiers.py).
 
 from __future__ import annotations
 
+import hashlib
 import zlib
 from collections import Counter
 from collections.abc import Iterable
@@ -92,6 +93,9 @@ class ColdDays:
     exercise (a pruned part is loaded and subtracted)."""
 
     parts: dict[PartKey, list[Any]] = field(default_factory=dict)
+    # The rules the split was made under (`rules_key`): what is kept where, the edges and
+    # the totals all follow from them, so other rules (a setting changed) need the whole.
+    rules: str = ""
     totals: dict[str, Counter[UnitKey]] = field(default_factory=dict)
     edges: dict[str, str] = field(default_factory=dict)
     exposure_counts: Counter[str] = field(default_factory=Counter)
@@ -221,6 +225,10 @@ class ColdDays:
         self.totals = {k: +t for k, t in self.totals.items()}
 
 
+def rules_key(rules: Rules) -> str:
+    return hashlib.sha256(repr(rules).encode()).hexdigest()[:16]
+
+
 def record_crc(record_id: str) -> int:
     return zlib.crc32(record_id.encode())
 
@@ -258,7 +266,7 @@ def split(history: History, rules: Rules, whole_below: int = WHOLE_BELOW) -> dic
         # Every part is new: the edges are where the next checkpoints' lookbacks start.
         mark = history.watermark(rules)
         assert mark is not None
-        history.cold = ColdDays()
+        history.cold = ColdDays(rules=rules_key(rules))
         history.cold.move_edges(mark, rules)
     cold: ColdDays = history.cold
     moving: dict[PartKey, History] = {}
@@ -330,7 +338,7 @@ def parts_needed(
     version of a record kept in a part. `limit` is the latest time a record can move the
     watermark to (the handling time plus the skew)."""
     cold = summary.cold
-    if cold is None:
+    if cold is None or cold.rules != rules_key(rules):
         return None
     if not cold.parts:
         return []
@@ -401,6 +409,7 @@ def dump_parts(cold: ColdDays | None) -> dict[str, Any] | None:
     if cold is None:
         return None
     return {
+        "rules": cold.rules,
         "parts": [cold.parts[k] for k in sorted(cold.parts)],
         "totals": {k: _dump_counter(t) for k, t in sorted(cold.totals.items())},
         "edges": dict(sorted(cold.edges.items())),
@@ -413,6 +422,7 @@ def load_parts(data: dict[str, Any] | None) -> ColdDays | None:
         return None
     return ColdDays(
         parts={(p[DAY], p[KIND]): p for p in data["parts"]},
+        rules=data["rules"],
         totals={k: _load_counter(t) for k, t in data["totals"].items()},
         edges=dict(data["edges"]),
         exposure_counts=Counter(data["exposures"]),
@@ -449,6 +459,8 @@ def apply_to_summary(
 
     if summary.cold is None:
         raise NeedsWholeHistory("a history kept as one row")
+    if summary.cold.rules != rules_key(rules):
+        raise NeedsWholeHistory("split under other rules")
     before = set(summary.cold.parts)
     summary.cold.loaded = dict(units)
     steps = [ingest(summary, e, rules, now) for e in events]

@@ -157,3 +157,25 @@ def test_a_short_history_stays_one_row_until_it_reaches_the_size_where_parts_pay
     assert state(store.assembled()) == state(reference)
     # Equal to the reference all along, through the switch to parts.
     compare(events, check_every=9, store=TieredStore(whole_below=WHOLE_BELOW))
+
+
+def test_other_rules_take_the_whole_history_once_and_split_it_again_under_them() -> None:
+    """What the summary keeps, its edges and totals follow from the rules: after a setting
+    changes (a longer baseline here) the next event is applied to the whole history, and
+    from then on the tiers decide as the whole history does under the new rules."""
+    events = three_months("default", 19)
+    longer = replace(RULES, baseline_days=21, lookback_days=35)
+    reference, store = History(), TieredStore()
+    half = len(events) // 2
+    for i, event in enumerate(events):
+        rules = RULES if i < half else longer
+        store.rules = rules
+        expected = ingest(reference, event, rules)
+        whole = store.whole
+        (got,) = store.apply([event])
+        if i == half:
+            assert store.whole == whole + 1  # the first event under the new rules
+        assert [d.key for d in got.removals] == [d.key for d in expected.removals], i
+        assert got.flares == expected.flares, i
+    assert state(store.assembled()) == state(reference)
+    assert store.windowed > 0.8 * len(events)
