@@ -58,6 +58,7 @@ async def apply_events(uow: UnitOfWork, events: Sequence[Consumed], rules: Rules
     wanted = [(*k, day, kind) for k in keys for day, kind in plans[k] or ()]
     units = await store.read_part_units(session, wanted)
     applied: dict[store.UserKey, tiers.Applied] = {}
+    retried: set[store.UserKey] = set()
     for key in keys:
         plan = plans[key]
         if plan is None:
@@ -74,11 +75,15 @@ async def apply_events(uow: UnitOfWork, events: Sequence[Consumed], rules: Rules
         except tiers.NeedsWholeHistory as why:
             log.info("flare_history_whole", reason=str(why))
             whole.append(key)
+            retried.add(key)
     # A summary kept whole (no parts: `cold` None) needs no read.
     parts = await store.read_parts(session, [k for k in whole if summaries[k].cold is not None])
     for key in whole:
+        # A summary the events were tried on and refused is read again; the others are
+        # as loaded.
+        summary = History.from_json(stored[key][0]) if key in retried else summaries[key]
         applied[key] = tiers.apply_to_whole(
-            History.from_json(stored[key][0]),
+            summary,
             {p: History.from_json(v) for p, v in parts.get(key, {}).items()},
             by_user[key],
             rules,

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from services.flare_detector import service, store
 from services.flare_detector.app import build_app
 from services.flare_detector.domain import tiers
+from services.flare_detector.domain.detector import ingest
 from services.flare_detector.domain.history import History
 from services.flare_detector.settings import FlareDetectorSettings
 from services.tenants.app import build_app as build_tenants
@@ -352,4 +353,23 @@ async def test_a_long_history_is_kept_as_a_small_row_and_day_parts_and_decides_t
     assert state(whole) == state(reference)
     # The row holds the last weeks only: it stops growing once days go to parts.
     assert max(sizes[-20:]) < 1.5 * max(sizes[len(sizes) // 3 : len(sizes) // 2])
+    # One batch whose first event moves the watermark three days on and makes the second
+    # later than the lateness: tried on the summary, refused, applied to the whole.
+    assert reference.latest is not None
+    ahead, behind = reference.latest + timedelta(days=3), reference.latest
+    batch = [
+        pain_event(tenant, "u", "ahead", ahead, 2, "next_morning"),
+        pain_event(tenant, "u", "behind", behind, 6, "next_morning"),
+    ]
+    for event in batch:
+        ingest(reference, event, rules)
+    async with db.unit_of_work() as uow:
+        await service.apply_events(uow, batch, rules)
+    async with db.read() as session:
+        summary = await store.read_history(session, tenant, "u")
+        parts = (await store.read_parts(session, [(tenant, "u")]))[(tenant, "u")]
+    whole = tiers.assemble(
+        History.from_json(summary), {p: History.from_json(v) for p, v in parts.items()}
+    )
+    assert state(whole) == state(reference)
     await db.dispose()
