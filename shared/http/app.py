@@ -23,7 +23,7 @@ from shared.events.streams import TENANT_KEY_ISSUED, TENANT_KEY_REVOKED
 from shared.http.errors import install_error_handlers
 from shared.http.limits import BodyLimitMiddleware, KeyFirstMiddleware
 from shared.http.middleware import ServiceMiddleware
-from shared.http.ratelimit import RateLimits
+from shared.http.ratelimit import LocalRateLimit, RateLimits
 from shared.messaging.bus import EventBus
 from shared.observability.logging import configure_logging, get_logger
 from shared.settings import ServiceSettings
@@ -158,8 +158,13 @@ def create_service_app(
     # A body over the limit is refused before routing, parsing or the key check (counted
     # in the metrics and given a request id by the layer around it).
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    if key_replica is not None:
-        app.add_middleware(KeyFirstMiddleware, replica=key_replica)  # before the limit
+    if key_replica is not None:  # before the body limit
+        app.add_middleware(
+            KeyFirstMiddleware,
+            replica=key_replica,
+            tenant_limit=LocalRateLimit(settings.tenant_rate_limit),
+            unauthorized_limit=LocalRateLimit(settings.unauthorized_rate_limit),
+        )
     app.add_middleware(ServiceMiddleware, service=settings.SERVICE)
     app.include_router(_ops_router())
     for router in routers:

@@ -10,6 +10,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from shared.db.database import Database
+from shared.http.limits import CHECKED_TENANT
 from shared.http.ratelimit import RateLimits
 from shared.tenancy.replica import KeyReplica, tenant_for_key
 
@@ -45,6 +46,10 @@ class TenantKey(HTTPBearer):
     each level's parameters anew). Documented as the same `HTTPBearer` scheme."""
 
     async def __call__(self, request: Request) -> str:  # type: ignore[override]
+        tenant_id: str | None = request.scope.get(CHECKED_TENANT)
+        if tenant_id is not None:  # the key was checked (and counted) before routing
+            structlog.contextvars.bind_contextvars(tenant_id=tenant_id)
+            return tenant_id
         _one_authorization(request)
         credentials = await super().__call__(request)
         if credentials is None:

@@ -1,6 +1,7 @@
-"""The request body limit, enforced before anything parses the body (and before the key is
-checked): a body declared larger than `max_body_bytes` is refused at once with a 413, one
-sent without a length (chunked) as soon as it grows past the limit."""
+"""What bounds a request before anything parses it: the body limit (a body declared larger
+than `max_body_bytes` is refused at once with a 413, one sent without a length (chunked) as
+soon as it grows past the limit) and, before it, the tenant API's key check and rate limits
+(`KeyFirstMiddleware`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.http.ratelimit import LocalRateLimit, rate_limited
 from shared.tenancy.replica import KeyReplica
 
 
@@ -76,43 +78,88 @@ class BodyLimitMiddleware:
         await _answer(send, 413, self.answer, (b"connection", b"close"))
 
 
-class KeyFirstMiddleware:
-    """A request that carries a body to the tenant API (`POST`/`PUT`/`PATCH /v1/...`) with
-    no valid key is answered 401 before its body is read, checked against the process's
-    in-memory key map (no I/O): a caller without a key cannot make us read and parse a
-    body. A request with two Authorization headers goes on, for the route's 400."""
+# Where the middleware leaves the tenant it found for the request (TenantKey reads it).
+CHECKED_TENANT = "spinefit.tenant_id"
+_WITH_BODY = ("POST", "PUT", "PATCH")
 
-    def __init__(self, app: ASGIApp, replica: KeyReplica) -> None:
+
+class KeyFirstMiddleware:
+    """The key of every tenant API request (`/v1/...`) is checked here first, against the
+    process's in-memory key map, and so are the limits that protect the service from one
+    caller; all of it with no I/O and before routing or the body is read:
+
+    - a valid key: its tenant's rate limit (`tenant_limit`, per process); within it the
+      request goes on with its tenant found, past it a 429 with Retry-After;
+    - no valid key: its client address's limit (`unauthorized_limit`), past it a 429;
+      within it a request with a body is a 401 (or a 400 for two Authorization headers)
+      unread, so a caller without a key cannot make us read and parse a body, and one
+      without a body goes on to the route's own 401 or 400.
+
+    A valid key is never refused for what its address did: a shared address (a NAT, a
+    proxy) with one misbehaving client must not lock its other tenants out."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        replica: KeyReplica,
+        tenant_limit: LocalRateLimit,
+        unauthorized_limit: LocalRateLimit,
+    ) -> None:
         self.app = app
         self.replica = replica
-        self.answer = json.dumps(
+        self.tenant_limit = tenant_limit
+        self.unauthorized_limit = unauthorized_limit
+        self.unauthorized = json.dumps(
             {"error": "unauthorized", "message": "missing, unknown or revoked API key"}
+        ).encode()
+        self.twice = json.dumps(
+            {
+                "error": "bad_request",
+                "message": "header.Authorization: sent more than once; send exactly one",
+            }
         ).encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] == "http"
-            and scope["method"] in ("POST", "PUT", "PATCH")
-            and scope["path"].startswith("/v1/")
-        ):
+        if scope["type"] == "http" and scope["path"].startswith("/v1/"):
             given = [v for n, v in scope["headers"] if n == b"authorization"]
-            if len(given) <= 1 and not self._valid(given[0] if given else b""):
-                await _answer(send, 401, self.answer, (b"www-authenticate", b"Bearer"))
-                return
+            tenant_id = self._tenant(given[0]) if len(given) == 1 else None
+            if tenant_id is not None:
+                if wait := self.tenant_limit.hit(tenant_id):
+                    await _too_many(send, self.tenant_limit, wait)
+                    return
+                scope[CHECKED_TENANT] = tenant_id
+            else:
+                client = scope.get("client")
+                if wait := self.unauthorized_limit.hit(client[0] if client else ""):
+                    await _too_many(send, self.unauthorized_limit, wait)
+                    return
+                if scope["method"] in _WITH_BODY:
+                    if len(given) > 1:
+                        await _answer(send, 400, self.twice)
+                    else:
+                        bearer = (b"www-authenticate", b"Bearer")
+                        await _answer(send, 401, self.unauthorized, bearer)
+                    return
         await self.app(scope, receive, send)
 
-    def _valid(self, header: bytes) -> bool:
+    def _tenant(self, header: bytes) -> str | None:
         scheme, _, key = header.decode("latin-1").partition(" ")
-        return scheme.lower() == "bearer" and self.replica.tenant_for(key.strip()) is not None
+        return self.replica.tenant_for(key.strip()) if scheme.lower() == "bearer" else None
 
 
-async def _answer(send: Send, status: int, body: bytes, header: tuple[bytes, bytes]) -> None:
+async def _too_many(send: Send, limit: LocalRateLimit, wait_s: float) -> None:
+    body, headers = rate_limited(limit.item, wait_s)
+    extra = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+    await _answer(send, 429, json.dumps(body).encode(), *extra)
+
+
+async def _answer(send: Send, status: int, body: bytes, *extra: tuple[bytes, bytes]) -> None:
     """A small JSON problem answer sent straight from a middleware, never cached."""
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
         (b"cache-control", b"no-store"),
-        header,
+        *extra,
     ]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
