@@ -5,24 +5,12 @@ requests without a valid key, while valid keys from that address still get throu
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import httpx
 
-from services.quiz.app import build_app as build_quiz
-from services.quiz.settings import QuizSettings
-from services.tenants.app import build_app as build_tenants
-from services.tenants.settings import TenantsSettings
 from tests.factories.quiz import clean_answers
-from tests.support.stack import Stack, bearer, service_settings, stack
-
-
-def _apps(redis_url: str, tmp_path: Path, prefix: str, **quiz: Any) -> dict[str, Any]:
-    db = f"sqlite+aiosqlite:///{tmp_path}/x.db"
-    return {
-        "tenants": build_tenants(service_settings(TenantsSettings, redis_url, db, prefix)),
-        "quiz": build_quiz(service_settings(QuizSettings, redis_url, db, prefix, **quiz)),
-    }
+from tests.support.quiz import tenants_and_quiz
+from tests.support.stack import Stack, bearer, stack
 
 
 async def _keys(services: Stack, n: int) -> list[dict[str, str]]:
@@ -46,7 +34,7 @@ async def test_a_tenant_over_its_limit_gets_429s_while_another_is_served(
     """Within the limit every request is served; past it that tenant's requests are 429s
     (a POST too, refused before its body is read: an unreadable body is not noticed), and
     another tenant is still served."""
-    apps = _apps(redis_url, tmp_path, prefix, tenant_rate_limit="5/minute")
+    apps = tenants_and_quiz(redis_url, tmp_path, prefix, tenant_rate_limit="5/minute")
     async with stack(apps) as services:
         a, b = await _keys(services, 2)
         quiz = services.clients["quiz"]
@@ -65,7 +53,7 @@ async def test_under_the_default_limit_a_tenant_is_never_refused(
     redis_url: str, tmp_path: Path, prefix: str
 ) -> None:
     """Forty requests at once (the default allows a burst of 50): all served."""
-    async with stack(_apps(redis_url, tmp_path, prefix)) as services:
+    async with stack(tenants_and_quiz(redis_url, tmp_path, prefix)) as services:
         (key,) = await _keys(services, 1)
         quiz = services.clients["quiz"]
         answers = [await quiz.get("/v1/quiz", headers=key) for _ in range(40)]
@@ -78,7 +66,7 @@ async def test_an_address_sending_no_valid_key_gets_429s_but_valid_keys_from_it_
     """Missing, unknown or doubled keys count against the client address; past the limit
     its keyless requests are 429s before routing, while a valid key from that address and
     keyless requests from another address are answered as before."""
-    apps = _apps(redis_url, tmp_path, prefix, unauthorized_rate_limit="3/minute")
+    apps = tenants_and_quiz(redis_url, tmp_path, prefix, unauthorized_rate_limit="3/minute")
     async with stack(apps) as services:
         (key,) = await _keys(services, 1)
         quiz = services.clients["quiz"]

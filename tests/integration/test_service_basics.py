@@ -20,6 +20,7 @@ from services.tenants.settings import TenantsSettings
 from shared.events.quiz import QuizCompleted
 from shared.events.tenants import TenantKeyIssued
 from tests.factories.quiz import clean_answers
+from tests.support.quiz import tenants_and_quiz
 from tests.support.settings import OPERATOR_TOKEN
 from tests.support.stack import bearer, running, service_settings, stack
 from tests.support.waiting import eventually
@@ -29,17 +30,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def _tenants_and_quiz(
-    redis_url: str, tmp_path: Path, prefix: str, **quiz_settings: Any
-) -> dict[str, Any]:
-    """The tenants and quiz services on SQLite files of this test's own."""
-    db = f"sqlite+aiosqlite:///{tmp_path}/x.db"
-    return {
-        "tenants": build_tenants(service_settings(TenantsSettings, redis_url, db, prefix)),
-        "quiz": build_quiz(service_settings(QuizSettings, redis_url, db, prefix, **quiz_settings)),
-    }
 
 
 async def test_ready_service_serves_health_openapi_and_asyncapi(
@@ -162,7 +152,7 @@ async def test_two_authorization_headers_are_refused_not_resolved(
     redis_url: str, tmp_path: Path, prefix: str
 ) -> None:
     """Even when the first of them is a valid key or the operator token: 400, naming it."""
-    apps = _tenants_and_quiz(redis_url, tmp_path, prefix)
+    apps = tenants_and_quiz(redis_url, tmp_path, prefix)
     async with stack(apps) as services:
         tenant = await services.create_tenant()
         key = tenant["api_key"]["key"]
@@ -182,7 +172,7 @@ async def test_a_body_full_of_errors_gets_a_small_422_listing_the_first_and_coun
 ) -> None:
     """Fifty thousand unknown fields, one of them with a 100 kB name: the answer stays a few
     kB whatever the input, and says how many errors it left out."""
-    apps = _tenants_and_quiz(redis_url, tmp_path, prefix)
+    apps = tenants_and_quiz(redis_url, tmp_path, prefix)
     async with stack(apps) as services:
         tenant = await services.create_tenant()
         body = {**clean_answers(), "x" * 100_000: 1, **{f"k{i}": i for i in range(50_000)}}
@@ -215,7 +205,7 @@ async def test_a_body_over_the_limit_is_a_413_before_parsing_or_the_key_check(
 ) -> None:
     """Declared too large, or sent chunked and growing past the limit: a small 413 naming
     the body and the limit; nothing stored. (Without a valid key it is a 401, unread.)"""
-    apps = _tenants_and_quiz(redis_url, tmp_path, prefix, max_body_bytes=4096)
+    apps = tenants_and_quiz(redis_url, tmp_path, prefix, max_body_bytes=4096)
     async with stack(apps) as services:
         tenant = await services.create_tenant()
         quiz = services.clients["quiz"]
@@ -276,7 +266,7 @@ async def test_a_body_without_a_valid_key_is_refused_before_it_is_read(
 ) -> None:
     """No key, an unknown key, a key of another scheme: 401 at once, the body never read
     (a body that would fail if read is not noticed); a valid key goes on to validation."""
-    apps = _tenants_and_quiz(redis_url, tmp_path, prefix)
+    apps = tenants_and_quiz(redis_url, tmp_path, prefix)
     async with stack(apps) as services:
         tenant = await services.create_tenant()
         quiz = services.clients["quiz"]
