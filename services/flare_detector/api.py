@@ -10,8 +10,9 @@ from services.flare_detector import service
 from services.flare_detector.settings import FlareDetectorSettings
 from shared.db.database import Database
 from shared.http.auth import TenantId
+from shared.http.strict_json import StrictJsonRoute
 
-router = APIRouter(tags=["flares"])
+router = APIRouter(tags=["flares"], route_class=StrictJsonRoute)
 
 UserIdPath = Annotated[
     str, Path(pattern=r"^[A-Za-z0-9._:@-]{1,128}$", description="The tenant's id for its user")

@@ -25,8 +25,9 @@ from shared.events.base import PlainText
 from shared.http.auth import TenantId
 from shared.http.idempotency import fingerprint, run_idempotent
 from shared.http.ratelimit import RateLimits
+from shared.http.strict_json import StrictJsonRoute
 
-router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
+router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"], route_class=StrictJsonRoute)
 
 IdempotencyKey = Annotated[
     str | None,

@@ -22,8 +22,9 @@ from shared.events.base import utc_now
 from shared.events.painlog import PainReport, SessionReport
 from shared.http.auth import TenantId
 from shared.http.idempotency import fingerprint, request_path, run_idempotent
+from shared.http.strict_json import StrictJsonRoute
 
-router = APIRouter(tags=["pain log"])
+router = APIRouter(tags=["pain log"], route_class=StrictJsonRoute)
 
 UserIdPath = Annotated[
     str, Path(pattern=r"^[A-Za-z0-9._:@-]{1,128}$", description="The tenant's id for its user")

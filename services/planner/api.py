@@ -10,8 +10,9 @@ from services.planner import store, views
 from services.planner.domain.library import Library
 from shared.db.database import Database
 from shared.http.auth import TenantId
+from shared.http.strict_json import StrictJsonRoute
 
-router = APIRouter(tags=["planner"])
+router = APIRouter(tags=["planner"], route_class=StrictJsonRoute)
 
 UserIdPath = Annotated[
     str, Path(pattern=r"^[A-Za-z0-9._:@-]{1,128}$", description="The tenant's id for its user")

@@ -15,9 +15,10 @@ from shared.events.quiz import ReferralLevel, ReferralReason
 from shared.events.quiz_answers import QuizAnswers
 from shared.http.auth import TenantId
 from shared.http.idempotency import fingerprint, request_path, run_idempotent
+from shared.http.strict_json import StrictJsonRoute
 from shared.observability.metrics import QUIZ_SUBMISSIONS
 
-router = APIRouter(tags=["quiz"])
+router = APIRouter(tags=["quiz"], route_class=StrictJsonRoute)
 
 UserIdPath = Annotated[
     str, Path(pattern=r"^[A-Za-z0-9._:@-]{1,128}$", description="The tenant's id for its user")

@@ -15,9 +15,12 @@ from shared.events import streams
 from shared.events.base import PlainText
 from shared.http.auth import Operator
 from shared.http.idempotency import Action, Outcome, fingerprint, run_idempotent
+from shared.http.strict_json import StrictJsonRoute
 from shared.messaging.bus import EventBus
 
-router = APIRouter(prefix="/admin/v1/tenants", tags=["tenants (operator)"])
+router = APIRouter(
+    prefix="/admin/v1/tenants", tags=["tenants (operator)"], route_class=StrictJsonRoute
+)
 
 # A new key must work on every service before its owner can use it; wait this long at most.
 PROPAGATION_TIMEOUT_S = 5.0
