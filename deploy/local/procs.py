@@ -6,6 +6,7 @@ group) reaches them too; the launcher then stops whatever is left, in order.
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -20,6 +21,12 @@ from pathlib import Path
 import httpx
 
 _COLORS = ("36", "33", "35", "32", "34", "31", "96", "93")
+
+# `make run` gives up on a service still starting after this long, CPU used or not.
+START_CEILING_S = 600.0
+REPORT_EVERY_S = 15.0
+# CPU a starting child must use within the readiness timeout to count as getting there.
+PROGRESS_CPU_S = 0.1
 
 
 class LaunchError(Exception):
@@ -143,35 +150,102 @@ class Supervisor:
         rest = [name for name in self.children if name not in first]
         self.stop(rest, max(2.0, deadline - time.monotonic()))
 
-    def wait_ready(self, urls: Mapping[str, str], timeout_s: float, stop: threading.Event) -> None:
-        """Poll each child's URL until it answers 200; raise LaunchError on a death or timeout."""
-        pending = dict(urls)
-        last = dict.fromkeys(urls, "no answer yet")
-        deadline = time.monotonic() + timeout_s
+    def wait_ready(
+        self,
+        urls: Mapping[str, str],
+        timeout_s: float,
+        stop: threading.Event,
+        ceiling_s: float = START_CEILING_S,
+    ) -> None:
+        """Poll each child's URL until it answers 200, waiting as long as a child shows it is
+        getting there: one that does not answer yet (importing, migrating, starting its
+        consumers) is waited for while it keeps using CPU, however busy the machine; one
+        that answers, but not 200, gets `timeout_s` from its first answer. Raise
+        LaunchError when a child dies, one stalls (no answer and no CPU used for
+        `timeout_s`), one answers without becoming ready, or after `ceiling_s` in all, naming
+        which and what each last said. Every `REPORT_EVERY_S` it says who it waits for."""
+        waits = {name: _Wait(url, self.children[name]) for name, url in urls.items()}
+        started = report_at = time.monotonic()
         with httpx.Client(timeout=1.0, trust_env=False) as client:
-            while pending and not stop.is_set():
+            while waits and not stop.is_set():
                 self.check_alive()
-                for name, url in list(pending.items()):
-                    try:
-                        status = client.get(url).status_code
-                    except httpx.HTTPError as exc:
-                        last[name] = f"{type(exc).__name__} from {url}"
-                        continue
-                    if status == 200:
-                        del pending[name]
+                now = time.monotonic()
+                for name, wait in list(waits.items()):
+                    if wait.poll(client, now):
+                        del waits[name]
                         self.console.say(f"{name} is ready")
-                    last[name] = f"HTTP {status} from {url}"
-                if pending and time.monotonic() > deadline:
-                    details = (
-                        f"  {name}: {last[name]}; its last lines:\n"
-                        f"{self.children[name].last_lines()}"
-                        for name in pending
-                    )
-                    raise LaunchError(
-                        f"not ready after {timeout_s:.0f}s: {', '.join(pending)}\n"
-                        + "\n".join(details)
+                late = {n: w for n, w in waits.items() if w.overdue(now, timeout_s)}
+                if waits and now - started > ceiling_s:
+                    late, timeout_s = waits, ceiling_s
+                if late:
+                    raise self._not_ready(late, timeout_s)
+                if waits and now - report_at >= REPORT_EVERY_S:
+                    report_at = now
+                    self.console.say(
+                        f"waiting {now - started:.0f}s for "
+                        + "; ".join(f"{name} ({wait.status()})" for name, wait in waits.items())
                     )
                 stop.wait(0.2)
+
+    def _not_ready(self, late: Mapping[str, _Wait], after_s: float) -> LaunchError:
+        details = (
+            f"  {name}: {wait.why()}; its last lines:\n{self.children[name].last_lines()}"
+            for name, wait in late.items()
+        )
+        return LaunchError(
+            f"not ready after {after_s:.0f}s: {', '.join(late)}\n" + "\n".join(details)
+        )
+
+
+@dataclass
+class _Wait:
+    """One child's way to readiness: its answers, and its CPU time while it has none."""
+
+    url: str
+    child: Child
+    last: str = "no answer yet"
+    answered_at: float | None = None
+    cpu: float | None = None
+    moved_at: float = field(default_factory=time.monotonic)
+
+    def poll(self, client: httpx.Client, now: float) -> bool:
+        """Ask once; True when ready."""
+        try:
+            status = client.get(self.url).status_code
+        except httpx.HTTPError as exc:
+            self.last = f"{type(exc).__name__} from {self.url}"
+            cpu = cpu_seconds(self.child.process.pid)
+            if cpu is None or self.cpu is None or cpu - self.cpu >= PROGRESS_CPU_S:
+                self.cpu, self.moved_at = cpu, now  # still starting (or no way to tell)
+            return False
+        self.last = f"HTTP {status} from {self.url}"
+        if self.answered_at is None:
+            self.answered_at = now
+        return status == 200
+
+    def overdue(self, now: float, timeout_s: float) -> bool:
+        since = self.answered_at if self.answered_at is not None else self.moved_at
+        return now - since > timeout_s
+
+    def why(self) -> str:
+        if self.answered_at is not None:
+            return self.last
+        return f"{self.last} ({self.status()})"
+
+    def status(self) -> str:
+        if self.answered_at is not None:
+            return self.last
+        cpu = "" if self.cpu is None else f", {self.cpu:.1f}s CPU so far"
+        return f"starting: no answer yet{cpu}"
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User and system CPU time of a process (Linux /proc); None where it cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def require_free_ports(ports: Mapping[str, int]) -> None:

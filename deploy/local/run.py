@@ -155,7 +155,11 @@ def main(
         help="NAME=module:attr, repeatable: run these instead.",
     ),
     redis_url: str = typer.Option("redis://127.0.0.1:6379/0", envvar="SPINEFIT_REDIS_URL"),
-    ready_timeout: float = typer.Option(60.0, help="Seconds to wait for every /readyz."),
+    ready_timeout: float = typer.Option(
+        60.0,
+        help="Seconds a service may answer /readyz without being ready, or, before it"
+        " answers, go without using CPU; one still starting is waited for (up to 10 min).",
+    ),
 ) -> None:
     """Start every SpineFit service behind one Caddy proxy; Ctrl-C stops them all."""
     console = Console(color=sys.stdout.isatty() and "NO_COLOR" not in os.environ)

@@ -61,6 +61,22 @@ async def _hang_at_stop(app: FastAPI) -> AsyncIterator[None]:
     await asyncio.sleep(3600)  # a shutdown that never finishes: the launcher must SIGKILL
 
 
+@asynccontextmanager
+async def _busy_start(app: FastAPI) -> AsyncIterator[None]:
+    """A start-up that works (CPU) for longer than the launcher's timeout, as imports and
+    migrations do on a loaded machine."""
+    until = time.monotonic() + float(os.environ.get("FAKE_BUSY_START_S", "4"))
+    while time.monotonic() < until:
+        sum(range(10_000))
+    yield
+
+
+@asynccontextmanager
+async def _stuck_start(app: FastAPI) -> AsyncIterator[None]:
+    await asyncio.sleep(3600)  # waits on something that never comes, using no CPU
+    yield
+
+
 tenants = make_app("tenants")
 quiz = make_app("quiz")
 planner = make_app("planner")
@@ -70,3 +86,5 @@ notifier = make_app("notifier")
 never_ready = make_app("never_ready", ready_after_s=float("inf"))
 crash_at_start = FastAPI(title="fake crashing service", lifespan=_fail_at_start)
 hangs_at_stop = make_app("hangs_at_stop", lifespan=_hang_at_stop)
+busy_start = make_app("busy_start", lifespan=_busy_start)
+stuck_start = make_app("stuck_start", lifespan=_stuck_start)

@@ -426,6 +426,35 @@ def test_launcher_names_a_service_that_is_never_ready_and_shows_its_last_lines(
     _assert_nothing_left(launcher)
 
 
+def test_launcher_waits_for_a_service_still_starting_past_the_timeout(
+    start_launcher: StartLauncher,
+) -> None:
+    """A start-up longer than the timeout that keeps using CPU (imports and migrations on a
+    loaded machine) is waited for; the timeout is for a service that answers, not ready."""
+    launcher = start_launcher({"tenants": "tenants", "busy": "busy_start"}, ready_timeout=1.5)
+
+    launcher.wait_for(BANNER, timeout_s=90)
+    output = launcher.output()
+    assert "busy is ready" in output
+    assert "not ready after" not in output
+    os.killpg(launcher.process.pid, signal.SIGINT)
+    assert launcher.wait_exit(scaled(15)) == 0, launcher.output()
+    _assert_nothing_left(launcher)
+
+
+def test_launcher_names_a_service_stuck_starting_without_using_cpu(
+    start_launcher: StartLauncher,
+) -> None:
+    launcher = start_launcher({"tenants": "tenants", "stuck": "stuck_start"}, ready_timeout=2)
+
+    assert launcher.wait_exit(scaled(60)) == 1
+    output = launcher.output()
+    assert "not ready after 2s: stuck" in output
+    assert "stuck: ConnectError from" in output
+    assert "starting: no answer yet" in output
+    _assert_nothing_left(launcher)
+
+
 def test_ctrl_c_while_services_start_stops_everything(start_launcher: StartLauncher) -> None:
     launcher = start_launcher({"tenants": "tenants", "slow": "never_ready"})
     launcher.wait_for("slow | INFO:     Application startup complete.", timeout_s=30)
