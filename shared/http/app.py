@@ -20,8 +20,9 @@ from shared.db.database import Database
 from shared.db.platform_tables import PlatformTables
 from shared.events.asyncapi import build_asyncapi
 from shared.events.streams import TENANT_KEY_ISSUED, TENANT_KEY_REVOKED
+from shared.http.auth import check_operator
 from shared.http.errors import install_error_handlers
-from shared.http.limits import BodyLimitMiddleware, KeyFirstMiddleware
+from shared.http.limits import BodyLimitMiddleware, KeyFirstMiddleware, OperatorFirstMiddleware
 from shared.http.middleware import ServiceMiddleware
 from shared.http.ratelimit import LocalRateLimit, RateLimits
 from shared.messaging.bus import EventBus
@@ -165,6 +166,8 @@ def create_service_app(
             tenant_limit=LocalRateLimit(settings.tenant_rate_limit),
             unauthorized_limit=LocalRateLimit(settings.unauthorized_rate_limit),
         )
+    if any(getattr(r, "path", "").startswith("/admin/") for x in routers for r in x.routes):
+        app.add_middleware(OperatorFirstMiddleware, check=check_operator)
     app.add_middleware(ServiceMiddleware, service=settings.SERVICE)
     app.include_router(_ops_router())
     for router in routers:

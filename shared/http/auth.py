@@ -8,9 +8,10 @@ from typing import Annotated
 import structlog
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.types import Scope
 
 from shared.db.database import Database
-from shared.http.limits import CHECKED_TENANT
+from shared.http.limits import CHECKED_OPERATOR, CHECKED_TENANT
 from shared.http.ratelimit import RateLimits
 from shared.tenancy.replica import KeyReplica, tenant_for_key
 
@@ -72,6 +73,8 @@ require_tenant = TenantKey(auto_error=False, scheme_name="HTTPBearer", descripti
 
 
 async def require_operator(request: Request, credentials: Credentials) -> None:
+    if request.scope.get(CHECKED_OPERATOR):  # checked before the body was read
+        return
     _one_authorization(request)
     token = request.app.state.settings.operator_token
     if token is None:
@@ -90,6 +93,12 @@ async def require_operator(request: Request, credentials: Credentials) -> None:
         if credentials is not None:
             await limits.count(rule, "operator-failures", address)
         raise _unauthorized("operator token required")
+
+
+async def check_operator(scope: Scope) -> None:
+    """`require_operator` for `OperatorFirstMiddleware`: the same check, before routing."""
+    request = Request(scope)
+    await require_operator(request, await _bearer(request))
 
 
 TenantId = Annotated[str, Depends(require_tenant)]

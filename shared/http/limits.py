@@ -6,6 +6,7 @@ soon as it grows past the limit) and, before it, the tenant API's key check and 
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from fastapi import HTTPException
@@ -78,8 +79,9 @@ class BodyLimitMiddleware:
         await _answer(send, 413, self.answer, (b"connection", b"close"))
 
 
-# Where the middleware leaves the tenant it found for the request (TenantKey reads it).
+# Where the middlewares leave what they checked for the request (the dependencies read it).
 CHECKED_TENANT = "spinefit.tenant_id"
+CHECKED_OPERATOR = "spinefit.operator"
 _WITH_BODY = ("POST", "PUT", "PATCH")
 
 
@@ -147,10 +149,39 @@ class KeyFirstMiddleware:
         return self.replica.tenant_for(key.strip()) if scheme.lower() == "bearer" else None
 
 
+class OperatorFirstMiddleware:
+    """A request with a body to the operator API (`/admin/...`) has its token checked (with
+    the lockout of wrong tokens) before its body is read, by `check` (the dependency's own
+    check); refused, it is answered at once, and a caller without the token cannot make us
+    read and parse a body."""
+
+    def __init__(self, app: ASGIApp, check: Callable[[Scope], Awaitable[None]]) -> None:
+        self.app = app
+        self.check = check
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["method"] in _WITH_BODY
+            and scope["path"].startswith("/admin/")
+        ):
+            try:
+                await self.check(scope)
+            except HTTPException as refused:
+                await _problem(send, refused.status_code, refused.detail, refused.headers or {})
+                return
+            scope[CHECKED_OPERATOR] = True
+        await self.app(scope, receive, send)
+
+
 async def _too_many(send: Send, limit: LocalRateLimit, wait_s: float) -> None:
     body, headers = rate_limited(limit.item, wait_s)
-    extra = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
-    await _answer(send, 429, json.dumps(body).encode(), *extra)
+    await _problem(send, 429, body, headers)
+
+
+async def _problem(send: Send, status: int, body: Any, headers: Mapping[str, str]) -> None:
+    extra = [(name.lower().encode(), value.encode()) for name, value in headers.items()]
+    await _answer(send, status, json.dumps(body).encode(), *extra)
 
 
 async def _answer(send: Send, status: int, body: bytes, *extra: tuple[bytes, bytes]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import uuid
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -235,20 +236,20 @@ async def test_a_body_over_the_limit_is_a_413_before_parsing_or_the_key_check(
         assert small.status_code == 202, small.text
 
 
+def _tenants_locking_out_after(rule: str, redis_url: str, tmp_path: Path, prefix: str) -> Any:
+    url = f"sqlite+aiosqlite:///{tmp_path}/x.db"
+    settings = service_settings(
+        TenantsSettings, redis_url, url, prefix, operator_lockout_after=rule
+    )
+    return build_tenants(settings)
+
+
 async def test_wrong_operator_tokens_lock_their_address_out_for_the_window(
     redis_url: str, tmp_path: Path, prefix: str
 ) -> None:
     """Past the limit of wrong tokens an address gets 429s with Retry-After, even with the
     right token; another address is not affected (counted in Redis, by client address)."""
-    app = build_tenants(
-        service_settings(
-            TenantsSettings,
-            redis_url,
-            f"sqlite+aiosqlite:///{tmp_path}/x.db",
-            prefix,
-            operator_lockout_after="3/minute",
-        )
-    )
+    app = _tenants_locking_out_after("3/minute", redis_url, tmp_path, prefix)
     async with running(app) as client:
         wrong = [await client.get("/admin/v1/tenants", headers=bearer("guess")) for _ in range(3)]
         assert [r.status_code for r in wrong] == [401, 401, 401]
@@ -261,6 +262,49 @@ async def test_wrong_operator_tokens_lock_their_address_out_for_the_window(
         assert fine.status_code == 200, fine.text
 
 
+def _noting_reads(read: list[bool], data: bytes) -> Callable[[], AsyncIterator[bytes]]:
+    """A request body that notes in `read` when the service reads it."""
+
+    def body() -> AsyncIterator[bytes]:
+        async def gen() -> AsyncIterator[bytes]:
+            read.append(True)
+            yield data
+
+        return gen()
+
+    return body
+
+
+async def test_an_operator_body_without_the_token_is_refused_before_it_is_read(
+    redis_url: str, tmp_path: Path, prefix: str
+) -> None:
+    """No token or a wrong one: 401 unread, and wrong ones count towards the lockout, which
+    then refuses the right token unread too; another address with the token goes on."""
+    app = _tenants_locking_out_after("2/minute", redis_url, tmp_path, prefix)
+    read: list[bool] = []
+    body = _noting_reads(read, b'{"name": "Clinic"}')
+    async with running(app) as client:
+        for headers in ({}, bearer("guess"), bearer("guess")):
+            answer = await client.post("/admin/v1/tenants", content=body(), headers=headers)
+            assert answer.status_code == 401, answer.text
+            assert answer.headers["www-authenticate"] == "Bearer"
+        locked = await client.post(
+            "/admin/v1/tenants", content=body(), headers=bearer(OPERATOR_TOKEN)
+        )
+        assert locked.status_code == 429, locked.text
+        assert int(locked.headers["Retry-After"]) >= 1
+        assert read == []
+        elsewhere = httpx.ASGITransport(app=app, client=("198.51.100.7", 4000))
+        async with httpx.AsyncClient(transport=elsewhere, base_url="http://test") as other:
+            created = await other.post(
+                "/admin/v1/tenants",
+                content=body(),
+                headers={**bearer(OPERATOR_TOKEN), "Content-Type": "application/json"},
+            )
+        assert created.status_code == 201, created.text
+        assert read == [True]
+
+
 async def test_a_body_without_a_valid_key_is_refused_before_it_is_read(
     redis_url: str, tmp_path: Path, prefix: str
 ) -> None:
@@ -270,15 +314,8 @@ async def test_a_body_without_a_valid_key_is_refused_before_it_is_read(
     async with stack(apps) as services:
         tenant = await services.create_tenant()
         quiz = services.clients["quiz"]
-        read = []
-
-        def body() -> Any:
-            async def gen() -> Any:
-                read.append(True)
-                yield b'{"not": "json'
-
-            return gen()
-
+        read: list[bool] = []
+        body = _noting_reads(read, b'{"not": "json')
         for headers in ({}, bearer("sf_unknown_key"), {"Authorization": "Basic eDp5"}):
             answer = await quiz.post("/v1/users/u1/quiz", content=body(), headers=headers)
             assert answer.status_code == 401, answer.text
