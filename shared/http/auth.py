@@ -11,7 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.types import Scope
 
 from shared.db.database import Database
-from shared.http.limits import CHECKED_OPERATOR, CHECKED_TENANT
+from shared.http.limits import CHECKED_OPERATOR, CHECKED_TENANT, TWO_AUTHORIZATIONS
 from shared.http.ratelimit import RateLimits
 from shared.tenancy.replica import KeyReplica, tenant_for_key
 
@@ -32,13 +32,7 @@ def _one_authorization(request: Request) -> None:
     """Two Authorization headers are ambiguous (a proxy and a client disagreeing on who is
     calling): refused, never resolved by taking the first."""
     if sum(name == b"authorization" for name, _ in request.scope["headers"]) > 1:
-        raise HTTPException(
-            status_code=400,
-            detail={
-                "error": "bad_request",
-                "message": "header.Authorization: sent more than once; send exactly one",
-            },
-        )
+        raise HTTPException(status_code=400, detail=TWO_AUTHORIZATIONS)
 
 
 class TenantKey(HTTPBearer):

@@ -83,6 +83,11 @@ class BodyLimitMiddleware:
 CHECKED_TENANT = "spinefit.tenant_id"
 CHECKED_OPERATOR = "spinefit.operator"
 _WITH_BODY = ("POST", "PUT", "PATCH")
+# The answer to two Authorization headers, here and in the dependencies (shared.http.auth).
+TWO_AUTHORIZATIONS = {
+    "error": "bad_request",
+    "message": "header.Authorization: sent more than once; send exactly one",
+}
 
 
 class KeyFirstMiddleware:
@@ -114,12 +119,7 @@ class KeyFirstMiddleware:
         self.unauthorized = json.dumps(
             {"error": "unauthorized", "message": "missing, unknown or revoked API key"}
         ).encode()
-        self.twice = json.dumps(
-            {
-                "error": "bad_request",
-                "message": "header.Authorization: sent more than once; send exactly one",
-            }
-        ).encode()
+        self.twice = json.dumps(TWO_AUTHORIZATIONS).encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith("/v1/"):
