@@ -48,13 +48,23 @@ class RateLimits:
     warning logged) rather than the API going down with the counter."""
 
     def __init__(self, redis_url: str, prefix: str) -> None:
-        self.storage = RedisStorage(
-            f"async+{redis_url}",
-            implementation="redispy",
-            key_prefix=f"{prefix}ratelimit",
-            socket_timeout=5,
-        )
-        self.limiter = MovingWindowRateLimiter(self.storage)
+        self._redis_url, self._prefix = redis_url, prefix
+        self._limiter: MovingWindowRateLimiter | None = None
+
+    @property
+    def limiter(self) -> MovingWindowRateLimiter:
+        """Made on first use: the storage's construction imports a Redis client of its own
+        (and valkey's, when installed), a quarter of a second that a restarting service
+        need not spend before it serves."""
+        if self._limiter is None:
+            storage = RedisStorage(
+                f"async+{self._redis_url}",
+                implementation="redispy",
+                key_prefix=f"{self._prefix}ratelimit",
+                socket_timeout=5,
+            )
+            self._limiter = MovingWindowRateLimiter(storage)
+        return self._limiter
 
     async def hit(self, rule: str, *key: str) -> None:
         """Count one request against `rule` ("10/minute") for `key`; 429 when over it."""
