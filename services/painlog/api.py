@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
@@ -21,13 +22,15 @@ from shared.db.uow import UnitOfWork
 from shared.events.base import utc_now
 from shared.events.painlog import PainReport, SessionReport
 from shared.http.auth import TenantId
+from shared.http.fast_post import FastPost
 from shared.http.idempotency import fingerprint, request_path, run_idempotent
 from shared.http.strict_json import StrictJsonRoute
 
 router = APIRouter(tags=["pain log"], route_class=StrictJsonRoute)
 
+USER_ID = r"[A-Za-z0-9._:@-]{1,128}"
 UserIdPath = Annotated[
-    str, Path(pattern=r"^[A-Za-z0-9._:@-]{1,128}$", description="The tenant's id for its user")
+    str, Path(pattern=f"^{USER_ID}$", description="The tenant's id for its user")
 ]
 IdempotencyKey = Annotated[
     str | None,
@@ -152,6 +155,23 @@ async def report_pain(
         service.fresh_pain,
         user_id,
     )
+
+
+# The two ingest routes, served past the router in the plain case (shared.http.fast_post).
+FAST_POSTS = (
+    FastPost(
+        re.compile(rf"/v1/users/(?P<user_id>{USER_ID})/sessions"),
+        SessionReport,
+        report_session,
+        "/v1/users/{user_id}/sessions",
+    ),
+    FastPost(
+        re.compile(rf"/v1/users/(?P<user_id>{USER_ID})/pain"),
+        PainReport,
+        report_pain,
+        "/v1/users/{user_id}/pain",
+    ),
+)
 
 
 def _window(

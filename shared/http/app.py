@@ -22,6 +22,7 @@ from shared.events.asyncapi import build_asyncapi
 from shared.events.streams import TENANT_KEY_ISSUED, TENANT_KEY_REVOKED
 from shared.http.auth import check_operator
 from shared.http.errors import install_error_handlers
+from shared.http.fast_post import FastPost, FastPostMiddleware
 from shared.http.limits import BodyLimitMiddleware, KeyFirstMiddleware, OperatorFirstMiddleware
 from shared.http.middleware import ServiceMiddleware
 from shared.http.ratelimit import LocalRateLimit, RateLimits
@@ -104,6 +105,7 @@ def create_service_app(
     description: str,
     background: Sequence[Background] = (),
     key_replica: KeyReplica | None = None,
+    fast_posts: Sequence[FastPost] = (),
 ) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -156,6 +158,9 @@ def create_service_app(
     app.state.key_replica = key_replica
     app.state.rate_limits = RateLimits(settings.redis_url, settings.stream_prefix)
     install_error_handlers(app)
+    if fast_posts and key_replica is not None:
+        # Innermost: past the key check and the body limit, in place of the router.
+        app.add_middleware(FastPostMiddleware, lanes=fast_posts, replica=key_replica)
     # A body over the limit is refused before routing, parsing or the key check (counted
     # in the metrics and given a request id by the layer around it).
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
@@ -195,6 +200,7 @@ def assemble_service(
     title: str,
     description: str,
     background: Sequence[Background] = (),
+    fast_posts: Sequence[FastPost] = (),
 ) -> FastAPI:
     """Wire one service: its database, its bus (with the tenant key replica unless it is
     the source of keys) and its HTTP app. Each `services/<name>/app.py` is a call to this."""
@@ -218,4 +224,5 @@ def assemble_service(
         description=description,
         background=background,
         key_replica=key_replica,
+        fast_posts=fast_posts,
     )
