@@ -25,6 +25,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from shared.db.pg_bulk import store_many_pg
 from shared.db.records import NewRecord, store_many, store_many_sync, store_or_otherwise
 from shared.db.uow import UnitOfWork, inside_unit_of_work
 
@@ -170,14 +171,17 @@ class GroupCommitter:
                 queued.record = None  # a key was taken: its `otherwise`, as a plain write
 
     async def _records_on_server(self, group: list[_Queued]) -> None:
-        """PostgreSQL: the group's new records in one transaction (`store_many_sync`: a
-        multi-row INSERT .. ON CONFLICT DO NOTHING RETURNING per table, one outbox insert);
+        """PostgreSQL: the group's new records in one transaction (`store_many_pg`: an
+        INSERT .. ON CONFLICT DO NOTHING RETURNING per table, one outbox insert);
         each caller is answered once it committed, or told to store its record alone."""
         db = self.db
         records = [q.record for q in group if q.record is not None]
         try:
-            async with db.engine.begin() as conn:
-                stored = await conn.run_sync(store_many_sync, db.tables, records)
+            async with db.engine.connect() as conn:
+                # asyncpg itself, in a transaction of its own (`shared.db.pg_bulk`).
+                raw: Any = (await conn.get_raw_connection()).driver_connection
+                async with raw.transaction():
+                    stored = await store_many_pg(raw, db.tables, records)
         except Exception:
             # Rolled back, nothing stored: each on its own, so a failure is its caller's.
             for queued in group:

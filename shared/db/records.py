@@ -12,7 +12,7 @@ whose key was taken leaves nothing behind and is handed back for its `otherwise`
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Generator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,12 +117,80 @@ async def store_many(uow: UnitOfWork, records: Sequence[NewRecord]) -> list[bool
     return stored
 
 
+@dataclass(frozen=True)
+class InsertNew:
+    """INSERT .. ON CONFLICT DO NOTHING of rows sharing their columns; answered per row with
+    True if this stored it."""
+
+    table: Table
+    rows: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class InsertAll:
+    table: Table
+    rows: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class DeleteKeys:
+    """Delete these (tenant_id, key) rows of the Idempotency-Key table."""
+
+    table: Table
+    keys: list[tuple[Any, ...]]
+
+
+# One statement of a group's store, what it answers (`InsertNew`: a bool per row, else None).
+Statement = InsertNew | InsertAll | DeleteKeys
+Plan = Generator[Statement, list[bool] | None, list[bool]]
+
+
+class PlanRun:
+    """Steps a `store_plan`: `step(answer)` gives its next statement (None: done, `stored`
+    holds its result). Shared by the synchronous and the asyncpg drivers."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.stored: list[bool] = []
+
+    def step(self, answer: list[bool] | None = None) -> Statement | None:
+        try:
+            return self.plan.send(answer)
+        except StopIteration as done:
+            self.stored = done.value
+            return None
+
+
 def store_many_sync(
     conn: Connection, tables: PlatformTables, records: Sequence[NewRecord]
 ) -> list[bool]:
+    """`store_plan` run on a synchronous connection (SQLite's, or PostgreSQL's in a greenlet)."""
+    run = PlanRun(store_plan(tables, records))
+    statement = run.step()
+    while statement is not None:
+        statement = run.step(_execute_sync(conn, statement))
+    return run.stored
+
+
+def _execute_sync(conn: Connection, statement: Statement) -> list[bool] | None:
+    if isinstance(statement, InsertNew):
+        return insert_new(conn, statement.table, statement.rows)
+    if isinstance(statement, InsertAll):
+        conn.execute(insert(statement.table), statement.rows)
+        return None
+    t = statement.table
+    conn.execute(
+        delete(t).where(or_(*(and_(t.c.tenant_id == a, t.c.key == b) for a, b in statement.keys)))
+    )
+    return None
+
+
+def store_plan(tables: PlatformTables, records: Sequence[NewRecord]) -> Plan:
     """Store every record whose keys are free, in a few statements whatever their number;
     for each record, True if stored. A record not stored left no row behind (its
-    Idempotency-Key row, if written before its row key was found taken, is deleted)."""
+    Idempotency-Key row, if written before its row key was found taken, is deleted). The
+    statements are yielded to the caller, which runs them on its connection and sends back
+    what an `InsertNew` answered."""
     stored = [False] * len(records)
     seen_rows: set[tuple[Any, ...]] = set()
     seen_keys: set[tuple[Any, ...]] = set()
@@ -139,7 +207,11 @@ def store_many_sync(
         candidates.append(i)
     keys_table = tables.idempotency_keys
     with_key = [i for i in candidates if records[i].idempotency is not None]
-    claimed = insert_new(conn, keys_table, [records[i].idempotency or {} for i in with_key])
+    claimed: list[bool] = []
+    if with_key:
+        claimed = (
+            yield InsertNew(keys_table, [records[i].idempotency or {} for i in with_key])
+        ) or []
     lost_key = {i for i, new in zip(with_key, claimed, strict=True) if not new}
     by_table: dict[str, list[int]] = {}
     for i in candidates:
@@ -148,26 +220,17 @@ def store_many_sync(
     orphaned_keys: list[tuple[Any, ...]] = []
     for indexes in by_table.values():
         table = records[indexes[0]].table
-        new = insert_new(conn, table, [records[i].row for i in indexes])
+        new = (yield InsertNew(table, [records[i].row for i in indexes])) or []
         for i, is_new in zip(indexes, new, strict=True):
             if is_new:
                 stored[i] = True
             elif (idem := records[i].idempotency_key()) is not None:
                 orphaned_keys.append(idem)
     if orphaned_keys:
-        conn.execute(
-            delete(keys_table).where(
-                or_(
-                    *(
-                        and_(keys_table.c.tenant_id == t, keys_table.c.key == k)
-                        for t, k in orphaned_keys
-                    )
-                )
-            )
-        )
+        yield DeleteKeys(keys_table, orphaned_keys)
     events = [e for r, s in zip(records, stored, strict=True) if s for e in r.events]
     if events:
-        conn.execute(insert(tables.outbox), outbox_rows(events))
+        yield InsertAll(tables.outbox, outbox_rows(events))
     return stored
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from shared.db.database import Database
 from shared.db.records import NewRecord
 from shared.db.uow import UnitOfWork
 from shared.events.base import utc_now
+from shared.events.painlog import PainLogged
 from shared.events.tenants import TenantKeyIssued
 from tests.support.painlog import painlog_database, painlog_stack
 from tests.support.settings import OPERATOR_TOKEN
@@ -409,3 +411,116 @@ async def test_a_record_that_fails_its_group_fails_alone_and_the_others_are_stor
         assert isinstance(results[5], DBAPIError)
     assert stored >= {"before", *(f"g-{i}" for i in range(5))}
     assert ("too-long" in stored) == db.is_sqlite
+
+
+def _full_record(log_id: str, key: str, event_id: uuid.UUID | None = None) -> NewRecord:
+    """A pain log with its Idempotency-Key and its event, every kind of column filled."""
+    base = _pain_record(log_id)
+    observed = datetime(2026, 11, 30, 7, 15, 30, 123456, tzinfo=timezone(timedelta(hours=2)))
+    row = {
+        **base.row,
+        "observed_at": observed,
+        "received_at": observed,
+        "exercise_id": "bird-dog",
+        "context": "after_exercise",
+        "qualities": ["burning", "ache"],
+        "locations": ["thigh"],
+        "morning": {"hours_sat": 5.5, "heavy_lifting": False, "stress": None},
+    }
+    event = PainLogged(
+        tenant_id=row["tenant_id"],
+        user_id=row["user_id"],
+        occurred_at=observed,
+        log_id=log_id,
+        observed_at=observed,
+        level=3,
+        context="after_exercise",
+        exercise_id="bird-dog",
+        qualities=("burning", "ache"),
+        locations=("thigh",),
+        **({"event_id": event_id} if event_id else {}),
+    )
+    idempotency = {
+        "tenant_id": row["tenant_id"],
+        "key": key,
+        "fingerprint": "p" * 64,
+        "status_code": 202,
+        "response_body": '{"status": "accepted"}',
+        "created_at": observed,
+    }
+    return NewRecord(
+        table=painlog_store.pain_logs,
+        row=row,
+        events=[event],
+        result=f"{log_id} stored",
+        idempotency=idempotency,
+        otherwise=base.otherwise,
+    )
+
+
+async def _stored(db: Database, log_id: str, key: str) -> tuple[Any, ...]:
+    async with db.read() as session:
+        row = (
+            await session.execute(
+                select(painlog_store.pain_logs).where(painlog_store.pain_logs.c.log_id == log_id)
+            )
+        ).one()
+        outbox = db.tables.outbox
+        event = (
+            await session.execute(
+                select(
+                    outbox.c.tenant_id, outbox.c.event_type, outbox.c.priority, outbox.c.payload
+                ).where(outbox.c.payload.contains(f'"log_id":"{log_id}"'))
+            )
+        ).one()
+        keys = db.tables.idempotency_keys
+        stored_key = (await session.execute(select(keys).where(keys.c.key == key))).one()
+    payload = json.loads(event.payload)
+    ignored = {"log_id", "event_id", "emitted_at", "correlation_id"}
+    return (
+        {k: v for k, v in row._mapping.items() if k != "log_id"},
+        (event.tenant_id, event.event_type, event.priority),
+        {k: v for k, v in payload.items() if k not in ignored},
+        {k: v for k, v in stored_key._mapping.items() if k != "key"},
+    )
+
+
+async def test_a_group_stores_exactly_what_a_record_stored_alone_stores(database_url: str) -> None:
+    """The group's bulk statements (on PostgreSQL asyncpg's own, `shared.db.pg_bulk`) and the
+    one-record path store the same values: times with their zone, JSON, booleans, ids."""
+    async with painlog_database(database_url) as db:
+        await db.write_new_alone(_full_record("alone", "k-alone"))
+        results = await asyncio.gather(
+            *(db.write_new(_full_record(f"grouped-{i}", f"k-{i}")) for i in range(4))
+        )
+        assert results == [f"grouped-{i} stored" for i in range(4)]
+        alone = await _stored(db, "alone", "k-alone")
+        for i in range(4):
+            assert await _stored(db, f"grouped-{i}", f"k-{i}") == alone
+    row = alone[0]
+    assert row["observed_at"] == datetime(2026, 11, 30, 5, 15, 30, 123456, tzinfo=UTC)
+    assert row["morning"] == {"hours_sat": 5.5, "heavy_lifting": False, "stress": None}
+    assert alone[1] == ("tn_g", "pain-logged", True)
+
+
+async def test_a_group_whose_events_fail_leaves_nothing_half_stored(database_url: str) -> None:
+    """Two records of one group carry the same event id: the outbox refuses the second, the
+    group's keys and rows are rolled back with it, and each record is then stored alone: the
+    first whole, the second not at all (its key, row and event all absent)."""
+    shared_id = uuid.uuid4()
+    async with painlog_database(database_url) as db:
+        first, second, third = await asyncio.gather(
+            db.write_new(_full_record("first", "k-first", shared_id)),
+            db.write_new(_full_record("second", "k-second", shared_id)),
+            db.write_new(_full_record("third", "k-third")),
+            return_exceptions=True,
+        )
+        async with db.read() as session:
+            logs = set(await session.scalars(select(painlog_store.pain_logs.c.log_id)))
+            keys = set(await session.scalars(select(db.tables.idempotency_keys.c.key)))
+            events = await session.scalar(select(func.count()).select_from(db.tables.outbox))
+    assert (first, third) == ("first stored", "third stored")
+    assert isinstance(second, IntegrityError)
+    assert logs == {"first", "third"}
+    assert keys == {"k-first", "k-third"}
+    assert events == 2
