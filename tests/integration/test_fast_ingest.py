@@ -524,3 +524,30 @@ async def test_a_group_whose_events_fail_leaves_nothing_half_stored(database_url
     assert logs == {"first", "third"}
     assert keys == {"k-first", "k-third"}
     assert events == 2
+
+
+async def test_records_keyed_by_a_uuid_are_stored_once_in_a_group(services: Stack) -> None:
+    """A quiz response's key is a UUID (SQLite gives it back as text): each submission of a
+    group is stored once, with its one event, on both databases."""
+    from services.quiz import store as quiz_store
+    from tests.factories.quiz import clean_answers
+
+    key = (await services.create_tenant())["api_key"]["key"]
+    db: Database = services.apps["quiz"].state.db
+    writes = db.record_commit.stats.writes
+    responses = await asyncio.gather(
+        *(
+            services.clients["quiz"].post(
+                f"/v1/users/u-{i}/quiz",
+                json=clean_answers(),
+                headers={**bearer(key), "Idempotency-Key": f"q-{i}"},
+            )
+            for i in range(8)
+        )
+    )
+    async with db.read() as session:
+        stored = await session.scalar(select(func.count()).select_from(quiz_store.responses))
+        events = await session.scalar(select(func.count()).select_from(db.tables.outbox))
+    assert [r.status_code for r in responses] == [202] * 8
+    assert (stored, events) == (8, 8)
+    assert db.record_commit.stats.writes - writes == 8
