@@ -40,13 +40,22 @@ def future_problems(
     return [FieldProblem(name, message) for name, value in times.items() if value > latest]
 
 
+# Sorted keys, no spaces: the same report gives the same text (made once: `json.dumps` with
+# options builds an encoder on every call).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+# Values passed through as they are, checked first: nearly every value is one of these.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def fingerprint(report: SessionReport | PainReport) -> str:
     """The same report gives the same fingerprint, whatever the time zones it was sent in."""
-    canonical = json.dumps(_utc(report.model_dump()), sort_keys=True, separators=(",", ":"))
+    canonical = _CANONICAL.encode(_utc(report.model_dump()))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _utc(value: Any) -> Any:
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat()
     if isinstance(value, dict):

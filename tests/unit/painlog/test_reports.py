@@ -102,3 +102,39 @@ def test_a_different_report_has_a_different_fingerprint() -> None:
     assert fingerprint(PainReport.model_validate(body)) != fingerprint(
         PainReport.model_validate({**body, "level": body["level"] + 1})
     )
+
+
+def test_fingerprints_stay_what_they_were_when_stored() -> None:
+    """Stored fingerprints decide later retries: how one is computed may change, its value
+    never (these were computed before any such change)."""
+    pain = {
+        "log_id": "pin-1",
+        "observed_at": "2026-11-24T04:00:00-05:00",
+        "level": 3,
+        "context": "other",
+        "qualities": ["ache"],
+        "locations": ["buttock", "thigh"],
+        "morning": {"hours_sat": 5, "heavy_lifting": True, "sleep_hours": 6.5, "stress": 2},
+    }
+    session = {
+        "session_id": "s-b62c718f87",
+        "started_at": "2026-11-24T08:30:00+00:00",
+        "completed_at": "2026-11-24T09:00:00+00:00",
+        "exercises": [
+            {"exercise_id": "glute-bridge", "sets": 3, "reps": 10, "pain_during": 1},
+            {
+                "exercise_id": "side-plank",
+                "sets": 2,
+                "hold_s": 20,
+                "pain_during": 3,
+                "pain_qualities": ["ache"],
+                "pain_locations": ["lower_back"],
+            },
+        ],
+    }
+    assert fingerprint(PainReport.model_validate(pain)) == (
+        "763ee6ddc0e07117086cf1d9219b510105715f9e94f5910c780536c4ee779d36"
+    )
+    assert fingerprint(SessionReport.model_validate(session)) == (
+        "102bc28e8a2cafe838b3755510a9b098c5081fca185db5e1612ee7e9fdbfd4c7"
+    )
