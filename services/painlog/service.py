@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,7 +26,7 @@ from services.painlog.domain.timeline import (
 from shared.db.records import Fresh
 from shared.db.statements import insert_if_new
 from shared.db.uow import UnitOfWork
-from shared.events.base import Event, Frozen, utc_now
+from shared.events.base import Event, Frozen, built, utc_now
 from shared.events.flares import ExerciseRemoved, FlareDetected
 from shared.events.painlog import PainLogged, PainReport, SessionDone, SessionReport
 from shared.observability.context import current_correlation_id
@@ -82,17 +82,14 @@ def _event(cls: type[E], report: Frozen, **envelope: Any) -> E:
     """The report inside its event envelope, without validating it a second time: the route
     validated it against the same fields (the request body is the event's payload), the
     tenant comes from the key replica and the user id from the validated path."""
-    fields = {name: getattr(report, name) for name in type(report).model_fields}
-    # The envelope's defaults given here: model_construct is slow to run default factories.
-    return cast(
-        E,
-        cls.model_construct(
-            **fields,
-            event_id=uuid.uuid4(),
-            emitted_at=utc_now(),
-            correlation_id=current_correlation_id(),
-            **envelope,
-        ),
+    # The envelope's defaults given here: default factories are slow to run.
+    return built(
+        cls,
+        **report.__dict__,
+        event_id=uuid.uuid4(),
+        emitted_at=utc_now(),
+        correlation_id=current_correlation_id(),
+        **envelope,
     )
 
 

@@ -7,10 +7,12 @@ it), `emitted_at` is when the emitting service wrote it to its outbox.
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
@@ -72,3 +74,55 @@ class UserEvent(Event):
     """An event about one end user: `user_id` is required."""
 
     user_id: UserId
+
+
+M = TypeVar("M", bound=BaseModel)
+# Defaults that are safe to share between instances (pydantic copies the others each time).
+_IMMUTABLE = (str, int, float, bool, type(None), tuple, frozenset)
+
+
+@dataclass(frozen=True)
+class _Construction:
+    order: tuple[str, ...]  # the fields, in their order (a dump follows it)
+    names: frozenset[str]
+    defaults: dict[str, Any]  # plain, immutable defaults
+    needed: frozenset[str]  # required, or defaulted by a factory: the caller gives them
+
+
+@functools.cache
+def _construction(cls: type[BaseModel]) -> _Construction | None:
+    """How `built` makes a `cls`; None where it would differ from `model_construct` (aliases,
+    a post-init hook, extra fields kept, a mutable default)."""
+    if cls.__pydantic_post_init__ or cls.model_config.get("extra") == "allow":
+        return None
+    defaults: dict[str, Any] = {}
+    needed = set()
+    for name, field in cls.model_fields.items():
+        if field.alias not in (None, name) or field.validation_alias not in (None, name):
+            return None
+        if field.default_factory is not None or field.is_required():
+            needed.add(name)
+        elif isinstance(field.default, _IMMUTABLE):
+            defaults[name] = field.default
+        else:
+            return None
+    names = tuple(cls.model_fields)
+    return _Construction(names, frozenset(names), defaults, frozenset(needed))
+
+
+def built(cls: type[M], **values: Any) -> M:
+    """`cls.model_construct(**values)`, the same instance, for values already validated, at a
+    fraction of its cost: the fields' plain defaults are found once per class, not field by
+    field with their aliases on every call (an ingest request builds an event per report).
+    Falls back to `model_construct` when a field is missing or unknown."""
+    how = _construction(cls)
+    if how is None or not how.needed <= values.keys() <= how.names:
+        return cls.model_construct(**values)
+    defaults = how.defaults
+    fields = {n: values[n] if n in values else defaults[n] for n in how.order}
+    instance = cls.__new__(cls)
+    object.__setattr__(instance, "__dict__", fields)
+    object.__setattr__(instance, "__pydantic_fields_set__", set(values))
+    object.__setattr__(instance, "__pydantic_extra__", None)
+    object.__setattr__(instance, "__pydantic_private__", None)
+    return instance
