@@ -150,6 +150,9 @@ def create_service_app(
         version="1",
         lifespan=lifespan,
         redirect_slashes=False,
+        # Metrics are Prometheus's (ServiceMiddleware); FastAPI's OpenTelemetry hook would
+        # look up three providers (and the environment) on every request to find none.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
     app.state.db = db
