@@ -116,22 +116,8 @@ def test_fingerprints_stay_what_they_were_when_stored() -> None:
         "locations": ["buttock", "thigh"],
         "morning": {"hours_sat": 5, "heavy_lifting": True, "sleep_hours": 6.5, "stress": 2},
     }
-    session = {
-        "session_id": "s-b62c718f87",
-        "started_at": "2026-11-24T08:30:00+00:00",
-        "completed_at": "2026-11-24T09:00:00+00:00",
-        "exercises": [
-            {"exercise_id": "glute-bridge", "sets": 3, "reps": 10, "pain_during": 1},
-            {
-                "exercise_id": "side-plank",
-                "sets": 2,
-                "hold_s": 20,
-                "pain_during": 3,
-                "pain_qualities": ["ache"],
-                "pain_locations": ["lower_back"],
-            },
-        ],
-    }
+    # The factory's session as it was pinned (a change to the factory changes this value).
+    session = session_body(NOW, session_id="s-b62c718f87")
     assert fingerprint(PainReport.model_validate(pain)) == (
         "763ee6ddc0e07117086cf1d9219b510105715f9e94f5910c780536c4ee779d36"
     )
