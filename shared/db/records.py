@@ -206,7 +206,12 @@ def store_plan(tables: PlatformTables, records: Sequence[NewRecord]) -> Plan:
             seen_keys.add(idem)
         candidates.append(i)
     keys_table = tables.idempotency_keys
-    with_key = [i for i in candidates if records[i].idempotency is not None]
+    # Keys and rows in key order: concurrent groups (PostgreSQL) that share a key then
+    # wait for each other in one order, never in a deadlock.
+    with_key = sorted(
+        (i for i in candidates if records[i].idempotency is not None),
+        key=lambda i: records[i].idempotency_key() or (),
+    )
     claimed: list[bool] = []
     if with_key:
         claimed = (
@@ -219,6 +224,7 @@ def store_plan(tables: PlatformTables, records: Sequence[NewRecord]) -> Plan:
             by_table.setdefault(records[i].table.name, []).append(i)
     orphaned_keys: list[tuple[Any, ...]] = []
     for indexes in by_table.values():
+        indexes.sort(key=lambda i: records[i].key())
         table = records[indexes[0]].table
         new = (yield InsertNew(table, [records[i].row for i in indexes])) or []
         for i, is_new in zip(indexes, new, strict=True):

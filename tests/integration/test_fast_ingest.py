@@ -551,3 +551,25 @@ async def test_records_keyed_by_a_uuid_are_stored_once_in_a_group(services: Stac
     assert [r.status_code for r in responses] == [202] * 8
     assert (stored, events) == (8, 8)
     assert db.record_commit.stats.writes - writes == 8
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+async def test_a_postgresql_group_that_waits_does_not_hold_back_the_next(
+    database_url: str,
+) -> None:
+    """Two groups are in flight at once on PostgreSQL: one waiting for a key another
+    transaction holds leaves the next group free to commit; it then stores its own."""
+    async with painlog_database(database_url) as db:
+        record = _full_record("held", "k-held")
+        async with db.engine.connect() as other:
+            held = await other.begin()
+            await other.execute(insert(db.tables.idempotency_keys).values(record.idempotency or {}))
+            waiting = asyncio.create_task(db.write_new(record))
+            await asyncio.sleep(0.3)  # its group now waits on the uncommitted key
+            assert not waiting.done()
+            free = await asyncio.wait_for(db.write_new(_full_record("free", "k-free")), 5)
+            assert free == "free stored"
+            await held.rollback()
+        assert await asyncio.wait_for(waiting, 5) == "held stored"
+        assert len(await _stored(db, "held", "k-held")) == 4
