@@ -13,10 +13,14 @@ from prometheus_client import REGISTRY
 from sqlalchemy import func, select
 
 from services.painlog import store as painlog_store
+from services.painlog.app import build_app as build_painlog
+from services.painlog.settings import PainlogSettings
+from services.tenants.app import build_app as build_tenants
+from services.tenants.settings import TenantsSettings
 from shared.db.database import Database
 from shared.http.fast_post import FastPostMiddleware
 from tests.support.painlog import painlog_stack
-from tests.support.stack import Stack, bearer
+from tests.support.stack import Stack, bearer, service_settings, stack
 
 PAIN = "/v1/users/patient-17/pain"
 SESSIONS = "/v1/users/patient-17/sessions"
@@ -169,3 +173,32 @@ async def test_refusals_are_the_routes_own_and_store_nothing(services: Stack) ->
     assert reused.json()["fields"][0]["field"] == "log_id"
     assert await _counts(db) == (1, 0, 1)
     assert router.count == 3  # the bad level, the malformed body, the two headers
+
+
+async def test_a_body_growing_past_the_limit_on_the_lane_is_the_413(
+    redis_url: str, database_url: str, prefix: str
+) -> None:
+    """Sent chunked (no length to refuse it by), a body read by the lane is still cut at the
+    limit: the same small 413, nothing stored."""
+    apps = {
+        "tenants": build_tenants(
+            service_settings(TenantsSettings, redis_url, database_url, prefix)
+        ),
+        "painlog": build_painlog(
+            service_settings(PainlogSettings, redis_url, database_url, prefix, max_body_bytes=4096)
+        ),
+    }
+    async with stack(apps) as services:
+        auth, router, db = await _setup(services)
+
+        async def chunks() -> Any:
+            for _ in range(10):
+                yield b'{"log_id": "' + b"x" * 1000
+
+        answer = await services.clients["painlog"].post(
+            PAIN, content=chunks(), headers={**auth, "Content-Type": "application/json"}
+        )
+        assert answer.status_code == 413, answer.text[:300]
+        assert answer.json()["limit_bytes"] == 4096
+        assert router.count == 0  # refused on the lane, while it read the body
+        assert await _counts(db) == (0, 0, 0)
