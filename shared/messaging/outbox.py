@@ -152,11 +152,13 @@ class OutboxRelay:
             # PostgreSQL: the rows are claimed and marked in one statement (UPDATE ..
             # RETURNING on rows locked with SKIP LOCKED, so replicas never take the same),
             # published, then committed; if publishing fails the mark is rolled back.
+            pending = 0
             async with db.engine.begin() as conn:
                 rows = sorted((await conn.execute(*self._claim())).all(), key=_by_id)
                 if rows:
                     await self._publish(rows)
-                pending = await conn.run_sync(self._bookkeeping, len(rows), sweep)
+                if len(rows) >= self.batch or sweep:  # else nothing to count or delete
+                    pending = await conn.run_sync(self._bookkeeping, len(rows), sweep)
         OUTBOX_PENDING.labels(db.service).set(pending)
         counts: dict[str, int] = {}
         for row in rows:
