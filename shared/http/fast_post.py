@@ -30,6 +30,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.http import strict_json
 from shared.tenancy.replica import KeyReplica
 
 # (user_id, report, tenant_id, request, idempotency_key) -> the answer.
@@ -91,8 +92,10 @@ class FastPostMiddleware:
             return
         body = await _read_body(receive)
         try:
-            report = lane.model.model_validate_json(body)
-        except ValidationError:
+            # Parsed as the route parses it (a key twice in an object refused), then
+            # validated as the route validates the parsed body.
+            report = lane.model.model_validate(strict_json.loads(body))
+        except (ValidationError, ValueError, strict_json.DuplicateKey):
             # The route's own 422 (or 400), from the same bytes.
             await self.app(scope, _replay(body, receive), send)
             return
