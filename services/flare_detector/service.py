@@ -116,8 +116,8 @@ async def apply_events(uow: UnitOfWork, events: Sequence[Consumed], rules: Rules
             changed[key] = (result.history.to_json(), stored[key][1])
             dropped.extend((*key, day, kind) for day, kind in result.dropped)
             written.extend(
-                ((*key, day, kind), part.to_json(), tiers.part_units(part))
-                for (day, kind), part in result.written.items()
+                ((*key, day, kind), part, units)
+                for (day, kind), (part, units) in result.written.items()
             )
     await store.save_histories(session, changed, now)
     await store.write_parts(session, dropped, written)

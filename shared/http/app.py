@@ -163,7 +163,7 @@ def create_service_app(
     install_error_handlers(app)
     if fast_posts and key_replica is not None:
         # Innermost: past the key check and the body limit, in place of the router.
-        app.add_middleware(FastPostMiddleware, lanes=fast_posts, replica=key_replica)
+        app.add_middleware(FastPostMiddleware, lanes=fast_posts)
     # A body over the limit is refused before routing, parsing or the key check (counted
     # in the metrics and given a request id by the layer around it).
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -4,10 +4,11 @@ ASGI with its parameters found here instead of by FastAPI's router and dependenc
 Routing, dependency solving, `Request` objects per dependency and the exception layers cost
 an ingest request about as much CPU as storing it. A request takes the lane only when it is
 the plain case: a POST to the lane's path (its own id pattern), one Authorization header with
-a key the process's replica holds, at most one Idempotency-Key, a JSON content type and a
-body that the route's model accepts. Anything else (a missing or second header, a body the
-model refuses, a path the pattern does not match) goes to the FastAPI app unchanged, with
-the body already read handed on, so every refusal is the route's own answer, word for word.
+a key the process's replica holds (found by the key check in front), at most one
+Idempotency-Key, a JSON content type and a body that the route's model accepts. Anything
+else (a missing or second header, a body the model refuses, a path the pattern does not
+match) goes to the FastAPI app unchanged, with the body already read handed on, so every
+refusal is the route's own answer, word for word.
 
 The endpoint is the route's: the same checks, the same unit of work, the same answer. Its
 HTTP errors (a reused id, a future time) are answered by the app's own exception handlers.
@@ -31,12 +32,11 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.http import strict_json
-from shared.tenancy.replica import KeyReplica
+from shared.http.limits import CHECKED_TENANT
 
 # (user_id, report, tenant_id, request, idempotency_key) -> the answer.
 Endpoint = Callable[..., Awaitable[Response]]
 
-_AUTHORIZATION = b"authorization"
 _IDEMPOTENCY_KEY = b"idempotency-key"
 _CONTENT_TYPE = b"content-type"
 _JSON = b"application/json"
@@ -67,10 +67,9 @@ class RouteTemplate:
 
 
 class FastPostMiddleware:
-    def __init__(self, app: ASGIApp, lanes: Sequence[FastPost], replica: KeyReplica) -> None:
+    def __init__(self, app: ASGIApp, lanes: Sequence[FastPost]) -> None:
         self.app = app
         self.lanes = tuple(lanes)
-        self.replica = replica
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST":
@@ -86,7 +85,7 @@ class FastPostMiddleware:
     async def _lane(
         self, lane: FastPost, user_id: str, scope: Scope, receive: Receive, send: Send
     ) -> None:
-        tenant_id, idempotency_key = self._plain(scope["headers"])
+        tenant_id, idempotency_key = self._plain(scope)
         if tenant_id is None:
             await self.app(scope, receive, send)
             return
@@ -114,25 +113,22 @@ class FastPostMiddleware:
             response = await _handled(request, exc)
         await response(scope, receive, send)
 
-    def _plain(self, headers: Sequence[tuple[bytes, bytes]]) -> tuple[str | None, str | None]:
-        """(tenant, Idempotency-Key) when the headers are the plain case, else (None, None)."""
-        authorization: list[bytes] = []
+    def _plain(self, scope: Scope) -> tuple[str | None, str | None]:
+        """(tenant, Idempotency-Key) when the request is the plain case, else (None, None).
+        The key was checked in front of this layer (`KeyFirstMiddleware`, which leaves the
+        tenant of one valid Authorization header in the scope): it is not checked again."""
+        tenant_id = scope.get(CHECKED_TENANT)
+        if tenant_id is None:
+            return None, None
         keys: list[bytes] = []
         content_type = None
-        for name, value in headers:
-            if name == _AUTHORIZATION:
-                authorization.append(value)
-            elif name == _IDEMPOTENCY_KEY:
+        for name, value in scope["headers"]:
+            if name == _IDEMPOTENCY_KEY:
                 keys.append(value)
             elif name == _CONTENT_TYPE:
                 content_type = value
-        if len(authorization) != 1 or len(keys) > 1 or content_type != _JSON:
+        if len(keys) > 1 or content_type != _JSON:
             return None, None
-        # As `HTTPBearer` reads it: the scheme before the first space, the key after it.
-        scheme, _, key = authorization[0].decode("latin-1").partition(" ")
-        if scheme.lower() != "bearer":
-            return None, None
-        tenant_id = self.replica.tenant_for(key.strip())
         return tenant_id, keys[0].decode("latin-1") if keys else None
 
 

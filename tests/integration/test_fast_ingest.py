@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import event, func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -330,7 +331,6 @@ async def test_concurrent_quiz_submissions_share_commits(
     redis_url: str, sqlite_url: str, prefix: str
 ) -> None:
     from services.quiz import store as quiz_store
-    from tests.factories.quiz import clean_answers
 
     apps = {
         "tenants": build_tenants(service_settings(TenantsSettings, redis_url, sqlite_url, prefix)),
@@ -341,16 +341,7 @@ async def test_concurrent_quiz_submissions_share_commits(
         db: Database = services.apps["quiz"].state.db
         assert db.group_commit is not None
         before = db.group_commit.stats.transactions
-        responses = await asyncio.gather(
-            *(
-                services.clients["quiz"].post(
-                    f"/v1/users/u-{i}/quiz",
-                    json=clean_answers(),
-                    headers={**bearer(key), "Idempotency-Key": f"q-{i}"},
-                )
-                for i in range(12)
-            )
-        )
+        responses = await _quizzes_at_once(services, key, 12)
         transactions = db.group_commit.stats.transactions - before
         async with db.read() as session:
             stored = await session.scalar(select(func.count()).select_from(quiz_store.responses))
@@ -530,21 +521,11 @@ async def test_records_keyed_by_a_uuid_are_stored_once_in_a_group(services: Stac
     """A quiz response's key is a UUID (SQLite gives it back as text): each submission of a
     group is stored once, with its one event, on both databases."""
     from services.quiz import store as quiz_store
-    from tests.factories.quiz import clean_answers
 
     key = (await services.create_tenant())["api_key"]["key"]
     db: Database = services.apps["quiz"].state.db
     writes = db.record_commit.stats.writes
-    responses = await asyncio.gather(
-        *(
-            services.clients["quiz"].post(
-                f"/v1/users/u-{i}/quiz",
-                json=clean_answers(),
-                headers={**bearer(key), "Idempotency-Key": f"q-{i}"},
-            )
-            for i in range(8)
-        )
-    )
+    responses = await _quizzes_at_once(services, key, 8)
     async with db.read() as session:
         stored = await session.scalar(select(func.count()).select_from(quiz_store.responses))
         events = await session.scalar(select(func.count()).select_from(db.tables.outbox))
@@ -573,3 +554,19 @@ async def test_a_postgresql_group_that_waits_does_not_hold_back_the_next(
             await held.rollback()
         assert await asyncio.wait_for(waiting, 5) == "held stored"
         assert len(await _stored(db, "held", "k-held")) == 4
+
+
+async def _quizzes_at_once(services: Stack, key: str, count: int) -> list[httpx.Response]:
+    """`count` users' quizzes posted at once (one group commit can take them together)."""
+    from tests.factories.quiz import clean_answers
+
+    return await asyncio.gather(
+        *(
+            services.clients["quiz"].post(
+                f"/v1/users/u-{i}/quiz",
+                json=clean_answers(),
+                headers={**bearer(key), "Idempotency-Key": f"q-{i}"},
+            )
+            for i in range(count)
+        )
+    )

@@ -222,7 +222,7 @@ def units_at(history: History, rules: Rules, checkpoint: datetime) -> list[Tally
         elif at >= start and at + end <= checkpoint:
             counts[(u.session.exercises, u.outcome, False)] += 1
     if history.cold is not None:
-        history.cold.count_units(counts, start, checkpoint, rules)
+        history.cold.count_units(counts, start, rules)
     return tally_counts(counts)
 
 

@@ -235,7 +235,7 @@ class History:
             at = record.at if now is None else min(record.at, now)
             self.latest = at if self.latest is None else max(self.latest, at)
         table = self._table_for(record)
-        key = _id(record)
+        key = record_id(record)
         old = table.get(key)
         if old is None and self.cold is not None and self.cold.holds(key):
             raise NeedsWholeHistory("a new version of a record kept in a part")
@@ -246,8 +246,8 @@ class History:
         if rules is not None and not isinstance(record, QuizSeed):
             dropped = _cap_day(table, record, rules)
             if dropped is not None:
-                self.units.pop(_id(dropped), None)
-                self.units.pop(f"rest:{_id(dropped)}", None)
+                self.units.pop(record_id(dropped), None)
+                self.units.pop(f"rest:{record_id(dropped)}", None)
             if dropped is record:
                 return None if old is None else moment  # over the day's bound: not kept
             if dropped is not None:
@@ -357,10 +357,11 @@ def canonical(record: Record) -> str:
 
 def in_time_order(records: list[T]) -> list[T]:
     """A total order on event time: ties broken by id, so equal times sort the same way."""
-    return sorted(records, key=lambda r: (r.at, _id(r)))  # type: ignore[no-any-return]
+    return sorted(records, key=lambda r: (r.at, record_id(r)))  # type: ignore[no-any-return]
 
 
-def _id(record: Record) -> str:
+def record_id(record: Record) -> str:
+    """Its own id: a session's, a log's or a quiz response's."""
     if isinstance(record, Session):
         return record.session_id
     if isinstance(record, Observation):
@@ -380,8 +381,8 @@ def _cap_day(table: dict[str, Any], record: Session | Observation, rules: Rules)
     same = [r for r in table.values() if r.at.astimezone(UTC).date() == day]
     if len(same) <= cap:
         return None
-    dropped = max(same, key=lambda r: (r.at, _id(r)))
-    del table[_id(dropped)]
+    dropped = max(same, key=lambda r: (r.at, record_id(r)))
+    del table[record_id(dropped)]
     return dropped
 
 
@@ -389,7 +390,7 @@ def _newest(table: dict[str, Any], cap: int) -> dict[str, Any]:
     if len(table) <= cap:
         return table
     kept = in_time_order(list(table.values()))[-cap:]
-    return {_id(r): r for r in kept}
+    return {record_id(r): r for r in kept}
 
 
 def as_values(record: Record) -> dict[str, Any]:

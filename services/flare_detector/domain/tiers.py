@@ -130,9 +130,7 @@ class ColdDays:
             raise NeedsWholeHistory(f"{why}: the part {key[0]} {key[1]} is not loaded")
         return units
 
-    def count_units(
-        self, counts: Counter[UnitKey], start: datetime, checkpoint: datetime, rules: Rules
-    ) -> None:
+    def count_units(self, counts: Counter[UnitKey], start: datetime, rules: Rules) -> None:
         """Add the units of the parts in a checkpoint's lookback (`attribution.units_at`):
         sessions from `start`, rest mornings from `start + window_end`. Every part lies
         before the checkpoint (parts are older than any checkpoint still to come); the part
@@ -334,9 +332,8 @@ def parts_needed(
 ) -> list[PartKey] | None:
     """The parts these records can make an event read: those from a kind's edge to the day
     the last lookback they close starts in, and those the retention will drop. None when
-    the records need the whole history: one older than the watermark, a quiz, or a new
-    version of a record kept in a part. `limit` is the latest time a record can move the
-    watermark to (the handling time plus the skew)."""
+    the records need the whole history: one older than the watermark or a quiz. `limit` is
+    the latest time a record can move the watermark to (the handling time plus the skew)."""
     cold = summary.cold
     if cold is None or cold.rules != rules_key(rules):
         return None
@@ -347,8 +344,8 @@ def parts_needed(
     for record in records:
         if isinstance(record, QuizSeed):
             return None
-        if (mark is not None and record.at < mark) or cold.holds(_record_id(record)):
-            return None
+        if mark is not None and record.at < mark:
+            return None  # (a new version of a record in a part: `History.add` refuses it)
         at = record.at if limit is None else min(record.at, limit)
         latest = at if latest is None else max(latest, at)
     if latest is None:
@@ -386,10 +383,6 @@ def load_units(data: list[Any]) -> list[SessionOutcome]:
         stub = Session("", when, when, tuple(exercises))
         found.append(SessionOutcome(stub, OUTCOMES[outcome], (), rest))
     return found
-
-
-def _record_id(record: Session | Observation) -> str:
-    return record.session_id if isinstance(record, Session) else record.log_id
 
 
 # --- the summary's parts as JSON ---------------------------------------------------------
@@ -439,9 +432,13 @@ class Applied:
 
     history: History
     steps: list[Any]  # detector.Step, per event
-    written: dict[PartKey, History]
+    written: dict[PartKey, tuple[dict[str, Any], list[Any]]]  # the part's JSON, its units'
     dropped: list[PartKey]
     whole: bool
+
+
+def _stored(parts: dict[PartKey, History]) -> dict[PartKey, tuple[dict[str, Any], list[Any]]]:
+    return {k: (p.to_json(), part_units(p)) for k, p in parts.items()}
 
 
 def apply_to_summary(
@@ -467,7 +464,7 @@ def apply_to_summary(
     mark = summary.watermark(rules)
     if mark is not None:
         summary.cold.move_edges(mark, rules)
-    written = split(summary, rules, whole_below)
+    written = _stored(split(summary, rules, whole_below))
     summary.cold.loaded = {}
     return Applied(summary, steps, written, sorted(before - set(summary.cold.parts)), False)
 
@@ -481,11 +478,14 @@ def apply_to_whole(
     whole_below: int = WHOLE_BELOW,
 ) -> Applied:
     """Apply events to the whole history (the summary with every part back in), then split
-    it again: every stored part is replaced."""
+    it again: a stored part the events changed (or that is gone) is replaced; the others,
+    usually nearly all, are left as they are."""
     from services.flare_detector.domain.detector import ingest
 
-    stored = sorted(parts)
+    before = {key: part.to_json() for key, part in parts.items()}
     history = assemble(summary, parts)
     steps = [ingest(history, e, rules, now) for e in events]
-    written = split(history, rules, whole_below)
-    return Applied(history, steps, written, stored, True)
+    split_now = _stored(split(history, rules, whole_below))
+    written = {k: p for k, p in split_now.items() if before.get(k) != p[0]}
+    dropped = sorted(k for k in before if k not in split_now or k in written)
+    return Applied(history, steps, written, dropped, True)

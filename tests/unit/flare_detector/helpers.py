@@ -19,7 +19,6 @@ from services.flare_detector.domain.tiers import (
     apply_to_whole,
     assemble,
     load_units,
-    part_units,
     parts_needed,
 )
 from tests.factories.flare_sim import START, SimEvent, pain_event, quiz_event, session_event
@@ -78,6 +77,7 @@ class TieredStore:
     whole: int = 0
     loaded: int = 0
     dropped: int = 0
+    written: int = 0
 
     def apply(self, events: list[SimEvent]) -> Any:
         summary = History.from_json(self.summary)
@@ -98,9 +98,10 @@ class TieredStore:
         for key in applied.dropped:
             del self.parts[key], self.units[key]
         self.dropped += 0 if applied.whole else len(applied.dropped)
-        for key, part in applied.written.items():
-            self.parts[key] = _through_json(part.to_json())
-            self.units[key] = _through_json(part_units(part))
+        self.written += len(applied.written)
+        for key, (part, units) in applied.written.items():
+            self.parts[key] = _through_json(part)
+            self.units[key] = _through_json(units)
         self.summary = _through_json(applied.history.to_json())
         return applied.steps
 

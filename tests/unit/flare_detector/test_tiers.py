@@ -24,6 +24,7 @@ from services.flare_detector.domain.rules import Rules
 from services.flare_detector.domain.tiers import (
     WHOLE_BELOW,
     NeedsWholeHistory,
+    apply_to_summary,
     load_units,
     parts_needed,
 )
@@ -105,12 +106,24 @@ def test_records_later_than_the_lateness_and_a_new_quiz_take_the_whole_history()
 
 def test_a_new_version_of_a_record_kept_in_a_part_is_applied_to_the_whole_history() -> None:
     events = three_months("default", 7)
-    store = compare(events[:200])
     old = next(e for e in events[:100] if e.event_type == "pain-logged")
     later = old.model_copy(update={"observed_at": events[199].occurred_at, "level": 9})
+    store = compare(events[:200])
     summary = History.from_json(store.summary)
-    assert summary.cold is not None and summary.cold.holds(old.log_id)  # type: ignore[attr-defined]
-    assert parts_needed(summary, [record_of(later)], RULES, None) is None
+    assert summary.cold is not None and summary.cold.holds(old.log_id)
+    needed = parts_needed(summary, [record_of(later)], RULES, None)
+    assert needed is not None  # at or after the watermark: tried on the summary ...
+    units = {k: load_units(store.units[k]) for k in needed}
+    with pytest.raises(NeedsWholeHistory):  # ... which refuses it
+        apply_to_summary(summary, units, [later], RULES, None, 0)
+    # and through the two tiers it decides as the whole history does.
+    whole, written = store.whole, store.written
+    compare([*events[:200], later], check_every=50, store=TieredStore())
+    store.apply([later])
+    assert store.whole == whole + 1
+    # The stored version is kept (its canonical form is the smaller: a lower level), so
+    # the whole path changed no part and rewrote none (it used to rewrite every one).
+    assert len(store.parts) > 20 and store.written == written
 
 
 @pytest.mark.parametrize("kind", ["default", "daily"])
