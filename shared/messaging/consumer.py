@@ -13,7 +13,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from faststream.redis.parser import BinaryMessageFormatV1
 from prometheus_client import Counter, Histogram
 from redis.asyncio import Redis
 
@@ -23,6 +22,7 @@ from shared.db.uow import UnitOfWork
 from shared.events import UPCASTERS, upcast
 from shared.events.base import Event, utc_now
 from shared.events.streams import dlq_name
+from shared.messaging import envelope
 from shared.observability.context import bind_correlation_id, reset_correlation_id
 from shared.observability.logging import get_logger
 from shared.observability.metrics import DEAD_LETTERS, EVENT_HANDLE_SECONDS, EVENTS_CONSUMED
@@ -84,7 +84,7 @@ class EventProcessor:
     def parse(self, sub: Subscription, fields: dict[bytes, bytes]) -> Event:
         raw = fields.get(DATA_FIELD)
         try:
-            body = BinaryMessageFormatV1.parse(raw)[0] if raw else fields[b"payload"]
+            body = envelope.body_of(raw) if raw else fields[b"payload"]
             if UPCASTERS:
                 return sub.event_cls.model_validate(upcast(json.loads(body)))
             return sub.event_cls.model_validate_json(body)

@@ -14,7 +14,6 @@ import contextlib
 from datetime import timedelta
 from typing import Any
 
-from faststream.redis.parser import BinaryMessageFormatV1
 from redis.asyncio import Redis
 from sqlalchemy import Connection, bindparam, delete, func, select, update
 from tenacity import (
@@ -28,6 +27,7 @@ from shared.db.database import Database
 from shared.db.engine import READ_ONLY
 from shared.events.base import utc_now
 from shared.events.streams import PRIORITY_LANE, lane_name, stream_name
+from shared.messaging import envelope
 from shared.observability.logging import get_logger
 from shared.observability.metrics import (
     OUTBOX_PENDING,
@@ -42,6 +42,18 @@ LINGER_S = 0.005
 # A pass that found fewer rows than this means commits are sparse: the next one is relayed
 # at once (no linger), so an event at low load, a rule-one removal say, waits for nothing.
 LINGER_ABOVE = 8
+# KEYS[1] a stream; ARGV[1] its approximate MAXLEN, ARGV[2..] the entries' `__data__`, added
+# in order. Returns how many were added.
+XADD_ALL = """
+local maxlen = ARGV[1]
+for i = 2, #ARGV do
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', maxlen, '*', '__data__', ARGV[i])
+end
+return #ARGV - 1
+"""
+# Entries per script call: Redis runs a script to its end before serving anyone else, so a
+# call is kept to about a millisecond of its time.
+XADD_CHUNK = 500
 
 
 class OutboxRelay:
@@ -68,6 +80,7 @@ class OutboxRelay:
         self._lock = asyncio.Lock()
         self._claim_statement: Any = None
         self._select_statement: Any = None
+        self._xadd_all = redis.register_script(XADD_ALL)
 
     @property
     def alive(self) -> bool:
@@ -252,21 +265,28 @@ class OutboxRelay:
         return pending
 
     async def _publish(self, rows: list[Any]) -> None:
-        # Written in FastStream's envelope, so its subscribers read headers too.
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for row in rows:
-                data = await BinaryMessageFormatV1.encode(
-                    message=row.payload.encode(),
-                    reply_to=None,
-                    headers={"content-type": "application/json"},
-                    correlation_id=row.correlation_id,
-                )
-                stream = stream_name(self.prefix, row.event_type)
-                # The priority copy first: its reader is waiting on an empty stream.
-                targets = [lane_name(stream, PRIORITY_LANE), stream] if row.priority else [stream]
-                for target in targets:
-                    pipe.xadd(target, {"__data__": data}, maxlen=self.maxlen, approximate=True)
-            await pipe.execute()
+        """Every row to its stream (and an urgent one to its priority lane first), in id order
+        within each stream: one script call per stream, chunked, instead of a pipeline of one
+        XADD per row. Each call is one command to pack and one reply to read where redis-py
+        spends ~50 us per pipelined XADD here (packing, a reply and its callback each): ~7 us
+        an entry, Redis's own work included. Each call touches one key, as Redis Cluster
+        requires of a script."""
+        urgent: dict[str, list[bytes]] = {}
+        normal: dict[str, list[bytes]] = {}
+        for row in rows:
+            # Written in FastStream's envelope, so its subscribers read headers too.
+            data = envelope.encode(row.payload.encode(), row.correlation_id)
+            stream = stream_name(self.prefix, row.event_type)
+            if row.priority:  # the priority copy first: its reader waits on an empty stream
+                urgent.setdefault(lane_name(stream, PRIORITY_LANE), []).append(data)
+            normal.setdefault(stream, []).append(data)
+        for streams in (urgent, normal):
+            for stream, entries in streams.items():
+                for start in range(0, len(entries), XADD_CHUNK):
+                    await self._xadd_all(
+                        keys=[stream],
+                        args=[self.maxlen, *entries[start : start + XADD_CHUNK]],
+                    )
 
 
 def _by_id(row: Any) -> int:

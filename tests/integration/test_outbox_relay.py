@@ -5,6 +5,7 @@ next one."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -16,8 +17,9 @@ from sqlalchemy import Engine, Insert, event, func, select
 
 from shared.db.database import Database
 from shared.events.painlog import PainLogged
-from shared.events.streams import stream_name
-from shared.messaging.outbox import OutboxRelay
+from shared.events.streams import PRIORITY_LANE, lane_name, stream_name
+from shared.messaging import envelope
+from shared.messaging.outbox import XADD_CHUNK, OutboxRelay
 from tests.support.painlog import painlog_database
 from tests.support.probe import pain_event
 
@@ -137,3 +139,49 @@ async def test_a_pass_reuses_its_statements(db: Database, redis_url: str, prefix
     per_pass = len(executed) // 2
     assert per_pass in (1, 2)
     assert executed[per_pass] is executed[0]
+
+
+async def test_a_pass_keeps_each_streams_order_across_chunks_and_copies_urgent_events(
+    db: Database, redis_url: str, prefix: str, redis_client: redis.Redis
+) -> None:
+    """More rows than one script call takes: every stream still gets its rows in id order,
+    and an urgent one (shooting pain after an exercise) on its priority lane as well."""
+    n = XADD_CHUNK + 120
+    urgent_every = 50
+    events = [
+        pain_event(
+            level=i % 11,
+            **(
+                {
+                    "context": "after_exercise",
+                    "exercise_id": "glute-bridge",
+                    "qualities": ("shooting",),
+                }
+                if i % urgent_every == 0
+                else {}
+            ),
+        )
+        for i in range(n)
+    ]
+    async with db.unit_of_work() as uow:
+        await uow.emit(*events)
+    relayer = OutboxRelay(
+        db, Redis.from_url(redis_url), prefix=prefix, maxlen=10_000, batch=n, poll_s=0.5
+    )
+    relayer._passes = 1
+    try:
+        assert await relayer.relay_once() == n
+    finally:
+        await relayer.redis.aclose()
+    stream = stream_name(prefix, PainLogged.TYPE)
+
+    def ids_on(key: str) -> list[str]:
+        return [
+            json.loads(envelope.body_of(fields[b"__data__"]))["event_id"]
+            for _, fields in redis_client.xrange(key)
+        ]
+
+    assert ids_on(stream) == [str(e.event_id) for e in events]
+    assert ids_on(lane_name(stream, PRIORITY_LANE)) == [
+        str(e.event_id) for e in events[::urgent_every]
+    ]
