@@ -4,6 +4,7 @@ emitted (once each) and the flares notified (once each). Every query filters on 
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
@@ -24,9 +25,9 @@ from sqlalchemy import (
     select,
     tuple_,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.db.dialect import upsert_insert
 from shared.db.platform_tables import platform_tables
 from shared.db.types import UTCDateTime
 
@@ -93,6 +94,43 @@ def _users(table: Table, keys: Sequence[UserKey]) -> Any:
     return tuple_(table.c.tenant_id, table.c.user_id).in_(list(keys))
 
 
+@functools.cache
+def _locking(dialect: str) -> Any:
+    """The statement of `lock_histories`, built once per dialect: run as an executemany, it
+    compiles once and stays in SQLAlchemy's cache (insertmanyvalues sends the rows as one
+    multi-row INSERT, in the order given); a `.values([...])` list is a new statement per batch, each
+    compiled anew (a third of the detector's CPU)."""
+    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(histories)
+    return stmt.on_conflict_do_update(
+        index_elements=["tenant_id", "user_id"], set_={"version": histories.c.version}
+    ).returning(
+        histories.c.tenant_id,
+        histories.c.user_id,
+        histories.c.history,
+        histories.c.version,
+    )
+
+
+@functools.cache
+def _writing(dialect: str) -> Any:
+    """The statement of `save_histories`, built once per dialect (as `_locking`)."""
+    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(histories)
+    excluded = stmt.excluded
+    return stmt.on_conflict_do_update(
+        index_elements=["tenant_id", "user_id"],
+        set_={
+            "history": excluded.history,
+            "version": excluded.version,
+            "updated_at": excluded.updated_at,
+        },
+        where=histories.c.version == excluded.version - 1,
+    ).returning(histories.c.user_id)
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
+
+
 async def lock_histories(
     session: AsyncSession, keys: Sequence[UserKey], now: datetime
 ) -> dict[UserKey, tuple[dict[str, Any] | None, int]]:
@@ -104,18 +142,13 @@ async def lock_histories(
     ordered = sorted(set(keys))
     if not ordered:
         return {}
-    stmt = upsert_insert(session, histories).values(
+    rows = await session.execute(
+        _locking(_dialect(session)),
         [
             {"tenant_id": t, "user_id": u, "history": {}, "version": 0, "updated_at": now}
             for t, u in ordered
-        ]
+        ],
     )
-    locking = stmt.on_conflict_do_update(
-        index_elements=["tenant_id", "user_id"], set_={"version": histories.c.version}
-    ).returning(
-        histories.c.tenant_id, histories.c.user_id, histories.c.history, histories.c.version
-    )
-    rows = await session.execute(locking)
     return {(r.tenant_id, r.user_id): (r.history or None, r.version) for r in rows}
 
 
@@ -127,20 +160,14 @@ async def save_histories(
     """Write back the changed histories (key -> (history, version read)), one statement."""
     if not saved:
         return
-    stmt = upsert_insert(session, histories).values(
+    rows = await session.execute(
+        _writing(_dialect(session)),
         [
             {"tenant_id": t, "user_id": u, "history": h, "version": v + 1, "updated_at": now}
             for (t, u), (h, v) in sorted(saved.items())
-        ]
+        ],
     )
-    excluded = stmt.excluded
-    writing = stmt.on_conflict_do_update(
-        index_elements=["tenant_id", "user_id"],
-        set_={"history": excluded.history, "version": excluded.version, "updated_at": now},
-        where=histories.c.version == excluded.version - 1,
-    ).returning(histories.c.user_id)
-    written = len((await session.execute(writing)).all())
-    if written != len(saved):
+    if len(rows.all()) != len(saved):
         raise RuntimeError("history changed under a lock: refusing to overwrite it")
 
 
