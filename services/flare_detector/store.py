@@ -98,8 +98,8 @@ def _users(table: Table, keys: Sequence[UserKey]) -> Any:
 def _locking(dialect: str) -> Any:
     """The statement of `lock_histories`, built once per dialect: run as an executemany, it
     compiles once and stays in SQLAlchemy's cache (insertmanyvalues sends the rows as one
-    multi-row INSERT, in the order given); a `.values([...])` list is a new statement per batch, each
-    compiled anew (a third of the detector's CPU)."""
+    multi-row INSERT, in the order given); a `.values([...])` list is a new statement per
+    batch, each compiled anew (a third of the detector's CPU)."""
     stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(histories)
     return stmt.on_conflict_do_update(
         index_elements=["tenant_id", "user_id"], set_={"version": histories.c.version}

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 import redis
 from faststream.redis.parser import BinaryMessageFormatV1
-from sqlalchemy import event, func, select
+from sqlalchemy import event as sa_event
+from sqlalchemy import func, select
 from sqlalchemy.engine.interfaces import CacheStats
 
 from services.flare_detector import service, store
@@ -332,13 +333,13 @@ async def test_a_batch_locks_and_saves_its_users_histories_with_one_cached_state
     engine = db.engine.sync_engine
     async with db.unit_of_work() as uow:  # the first batch compiles the statements
         await service.apply_events(uow, events[:2], rules)
-    event.listen(engine, "before_cursor_execute", record)
+    sa_event.listen(engine, "before_cursor_execute", record)
     try:
         for batch in (events[2:7], events[7:9]):  # sizes the first batch did not have
             async with db.unit_of_work() as uow:
                 await service.apply_events(uow, batch, rules)
     finally:
-        event.remove(engine, "before_cursor_execute", record)
+        sa_event.remove(engine, "before_cursor_execute", record)
         await db.dispose()
     assert len(seen) == 4, [sql for sql, _ in seen]  # a lock and a save per batch
     assert all(hit is CacheStats.CACHE_HIT for _, hit in seen), [hit for _, hit in seen]
