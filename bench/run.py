@@ -97,7 +97,7 @@ def parse_args(argv: list[str] | None = None) -> Args:
     parser.add_argument("--no-sqlite", action="store_true", help="skip the SQLite cases")
     parser.add_argument("--no-pg", action="store_true", help="skip the PostgreSQL cases")
     parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL)
-    parser.add_argument("--repeats", type=int, default=3, help="interleaved pairs per ratio")
+    parser.add_argument("--repeats", type=int, default=5, help="interleaved pairs per ratio")
     parser.add_argument(
         "--seconds", type=float, default=2.5, help="length of one measured run of ours"
     )

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.db import unnest
 from shared.db.platform_tables import PlatformTables
 from shared.events.base import Event, utc_now
 
@@ -40,13 +41,26 @@ class UnitOfWork:
         # Run by `Database` once this unit of work has committed (never if it rolls back):
         # e.g. an in-memory copy that must never be ahead of the rows it mirrors.
         self.after_commit: list[Callable[[], None]] = []
+        self._on_postgresql: bool | None = None
 
     async def emit(self, *events: Event) -> None:
         """Write events to the outbox; they reach Redis only if the transaction commits."""
         if not events:
             return
-        await self.session.execute(insert(self.tables.outbox), outbox_rows(events))
+        rows = outbox_rows(events)
+        if self.on_postgresql:
+            await unnest.insert_all_in(await self.session.connection(), self.tables.outbox, rows)
+        else:
+            await self.session.execute(insert(self.tables.outbox), rows)
         self.emitted += len(events)
+
+    @property
+    def on_postgresql(self) -> bool:
+        """PostgreSQL takes a batch's rows as arrays (`shared.db.unnest`): one statement,
+        prepared once, whatever the batch's size."""
+        if self._on_postgresql is None:
+            self._on_postgresql = self.session.get_bind().dialect.name == "postgresql"
+        return self._on_postgresql
 
 
 def outbox_rows(events: Sequence[Event]) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ from typing import Any
 from prometheus_client import Counter, Histogram
 from redis.asyncio import Redis
 
+from shared.db import unnest
 from shared.db.database import Database
 from shared.db.dialect import upsert_insert
 from shared.db.uow import UnitOfWork
@@ -156,27 +157,28 @@ class EventProcessor:
         unique = list({e.event_id: e for e in events}.values())
         processed = uow.tables.processed_events
         now = utc_now()
-        # Executemany, not a VALUES list: the statement compiles once and stays cached, and
-        # the driver sends the rows as one multi-row INSERT (SQLAlchemy's insertmanyvalues).
-        claim = (
-            upsert_insert(uow.session, processed)
-            .on_conflict_do_nothing(index_elements=["event_id"])
-            .returning(processed.c.event_id)
-        )
-        claimed = set(
-            await uow.session.scalars(
-                claim,
-                [
-                    {
-                        "event_id": e.event_id,
-                        "tenant_id": e.tenant_id,
-                        "event_type": e.event_type,
-                        "processed_at": now,
-                    }
-                    for e in unique
-                ],
+        rows = [
+            {
+                "event_id": e.event_id,
+                "tenant_id": e.tenant_id,
+                "event_type": e.event_type,
+                "processed_at": now,
+            }
+            for e in unique
+        ]
+        if uow.on_postgresql:
+            # One unnest() statement, prepared once for any batch size (`shared.db.unnest`).
+            taken = await unnest.insert_new_in(await uow.session.connection(), processed, rows)
+            claimed = {key for (key,) in taken}
+        else:
+            # Executemany, not a VALUES list: the statement compiles once and stays cached,
+            # and the driver sends the rows as one multi-row INSERT (insertmanyvalues).
+            claim = (
+                upsert_insert(uow.session, processed)
+                .on_conflict_do_nothing(index_elements=["event_id"])
+                .returning(processed.c.event_id)
             )
-        )
+            claimed = set(await uow.session.scalars(claim, rows))
         return [e for e in unique if e.event_id in claimed]
 
     async def _handle(self, sub: Subscription, uow: UnitOfWork, events: list[Event]) -> None:
