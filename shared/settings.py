@@ -51,11 +51,15 @@ class ServiceSettings(BaseSettings):
     # Failed operator tokens one client address may send (`limits` notation); past it that
     # address gets 429s, even with the right token, until the window has passed.
     operator_lockout_after: RateRule = "10/minute"
-    # Requests one tenant may send to the tenant API of this process, and requests without
-    # a valid key one client address may send to it: a bucket of that many, refilled over
-    # the period, counted in memory (no I/O per request), so per replica. Past it, a 429.
+    # Requests one tenant may send to this service's tenant API, and requests without a
+    # valid key one client address may send to it, all replicas together: each replica
+    # checks its own bucket of that many (refilled over the period) and the count of the
+    # current period shared in Redis, which it updates every `rate_limit_sync_s` in the
+    # background (no I/O per request; replicas may let through that much more). Past it,
+    # a 429 with Retry-After.
     tenant_rate_limit: RateRule = "50/second"
     unauthorized_rate_limit: RateRule = "20/second"
+    rate_limit_sync_s: float = Field(default=0.1, gt=0, le=10)
     # Messaging. Names are prefixed so environments (and test runs) share a Redis safely.
     stream_prefix: str = ""
     stream_maxlen: int = Field(default=100_000, ge=1_000)

@@ -25,7 +25,7 @@ from shared.http.errors import install_error_handlers
 from shared.http.fast_post import FastPost, FastPostMiddleware
 from shared.http.limits import BodyLimitMiddleware, KeyFirstMiddleware, OperatorFirstMiddleware
 from shared.http.middleware import ServiceMiddleware
-from shared.http.ratelimit import LocalRateLimit, RateLimits
+from shared.http.ratelimit import RateLimits, SharedRateLimit
 from shared.messaging.bus import EventBus
 from shared.observability.logging import configure_logging, get_logger
 from shared.settings import ServiceSettings
@@ -107,6 +107,17 @@ def create_service_app(
     key_replica: KeyReplica | None = None,
     fast_posts: Sequence[FastPost] = (),
 ) -> FastAPI:
+    # The tenant API's limits on one caller, shared by the replicas through Redis.
+    per_key_limits = {
+        name: SharedRateLimit(
+            rule, name=name, prefix=settings.stream_prefix, sync_s=settings.rate_limit_sync_s
+        )
+        for name, rule in (
+            ("tenant", settings.tenant_rate_limit),
+            ("unauthorized", settings.unauthorized_rate_limit),
+        )
+    }
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.SERVICE, settings.log_level, settings.log_json)
@@ -119,6 +130,8 @@ def create_service_app(
         await bus.start()
         if key_replica is not None:
             tasks["key_replica"] = asyncio.create_task(key_replica.follow(bus.redis, since))
+            for name, limit in per_key_limits.items():
+                tasks[f"rate_limit_{name}"] = asyncio.create_task(limit.run(bus.redis))
         for i, run in enumerate(background):
             name = getattr(run, "__name__", "task")
             tasks[name if name not in tasks else f"{name}-{i}"] = asyncio.create_task(
@@ -171,8 +184,8 @@ def create_service_app(
         app.add_middleware(
             KeyFirstMiddleware,
             replica=key_replica,
-            tenant_limit=LocalRateLimit(settings.tenant_rate_limit),
-            unauthorized_limit=LocalRateLimit(settings.unauthorized_rate_limit),
+            tenant_limit=per_key_limits["tenant"],
+            unauthorized_limit=per_key_limits["unauthorized"],
         )
     if any(getattr(r, "path", "").startswith("/admin/") for x in routers for r in x.routes):
         app.add_middleware(OperatorFirstMiddleware, check=check_operator)

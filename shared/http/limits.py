@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.http.ratelimit import LocalRateLimit, rate_limited
+from shared.http.ratelimit import PerKeyLimit, rate_limited
 from shared.tenancy.replica import KeyReplica
 
 
@@ -95,7 +95,7 @@ class KeyFirstMiddleware:
     process's in-memory key map, and so are the limits that protect the service from one
     caller; all of it with no I/O and before routing or the body is read:
 
-    - a valid key: its tenant's rate limit (`tenant_limit`, per process); within it the
+    - a valid key: its tenant's rate limit (`tenant_limit`, shared by the replicas); within it the
       request goes on with its tenant found, past it a 429 with Retry-After;
     - no valid key: its client address's limit (`unauthorized_limit`), past it a 429;
       within it a request with a body is a 401 (or a 400 for two Authorization headers)
@@ -109,8 +109,8 @@ class KeyFirstMiddleware:
         self,
         app: ASGIApp,
         replica: KeyReplica,
-        tenant_limit: LocalRateLimit,
-        unauthorized_limit: LocalRateLimit,
+        tenant_limit: PerKeyLimit,
+        unauthorized_limit: PerKeyLimit,
     ) -> None:
         self.app = app
         self.replica = replica
@@ -174,7 +174,7 @@ class OperatorFirstMiddleware:
         await self.app(scope, receive, send)
 
 
-async def _too_many(send: Send, limit: LocalRateLimit, wait_s: float) -> None:
+async def _too_many(send: Send, limit: PerKeyLimit, wait_s: float) -> None:
     body, headers = rate_limited(limit.item, wait_s)
     await _problem(send, 429, body, headers)
 

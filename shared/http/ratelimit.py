@@ -5,20 +5,25 @@ request is let through again.
 - `RateLimits`: shared by a service's replicas, counted in Redis with `limits` (a moving
   window), for the rare requests that must be counted across replicas (`POST .../test`,
   wrong operator tokens): one round trip each.
-- `LocalRateLimit`: counted in this process's memory, for limits checked on every request
-  of the tenant API, where a round trip per request would cost more than it protects."""
+- `LocalRateLimit`: counted in this process's memory (a token bucket), no I/O.
+- `SharedRateLimit`: the limits checked on every request of the tenant API (per tenant, per
+  address without a valid key): a `LocalRateLimit` in front, and a count per window shared
+  by the replicas in Redis, synchronised in the background every `sync_s`, so a request
+  costs no round trip and N replicas together let through about the rule, not N times it."""
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import HTTPException
 from limits import RateLimitItem, parse
 from limits.aio.storage import RedisStorage
 from limits.aio.strategies import MovingWindowRateLimiter
+from redis.asyncio import Redis
 
 from shared.observability.logging import get_logger
 
@@ -41,6 +46,14 @@ def rate_limited(item: RateLimitItem, wait_s: float) -> tuple[dict[str, Any], di
         "RateLimit-Policy": f"{item.amount};w={item.get_expiry()}",
     }
     return body, headers
+
+
+class PerKeyLimit(Protocol):
+    """What the tenant API's middleware checks on every request."""
+
+    item: RateLimitItem
+
+    def hit(self, key: str) -> float: ...
 
 
 class RateLimits:
@@ -139,3 +152,91 @@ class LocalRateLimit:
     def _tidy(self, now: float) -> None:
         self._full_at = {key: at for key, at in self._full_at.items() if at > now}
         self._tidy_at = max(1024, 2 * len(self._full_at))
+
+
+class SharedRateLimit:
+    """A limit per key shared by a service's replicas, at no I/O per request.
+
+    Each replica lets a request through when its own token bucket (`LocalRateLimit`, which
+    smooths bursts) allows it and the key's count in the current window of the rule's
+    period, as last read from Redis plus what this replica let through since, is below the
+    rule's amount. Every `sync_s` a background task adds what this replica let through per
+    key and window to Redis (one pipeline: INCRBY and an expiry per key) and reads the
+    totals back. So replicas together let through about the rule per window: at most
+    `sync_s` of every other replica's traffic more, the lag of the last read (fixed
+    windows: up to twice the amount across a window's edge, the bucket still cuts bursts).
+
+    Fails open: with Redis unreachable each replica goes on with its own bucket and the
+    counts it last read, logs a warning, and adds its counts at the next sync that works.
+    Memory: one number per key and window seen within the last two windows."""
+
+    def __init__(
+        self,
+        rule: str,
+        *,
+        name: str,
+        prefix: str,
+        sync_s: float = 0.1,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.local = LocalRateLimit(rule, clock=clock)
+        self.item = self.local.item
+        self.period = int(self.item.get_expiry())
+        self.sync_s = sync_s
+        self._clock = clock
+        self._key_prefix = f"{prefix}ratelimit:{name}:"
+        self._pending: dict[tuple[str, int], int] = {}  # let through here, not yet added
+        self._totals: dict[tuple[str, int], int] = {}  # every replica's, as last read
+        self._failing = False
+
+    def hit(self, key: str) -> float:
+        """Count one request for `key`: 0.0 if it is let through, else the seconds until
+        one would be (a refused request is not counted)."""
+        now = self._clock()
+        window = int(now // self.period)
+        counted = (key, window)
+        if self._totals.get(counted, 0) + self._pending.get(counted, 0) >= self.item.amount:
+            return (window + 1) * self.period - now
+        wait = self.local.hit(key)
+        if not wait:
+            self._pending[counted] = self._pending.get(counted, 0) + 1
+        return wait
+
+    async def run(self, redis: Redis) -> None:
+        """Synchronise every `sync_s` until cancelled."""
+        while True:
+            await asyncio.sleep(self.sync_s)
+            await self.sync(redis)
+
+    async def sync(self, redis: Redis) -> None:
+        """Add this replica's counts to Redis and read every key's total back."""
+        window = int(self._clock() // self.period)
+        pending, self._pending = self._pending, {}
+        # Counts of windows past are kept no longer: the window after them has begun.
+        self._totals = {k: n for k, n in self._totals.items() if k[1] >= window}
+        if not pending:
+            return
+        counted = sorted(pending)
+        try:
+            async with redis.pipeline(transaction=False) as pipe:
+                for key, at in counted:
+                    name = f"{self._key_prefix}{key}:{at}"
+                    pipe.incrby(name, pending[(key, at)])
+                    pipe.expire(name, 2 * self.period)
+                replies = await pipe.execute()
+        except Exception as exc:
+            for k, n in pending.items():  # added at the next sync that works
+                if k[1] >= window:
+                    self._pending[k] = self._pending.get(k, 0) + n
+            if not self._failing:
+                log.warning("rate_limit_sync_failed", error=type(exc).__name__)
+            self._failing = True
+            return
+        self._failing = False
+        for k, total in zip(counted, replies[::2], strict=True):
+            if k[1] >= window:
+                self._totals[k] = int(total)
+
+    def __len__(self) -> int:
+        """How many (key, window) counts are remembered."""
+        return len(self._pending.keys() | self._totals.keys())

@@ -1,4 +1,4 @@
-"""The tenant API's limits on one caller, counted in each process's memory: a tenant's
+"""The tenant API's limits on one caller, shared by a service's replicas: a tenant's
 burst is cut off with 429s while another tenant is served, and so is an address sending
 requests without a valid key, while valid keys from that address still get through."""
 
@@ -7,10 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+import redis
 
+from services.quiz.app import build_app as build_quiz
+from services.quiz.settings import QuizSettings
 from tests.factories.quiz import clean_answers
 from tests.support.quiz import tenants_and_quiz
-from tests.support.stack import Stack, bearer, stack
+from tests.support.stack import Stack, bearer, service_settings, stack
+from tests.support.waiting import eventually
 
 
 async def _keys(services: Stack, n: int) -> list[dict[str, str]]:
@@ -83,3 +87,38 @@ async def test_an_address_sending_no_valid_key_gets_429s_but_valid_keys_from_it_
         elsewhere = httpx.ASGITransport(app=apps["quiz"], client=("198.51.100.7", 4000))
         async with httpx.AsyncClient(transport=elsewhere, base_url="http://test") as other:
             assert (await other.get("/v1/quiz")).status_code == 401
+
+
+async def test_two_replicas_of_a_service_share_a_tenants_limit(
+    redis_url: str, tmp_path: Path, prefix: str, redis_client: redis.Redis
+) -> None:
+    """Two quiz replicas on one database and one Redis: what one let through is counted in
+    Redis for both (the background sync), so the other refuses once the tenant's count for
+    the window is reached, although its own bucket is still full."""
+    apps = tenants_and_quiz(redis_url, tmp_path, prefix, tenant_rate_limit="6/minute")
+    db = f"sqlite+aiosqlite:///{tmp_path}/x.db"
+    apps["quiz-2"] = build_quiz(
+        service_settings(QuizSettings, redis_url, db, prefix, tenant_rate_limit="6/minute")
+    )
+    async with stack(apps) as services:
+        (key,) = await _keys(services, 1)
+        one, two = services.clients["quiz"], services.clients["quiz-2"]
+        within = [await one.get("/v1/quiz", headers=key) for _ in range(6)]
+        assert [r.status_code for r in within] == [200] * 6
+
+        async def counted() -> bool:
+            names = list(redis_client.scan_iter(match=f"{prefix}ratelimit:tenant:*"))
+            return sum(int(redis_client.get(n) or 0) for n in names) >= 6
+
+        await eventually(counted)
+        # Replica two has not read the count yet: it lets through at most one request,
+        # then (once its own sync has read the total back) refuses as replica one does.
+        first = await two.get("/v1/quiz", headers=key)
+        assert first.status_code in (200, 429)
+
+        async def refused() -> bool:
+            return (await two.get("/v1/quiz", headers=key)).status_code == 429
+
+        await eventually(refused)
+        answers = [await two.get("/v1/quiz", headers=key) for _ in range(3)]
+        assert {r.status_code for r in answers} == {429}
