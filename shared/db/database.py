@@ -18,7 +18,7 @@ from shared.db.group_commit import GroupCommitter
 from shared.db.migrations import upgrade_to_head
 from shared.db.platform_tables import PlatformTables
 from shared.db.records import NewRecord, Taken, store_one
-from shared.db.sync_sqlite import sync_sqlite_engine
+from shared.db.sync_sqlite import sync_sqlite
 from shared.db.uow import UnitOfWork, inside_unit_of_work
 
 T = TypeVar("T")
@@ -50,7 +50,7 @@ class Database:
         self.outbox_signal = asyncio.Event()
         # SQLite: request writes share transactions (see `write`); new records are stored
         # through a synchronous engine, a group in one hop (`shared.db.sync_sqlite`).
-        self.sync_engine = sync_sqlite_engine(url) if self.is_sqlite else None
+        self.sync_sqlite = sync_sqlite(url) if self.is_sqlite else None
         self.group_commit = GroupCommitter(self) if self.is_sqlite else None
         # New records are grouped on both: on PostgreSQL a group shares one transaction of
         # multi-row statements (`GroupCommitter._records_on_server`).
@@ -70,8 +70,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.record_commit.stop()
-        if self.sync_engine is not None:
-            self.sync_engine.dispose()
+        if self.sync_sqlite is not None:
+            self.sync_sqlite.dispose()
         await self.engine.dispose()
 
     async def write(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:

@@ -26,6 +26,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from sqlalchemy import Engine
+
 from shared.db.pg_bulk import store_many_pg
 from shared.db.records import NewRecord, store_many, store_many_sync, store_or_otherwise
 from shared.db.uow import UnitOfWork, inside_unit_of_work
@@ -161,7 +163,7 @@ class GroupCommitter:
             await self._records_on_server(group)
             return
         records = [q for q in group if q.record is not None]
-        if records and self.db.sync_engine is not None:
+        if records and self.db.sync_sqlite is not None:
             # New records first, in one hop to a thread: one transaction of bulk statements.
             await self._records_in_thread(records)
             group = [q for q in group if not q.done]
@@ -171,17 +173,17 @@ class GroupCommitter:
     async def _records_in_thread(self, group: list[_Queued]) -> None:
         """Store the group's new records in one synchronous transaction and answer those
         stored; the others (a key taken, or a failure to find) stay for the async path."""
-        db, engine = self.db, self.db.sync_engine
-        assert engine is not None
+        db, sync = self.db, self.db.sync_sqlite
+        assert sync is not None
         records = [q.record for q in group if q.record is not None]
 
-        def store() -> list[bool]:
+        def store(engine: Engine) -> list[bool]:
             with engine.begin() as conn:
                 return store_many_sync(conn, db.tables, records)
 
         try:
             async with db.writer_lock():
-                stored = await asyncio.to_thread(store)
+                stored = await sync.run(store)
         except Exception:
             # Rolled back: each record on its own, so a failure is its caller's alone.
             for queued, record in zip(group, records, strict=True):

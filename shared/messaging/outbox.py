@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from datetime import timedelta
 from typing import Any
 
 from redis.asyncio import Redis
-from sqlalchemy import Connection, bindparam, delete, func, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, func, select, update
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -143,17 +144,19 @@ class OutboxRelay:
         self._passes += 1
         # Now and then the published rows past their retention are deleted.
         sweep = self._passes % 1000 == 1
-        if db.sync_engine is not None:
+        if db.sync_sqlite is not None:
             # SQLite file: the read and the mark each one hop to a thread through the
             # synchronous engine (through aiosqlite every statement, BEGIN and COMMIT
             # included, is a hop of its own).
-            rows = await asyncio.to_thread(self._unpublished_sync)
+            rows = await db.sync_sqlite.run(self._unpublished_sync)
             pending = 0
             if rows:
                 await self._publish(rows)
             if rows or sweep:
                 async with db.writer_lock():
-                    pending = await asyncio.to_thread(self._mark_sync, rows, sweep)
+                    pending = await db.sync_sqlite.run(
+                        functools.partial(self._mark_sync, rows=rows, sweep=sweep)
+                    )
         elif db.is_sqlite:  # in memory: one connection, the async engine
             async with db.read() as session:
                 rows = list((await session.execute(self._select_unpublished())).all())
@@ -222,16 +225,12 @@ class OutboxRelay:
         )
         return stmt
 
-    def _unpublished_sync(self) -> list[Any]:
-        engine = self.db.sync_engine
-        assert engine is not None
+    def _unpublished_sync(self, engine: Engine) -> list[Any]:
         # A read transaction (deferred BEGIN): it takes no write lock.
         with engine.connect().execution_options(**{READ_ONLY: True}) as conn, conn.begin():
             return list(conn.execute(self._select_unpublished()).all())
 
-    def _mark_sync(self, rows: list[Any], sweep: bool) -> int:
-        engine = self.db.sync_engine
-        assert engine is not None
+    def _mark_sync(self, engine: Engine, *, rows: list[Any], sweep: bool) -> int:
         with engine.begin() as conn:
             return self._mark_on(conn, rows, sweep)
 

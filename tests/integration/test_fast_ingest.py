@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
+import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -14,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import event, func, insert, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from services.painlog import store as painlog_store
@@ -570,3 +573,62 @@ async def _quizzes_at_once(services: Stack, key: str, count: int) -> list[httpx.
             for i in range(count)
         )
     )
+
+
+# --- SQLite: a group's statements on the event loop's thread ------------------------------
+
+
+def _threads_of(engine: Any, seen: list[int]) -> Any:
+    def record(*_: Any) -> None:
+        seen.append(threading.get_ident())
+
+    event.listen(engine, "before_cursor_execute", record)
+    return record
+
+
+async def test_a_sqlite_group_is_stored_on_the_loops_thread_without_a_hop(
+    sqlite_url: str,
+) -> None:
+    """While no other process holds SQLite's write lock, a group's records and the relay's
+    read and mark run on the event loop's own thread: no hop to a worker thread and back."""
+    async with painlog_database(sqlite_url) as db:
+        assert db.sync_sqlite is not None
+        seen: list[int] = []
+        hook = _threads_of(db.sync_sqlite.inline, seen)
+        try:
+            results = await asyncio.gather(
+                *(db.write_new(_pain_record(f"l-{i}")) for i in range(6))
+            )
+        finally:
+            event.remove(db.sync_sqlite.inline, "before_cursor_execute", hook)
+    assert results == [f"l-{i} stored" for i in range(6)]
+    assert seen and set(seen) == {threading.get_ident()}
+    assert db.sync_sqlite.waited == 0
+
+
+async def test_a_sqlite_group_waits_in_a_thread_while_another_process_holds_the_lock(
+    sqlite_url: str,
+) -> None:
+    """Another connection (another process, as a second replica would be) holds the write
+    lock: the group is not stored on the loop, which keeps running, but waits in a worker
+    thread; once the lock is released it is stored once, whole."""
+    async with painlog_database(sqlite_url) as db:
+        assert db.sync_sqlite is not None
+        database = make_url(sqlite_url).database
+        other = sqlite3.connect(database, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            writes = asyncio.gather(*(db.write_new(_pain_record(f"w-{i}")) for i in range(3)))
+            ticks = 0
+            while db.sync_sqlite.waited == 0:  # the loop goes on meanwhile
+                ticks += 1
+                await asyncio.sleep(0.01)
+            assert not writes.done()
+            assert ticks >= 1
+        finally:
+            other.execute("COMMIT")
+            other.close()
+        assert await writes == [f"w-{i} stored" for i in range(3)]
+        async with db.read() as session:
+            stored = list(await session.scalars(select(painlog_store.pain_logs.c.log_id)))
+    assert sorted(stored) == ["w-0", "w-1", "w-2"]

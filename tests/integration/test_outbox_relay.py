@@ -76,8 +76,8 @@ async def test_a_pass_publishes_its_rows_in_few_statements(
     relayer = relay(db, redis_url, prefix)
     relayer._passes = 1  # not a retention sweep pass
     with statements(db.engine.sync_engine) as sent_async:
-        if db.sync_engine is not None:
-            with statements(db.sync_engine) as sent_sync:
+        if db.sync_sqlite is not None:
+            with statements(db.sync_sqlite.inline) as sent_sync:
                 assert await relayer.relay_once() == 30
         else:
             sent_sync = []
@@ -124,7 +124,7 @@ async def test_a_pass_reuses_its_statements(db: Database, redis_url: str, prefix
         if not isinstance(clause, (str, Insert)):  # not the emits
             executed.append(clause)
 
-    engine = db.sync_engine or db.engine.sync_engine
+    engine = db.sync_sqlite.inline if db.sync_sqlite else db.engine.sync_engine
     relayer = relay(db, redis_url, prefix)
     relayer._passes = 1
     event.listen(engine, "before_execute", record)
