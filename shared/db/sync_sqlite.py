@@ -1,9 +1,12 @@
-"""A synchronous SQLite engine beside the async one, for the group committer.
+"""Synchronous SQLite engines beside the async one, for the group committer and the relay.
 
 Through aiosqlite every statement is a hop to its thread and back (about 0.1 ms of CPU
-each, against ~10 µs for the statement itself); a group's bulk statements run here in one
-hop instead (`asyncio.to_thread`). Same file, same settings as `shared.db.engine`: WAL,
-NORMAL sync, foreign keys, BEGIN IMMEDIATE for writers.
+each, against ~10 µs for the statement itself); a group's bulk statements run here on the
+loop's thread instead, or, when another process holds the write lock, in one hop to a
+worker thread (`SyncSqlite.run`). Same file, same settings as `shared.db.engine`: WAL,
+NORMAL sync, foreign keys, BEGIN IMMEDIATE for writers. A commit that crosses SQLite's
+WAL auto-checkpoint threshold (1,000 pages) checkpoints on the loop's thread (PASSIVE: it
+waits for no reader), an fsync every few MB of writes.
 """
 
 from __future__ import annotations
