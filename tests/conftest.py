@@ -16,10 +16,25 @@ from typing import Any
 import pytest
 import redis
 
+from tests.support.waiting import TIMEOUT_SCALE, scaled
+
 REDIS_URL = os.environ.get("SPINEFIT_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 POSTGRES_URL = os.environ.get(
     "SPINEFIT_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """pytest-timeout's limit on a test (the ini's 120 s, or a test's own mark) grows with
+    SPINEFIT_TEST_TIMEOUT_SCALE like every deadline inside the tests."""
+    if TIMEOUT_SCALE <= 1:
+        return
+    default = float(config.getini("timeout") or 0)
+    for item in items:
+        mark = item.get_closest_marker("timeout")
+        limit = float(mark.args[0]) if mark and mark.args else default
+        if limit > 0:
+            item.add_marker(pytest.mark.timeout(scaled(limit)), append=False)
 
 
 def _redis_answers(url: str) -> bool:

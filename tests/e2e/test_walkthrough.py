@@ -128,7 +128,7 @@ def _admin(system: System, name: str) -> dict[str, str]:
         f"{system.base_url}/admin/v1/tenants",
         headers={"Authorization": f"Bearer {system.token}"},
         json={"name": name},
-        timeout=10,
+        timeout=scaled(30),
     )
     assert response.status_code == 201, response.text
     key = response.json()["api_key"]
@@ -139,7 +139,7 @@ def _admin(system: System, name: str) -> dict[str, str]:
 def test_readme_walkthrough_through_the_proxy(system: System, redis_url: str) -> None:
     base = system.base_url
     key = _admin(system, "Riverside Physio")
-    with httpx.Client(base_url=base, timeout=10) as http:
+    with httpx.Client(base_url=base, timeout=scaled(30)) as http:
         questionnaire = http.get("/v1/quiz", headers=key)
         assert questionnaire.status_code == 200
         assert questionnaire.json()["version"]

@@ -16,7 +16,7 @@ import redis
 from shared.events.painlog import PainLogged
 from tests.support.probe import Probe, ProbeSettings, pain_event
 from tests.support.settings import fast_settings
-from tests.support.waiting import eventually
+from tests.support.waiting import eventually, scaled
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,7 +65,7 @@ async def test_consumer_killed_after_commit_before_ack_applies_nothing_twice(
 
     doomed = start_consumer(redis_url, database_url, prefix, "doomed", *batch, "--crash-after", "2")
     try:
-        assert await asyncio.to_thread(doomed.wait, 30) == 17, doomed.stdout.read()  # type: ignore[union-attr]
+        assert await asyncio.to_thread(doomed.wait, scaled(60)) == 17, doomed.stdout.read()  # type: ignore[union-attr]
     finally:
         doomed.kill()
     # It died holding delivered, unacknowledged entries, one of them already applied.
@@ -84,7 +84,7 @@ async def test_consumer_killed_after_commit_before_ack_applies_nothing_twice(
     finally:
         heir.send_signal(signal.SIGTERM)
         try:
-            await asyncio.to_thread(heir.wait, 20)
+            await asyncio.to_thread(heir.wait, scaled(20))
         finally:
             heir.kill()
         await producer.db.dispose()
