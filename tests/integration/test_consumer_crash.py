@@ -43,6 +43,7 @@ def start_consumer(
     )
 
 
+@pytest.mark.timeout(300)
 @pytest.mark.parametrize("mode", ["single", "batch"])
 async def test_consumer_killed_after_commit_before_ack_applies_nothing_twice(
     redis_url: str, database_url: str, prefix: str, redis_client: redis.Redis, mode: str
@@ -75,7 +76,8 @@ async def test_consumer_killed_after_commit_before_ack_applies_nothing_twice(
 
     heir = start_consumer(redis_url, database_url, prefix, "heir", *batch)
     try:
-        counts = await eventually(lambda: _counts_if_complete(producer, events), timeout=30)
+        # The heir is a new process: on a busy machine its start alone takes tens of seconds.
+        counts = await eventually(lambda: _counts_if_complete(producer, events), timeout=120)
         assert counts == {e.event_id: 1 for e in events}
         await eventually(
             lambda: _value(redis_client.xpending(stream, "probe")["pending"] == 0), timeout=15

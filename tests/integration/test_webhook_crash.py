@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 import redis
 from sqlalchemy import select
 
@@ -53,6 +54,7 @@ async def _deliveries(db: Database) -> list[dict[str, Any]]:
         return [dict(r._mapping) for r in rows]
 
 
+@pytest.mark.timeout(300)
 async def test_notifier_killed_after_recording_before_sending_delivers_after_restart(
     redis_url: str, database_url: str, prefix: str, redis_client: redis.Redis
 ) -> None:
@@ -87,7 +89,7 @@ async def test_notifier_killed_after_recording_before_sending_delivers_after_res
                 rows = await _deliveries(db)
                 return rows if rows and rows[0]["claim_token"] else None
 
-            rows = await eventually(claimed, timeout=30)
+            rows = await eventually(claimed, timeout=120)  # a new process: slow to start when busy
             assert rows is not None
             [recorded] = rows
             doomed.send_signal(signal.SIGKILL)
@@ -101,7 +103,7 @@ async def test_notifier_killed_after_recording_before_sending_delivers_after_res
                 rows = await _deliveries(db)
                 return rows if rows[0]["status"] == "succeeded" else None
 
-            finished = await eventually(delivered, timeout=30)
+            finished = await eventually(delivered, timeout=120)
             assert finished is not None
             [done] = finished
         finally:
