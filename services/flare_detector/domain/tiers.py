@@ -70,8 +70,16 @@ def start_of(day: str) -> datetime:
 # What the summary keeps of one day's part, as stored (read and written on every event, so
 # kept as read: a list [day, kind, sessions, observations, seconds from the day's start to
 # its first record, crc32 of its record ids as 8 hex digits each, its rule-one reports as
-# [report_id, exercise_id, at]]). Its units are in `ColdDays.totals`.
-DAY, KIND, SESSION_COUNT, OBSERVATION_COUNT, FIRST, IDS, REPORTS = range(7)
+# [report_id, exercise_id, at], how many of its units are informative]). Its units are in
+# `ColdDays.totals`. A part with no informative unit adds nothing to a count, so it is not
+# read for one (a user with sessions every day has no rest morning: none of its morning
+# parts is); an entry written before the last field was kept has no count (read as before).
+DAY, KIND, SESSION_COUNT, OBSERVATION_COUNT, FIRST, IDS, REPORTS, INFORMATIVE_COUNT = range(8)
+
+
+def informative_count(entry: list[Any]) -> int | None:
+    """How many informative units the part holds; None for an entry stored without it."""
+    return entry[INFORMATIVE_COUNT] if len(entry) > INFORMATIVE_COUNT else None
 
 
 def _tallies(units: Iterable[SessionOutcome]) -> Counter[UnitKey]:
@@ -118,6 +126,7 @@ class ColdDays:
             (min(r.at for r in records) - start_of(day)).total_seconds(),
             "".join(f"{record_crc(k):08x}" for k in ids),
             [[r.report_id, r.exercise_id, r.at.isoformat()] for r in reports],
+            sum(1 for u in content.units.values() if u.outcome in INFORMATIVE),
         ]
         edge = self.edges.get(kind)
         if edge is None or day >= edge:
@@ -129,6 +138,13 @@ class ColdDays:
         if units is None:
             raise NeedsWholeHistory(f"{why}: the part {key[0]} {key[1]} is not loaded")
         return units
+
+    def _counted(self, key: PartKey, why: str) -> list[SessionOutcome]:
+        """The units of a part that a count (`_tallies`) reads: none, unloaded, when its
+        entry says it has no informative unit."""
+        if key not in self.loaded and informative_count(self.parts[key]) == 0:
+            return []
+        return self._units(key, why)
 
     def count_units(self, counts: Counter[UnitKey], start: datetime, rules: Rules) -> None:
         """Add the units of the parts in a checkpoint's lookback (`attribution.units_at`):
@@ -143,7 +159,7 @@ class ColdDays:
             self._move_edge(kind, day)
             counts.update(self.totals.get(kind, Counter()))
             if (day, kind) in self.parts:
-                units = self._units((day, kind), "a lookback starts inside it")
+                units = self._counted((day, kind), "a lookback starts inside it")
                 counts.subtract(_tallies(units))
                 counts.update(_tallies(u for u in units if u.session.at >= low))
 
@@ -163,7 +179,7 @@ class ColdDays:
         total = self.totals.setdefault(kind, Counter())
         for key in sorted(self.parts):
             if key[1] == kind and (edge is None or key[0] >= edge) and key[0] < day:
-                total.subtract(_tallies(self._units(key, "a lookback left it")))
+                total.subtract(_tallies(self._counted(key, "a lookback left it")))
         self.totals[kind] = +total  # drop the zeros
         self.edges[kind] = day
 
@@ -217,7 +233,7 @@ class ColdDays:
                 self.exposure_counts.subtract(_exposures(u.session for u in units if not u.rest))
             edge = self.edges.get(kind)
             if edge is None or day >= edge:
-                self.totals[kind].subtract(_tallies(self._units(key, "the retention drops it")))
+                self.totals[kind].subtract(_tallies(self._counted(key, "the retention drops it")))
             del self.parts[key]
         self.exposure_counts = +self.exposure_counts
         self.totals = {k: +t for k, t in self.totals.items()}
@@ -358,11 +374,14 @@ def parts_needed(
     }
     cut = day_of(last - rules.retention)
     needed = []
-    for day, kind in cold.parts:
+    for (day, kind), entry in cold.parts.items():
         edge = cold.edges.get(kind)
-        inside = edge is None or day >= edge
-        # Read by a lookback that starts inside it or leaves it behind, or pruned.
-        if (inside and day <= reach[kind]) or (day < cut and (kind == SESSIONS or inside)):
+        # Counted by a lookback that starts inside it or leaves it behind, or by the totals
+        # the retention subtracts it from (a part with no informative unit adds nothing);
+        # pruned, its sessions' exercises are subtracted from the exposures.
+        counted = (edge is None or day >= edge) and informative_count(entry) != 0
+        exposures = kind == SESSIONS and entry[SESSION_COUNT] > 0
+        if (counted and day <= reach[kind]) or (day < cut and (exposures or counted)):
             needed.append((day, kind))
     return sorted(needed)
 

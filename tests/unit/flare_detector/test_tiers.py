@@ -12,6 +12,7 @@ with records later than the lateness and a second quiz (the whole-history path).
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 
@@ -22,23 +23,38 @@ from services.flare_detector.domain.detector import ingest, record_of
 from services.flare_detector.domain.history import History
 from services.flare_detector.domain.rules import Rules
 from services.flare_detector.domain.tiers import (
+    INFORMATIVE_COUNT,
+    MORNINGS,
     WHOLE_BELOW,
     NeedsWholeHistory,
     apply_to_summary,
+    informative_count,
     load_units,
     parts_needed,
 )
-from tests.factories.flare_sim import SimConfig, SimEvent, arrival_order, quiz_event, simulate_user
+from tests.factories.flare_sim import (
+    SimConfig,
+    SimEvent,
+    arrival_order,
+    pain_event,
+    quiz_event,
+    simulate_user,
+)
 from tests.unit.flare_detector.helpers import TieredStore, state
 
 RULES = Rules()
 
 
 def compare(
-    events: list[SimEvent], check_every: int = 1, store: TieredStore | None = None
+    events: list[SimEvent],
+    check_every: int = 1,
+    store: TieredStore | None = None,
+    before: Callable[[int, TieredStore], None] | None = None,
 ) -> TieredStore:
     reference, store = History(), store or TieredStore()
     for i, event in enumerate(events):
+        if before is not None:
+            before(i, store)  # e.g. the stored rows rewritten as an older version kept them
         expected = ingest(reference, event, RULES)
         (got,) = store.apply([event])
         assert [(d.key, d.at, d.evidence) for d in got.removals] == [
@@ -192,3 +208,44 @@ def test_other_rules_take_the_whole_history_once_and_split_it_again_under_them()
         assert got.flares == expected.flares, i
     assert state(store.assembled()) == state(reference)
     assert store.windowed > 0.8 * len(events)
+
+
+def test_a_part_with_no_informative_unit_is_not_read_and_the_summary_decides_the_same() -> None:
+    """A user with a session every day has no rest morning: no morning part holds a unit a
+    count reads, so none is read (the lookback that starts inside one adds nothing from it),
+    and every event still decides as the whole history does."""
+    store = compare(three_months("daily", 23), check_every=10)
+    assert store.windowed > 0.9 * (store.windowed + store.whole)
+    summary = History.from_json(store.summary)
+    assert summary.cold is not None and summary.latest is not None
+    empty = {k for k, entry in summary.cold.parts.items() if informative_count(entry) == 0}
+    mornings = {k for k in summary.cold.parts if k[1] == MORNINGS}
+    assert mornings and mornings <= empty
+    # The next lookback starts inside a morning part: it is not read, and not needed.
+    assert (summary.cold.edges[MORNINGS], MORNINGS) in empty
+    later = pain_event("tn", "u", "later", summary.latest + timedelta(hours=24), 2, "next_morning")
+    needed = parts_needed(summary, [record_of(later)], RULES, None)
+    assert needed is not None and not set(needed) & empty
+    units = {k: load_units(store.units[k]) for k in needed}
+    apply_to_summary(summary, units, [later], RULES, None, 0)  # does not need the whole
+
+
+def test_a_summary_stored_before_parts_had_a_unit_count_reads_them_as_before() -> None:
+    """An entry written without the count of informative units is read whenever a count may
+    need it (as before the count was kept); the decisions are the whole history's."""
+    events = three_months("daily", 29)
+    needed: list[object] = []
+
+    def as_stored_before(i: int, store: TieredStore) -> None:
+        if i != len(events) // 2:
+            return
+        for entry in store.summary["cold"]["parts"]:
+            del entry[INFORMATIVE_COUNT:]
+        summary = History.from_json(store.summary)
+        assert summary.cold is not None and summary.latest is not None
+        later = pain_event("tn", "u", "l", summary.latest + timedelta(hours=24), 2, "next_morning")
+        needed.extend(parts_needed(summary, [record_of(later)], RULES, None) or ())
+        assert (summary.cold.edges[MORNINGS], MORNINGS) in needed
+
+    store = compare(events, check_every=10, before=as_stored_before)
+    assert needed and store.windowed > 0.9 * len(events)
