@@ -159,9 +159,11 @@ class ColdDays:
             self._move_edge(kind, day)
             counts.update(self.totals.get(kind, Counter()))
             if (day, kind) in self.parts:
-                units = self._counted((day, kind), "a lookback starts inside it")
-                counts.subtract(_tallies(units))
-                counts.update(_tallies(u for u in units if u.session.at >= low))
+                # The totals hold the whole day: take out its units before `low` (one pass,
+                # per checkpoint; what a checkpoint reads of a count is its positive keys).
+                for u in self._counted((day, kind), "a lookback starts inside it"):
+                    if u.session.at < low and u.outcome in INFORMATIVE:
+                        counts[(u.session.exercises, u.outcome, u.rest)] -= 1
 
     def move_edges(self, mark: datetime, rules: Rules) -> None:
         """After an event: every checkpoint still to come closes after the watermark, so its
