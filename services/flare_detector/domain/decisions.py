@@ -20,6 +20,7 @@ reported so (never removed on that evidence).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -149,6 +150,35 @@ def advance(history: History, classes: dict[str, Settled], rules: Rules) -> list
 
 
 def decide_at(
+    checkpoint: datetime,
+    sessions: Sequence[Tally],
+    prior: Sequence[Decision],
+    immediate: Sequence[Decision],
+    rules: Rules,
+) -> list[Decision]:
+    """The removals made at `checkpoint` (`_decide`); none, without judging each exercise,
+    when too few flares follow any exercise to pass either level."""
+    if _too_few_flares(sessions, rules):
+        return []
+    return _decide(checkpoint, sessions, prior, immediate, rules)
+
+
+def _too_few_flares(sessions: Sequence[Tally], rules: Rules) -> bool:
+    """No exercise is followed by as many flares as a level needs (`_level`: its evidence's
+    `flares_after`, which setting sessions aside can only lower): nothing can pass, so
+    nothing is blamed. Most checkpoints of most users are so; this costs one pass."""
+    least = min(rules.suspect_min_flares, rules.confirm_min_flares)
+    if least <= 0:
+        return False
+    after: Counter[str] = Counter()
+    for s in sessions:
+        if s.outcome == "flare" and not s.rest:
+            for e in s.exercises:
+                after[e] += s.count
+    return all(n < least for n in after.values())
+
+
+def _decide(
     checkpoint: datetime,
     sessions: Sequence[Tally],
     prior: Sequence[Decision],

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from services.flare_detector.domain.attribution import fisher_one_sided, outcomes
+from services.flare_detector.domain.attribution import fisher_one_sided, outcomes, tally_counts
+from services.flare_detector.domain.decisions import _decide, decide_at
 from services.flare_detector.domain.detector import ingest
 from services.flare_detector.domain.flares import classify
-from services.flare_detector.domain.history import History
+from services.flare_detector.domain.history import Decision, History
 from services.flare_detector.domain.report import describe_flares
 from services.flare_detector.domain.rules import Rules
 from shared.events.painlog import MorningContext
@@ -243,3 +247,53 @@ def test_an_exercise_that_aches_while_done_and_flares_the_next_morning_is_still_
     _, removed = feed(events)
     assert ("hip-hinge", "delayed", "suspected") in removed
     assert {k[0] for k in removed} == {"hip-hinge"}
+
+
+TALLY = st.tuples(
+    st.frozensets(st.sampled_from(("a", "b", "c", "d")), min_size=1),
+    st.sampled_from(("flare", "confounded", "calm", "in_flare", "unobserved")),
+    st.booleans(),  # a rest morning (no exercises)
+    st.integers(1, 6),
+)
+LOOSE = replace(
+    Rules(),
+    suspect_min_flares=1,
+    confirm_min_flares=2,
+    suspect_margin=0.1,
+    suspect_alpha=0.5,
+    confirm_alpha=0.3,
+    suspect_min_share=0.2,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(TALLY, max_size=12),
+    st.lists(st.sampled_from(("a", "b", "c", "d")), max_size=3, unique=True),
+    st.lists(st.sampled_from(("a", "b", "c", "d")), max_size=2, unique=True),
+    st.sampled_from([Rules(), LOOSE]),
+)
+# Just enough flares: "a" is suspected (2 flares after it, none in 5 sessions without it).
+@example([(frozenset("a"), "flare", False, 2), (frozenset("b"), "calm", False, 5)], [], [], Rules())
+@example([(frozenset("a"), "flare", False, 1), (frozenset("b"), "calm", False, 3)], [], [], LOOSE)
+def test_a_checkpoint_with_too_few_flares_to_blame_decides_as_judging_every_exercise(
+    units: list[tuple[frozenset[str], str, bool, int]],
+    suspected: list[str],
+    immediate: list[str],
+    rules: Rules,
+) -> None:
+    """`decide_at` skips judging the exercises when no exercise has the flares a level
+    needs: the same removals as judging every one (`_decide`), whatever the tallies, the
+    earlier removals and the rules."""
+    counts: Counter[tuple[tuple[str, ...], str, bool]] = Counter()
+    for exercises, outcome, rest, n in units:
+        counts[((), outcome, True) if rest else (tuple(sorted(exercises)), outcome, False)] += n
+    sessions = tally_counts(counts)
+    checkpoint = day(30)
+    prior = [
+        Decision(e, "delayed", "suspected", day(20), rank, {}) for rank, e in enumerate(suspected)
+    ]
+    fixed = [Decision(e, "immediate", "confirmed", day(10), -1, {}) for e in immediate]
+    assert decide_at(checkpoint, sessions, prior, fixed, rules) == _decide(
+        checkpoint, sessions, prior, fixed, rules
+    )
