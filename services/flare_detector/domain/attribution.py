@@ -205,11 +205,15 @@ def close_units(history: History, classes: dict[str, Settled], rules: Rules) -> 
         )
 
 
-def units_at(history: History, rules: Rules, checkpoint: datetime) -> list[Tally]:
+def units_at(
+    history: History, rules: Rules, checkpoint: datetime, first: datetime | None = None
+) -> list[Tally]:
     """What a checkpoint judges (as `outcomes` links it), counted: the closed outcomes of the
     sessions of the lookback whose windows closed by `checkpoint`, and the rest mornings
-    before it (`history.cold` adds the days kept out of the row, domain/tiers.py)."""
-    start = checkpoint - timedelta(days=rules.lookback_days)
+    before it (`history.cold` adds the days kept out of the row, domain/tiers.py). With
+    `first`, an earlier checkpoint: the lookback starts at its start, so the count holds
+    every unit that any checkpoint from `first` to `checkpoint` judges."""
+    start = (first or checkpoint) - timedelta(days=rules.lookback_days)
     end = rules.window_end
     counts: Counter[tuple[tuple[str, ...], str, bool]] = Counter()
     for u in history.units.values():

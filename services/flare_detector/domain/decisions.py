@@ -137,6 +137,9 @@ def advance(history: History, classes: dict[str, Settled], rules: Rules) -> list
     close_units(history, classes, rules)
     if not due:
         return made
+    if none_can_blame(history, rules, due):
+        history.last_checkpoint = due[-1]
+        return made
     immediate = immediate_decisions(history)
     for checkpoint in due:
         sessions = units_at(history, rules, checkpoint)
@@ -147,6 +150,14 @@ def advance(history: History, classes: dict[str, Settled], rules: Rules) -> list
         made.extend(new)
         history.last_checkpoint = checkpoint
     return made
+
+
+def none_can_blame(history: History, rules: Rules, due: Sequence[datetime]) -> bool:
+    """Whether none of several checkpoints due at once can blame an exercise: the units of
+    all their lookbacks together (each one judges some of them) have too few flares after
+    every exercise (`_too_few_flares`). Then each would decide nothing; a user with several
+    sessions a day closes four or five per event, and is spared counting each one's."""
+    return len(due) > 1 and _too_few_flares(units_at(history, rules, due[-1], due[0]), rules)
 
 
 def decide_at(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from dataclasses import replace
 from datetime import timedelta
@@ -10,6 +11,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from services.flare_detector.domain import decisions
 from services.flare_detector.domain.attribution import fisher_one_sided, outcomes, tally_counts
 from services.flare_detector.domain.decisions import _decide, decide_at
 from services.flare_detector.domain.detector import ingest
@@ -18,7 +20,14 @@ from services.flare_detector.domain.history import Decision, History
 from services.flare_detector.domain.report import describe_flares
 from services.flare_detector.domain.rules import Rules
 from shared.events.painlog import MorningContext
-from tests.factories.flare_sim import SimEvent, pain_event, quiz_event
+from tests.factories.flare_sim import (
+    PLAN,
+    SimEvent,
+    arrival_order,
+    pain_event,
+    quiz_event,
+    session_event,
+)
 from tests.unit.flare_detector.helpers import (
     T,
     U,
@@ -27,6 +36,7 @@ from tests.unit.flare_detector.helpers import (
     feed,
     morning,
     session,
+    state,
 )
 
 
@@ -297,3 +307,68 @@ def test_a_checkpoint_with_too_few_flares_to_blame_decides_as_judging_every_exer
     assert decide_at(checkpoint, sessions, prior, fixed, rules) == _decide(
         checkpoint, sessions, prior, fixed, rules
     )
+
+
+def several_a_day(
+    seed: int, trigger: str | None, days: int = 40, per_day: int = 4
+) -> list[SimEvent]:
+    """A user with `per_day` sessions a day (each a random part of the plan) and a morning
+    log a day, which flares (0.85) after a day whose last session had the trigger, else now
+    and then (0.1): several checkpoints close at once, some with enough flares to blame."""
+    rng = random.Random(seed)
+    events: list[SimEvent] = [quiz_event(T, U, day(0), back_pain=1, leg_pain=1)]
+    for n in range(1, days):
+        for k in range(per_day):
+            exercises = [e for e in PLAN if rng.random() < 0.4] or [PLAN[k]]
+            events.append(session_event(T, U, f"s{n}-{k}", day(n, 8 + 3 * k), exercises))
+        flares = rng.random() < (0.85 if trigger in exercises else 0.1)
+        events.append(morning(n + 1, rng.randint(6, 7) if flares else rng.randint(1, 2)))
+    return events
+
+
+@pytest.mark.parametrize(
+    ("seed", "trigger", "order"),
+    [
+        (1, "hip-hinge", "in time"),
+        (2, "hip-hinge", "within the lateness"),
+        (3, "hip-hinge", "last first"),
+        (4, None, "within the lateness"),
+    ],
+)
+def test_checkpoints_due_together_that_none_can_blame_decide_as_each_judged_alone(
+    seed: int, trigger: str | None, order: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several checkpoints closed by one event are passed over at once when their lookbacks'
+    units together have too few flares to blame any exercise (`none_can_blame`): the same
+    removals, flares and state, event by event, as judging each checkpoint. Delivered late,
+    one event closes many checkpoints at once (last first: the first event's watermark is
+    past most of them, and each older record makes every later one due again)."""
+    events = several_a_day(seed, trigger)
+    rules = Rules()
+    if order == "within the lateness":
+        events = arrival_order(events, random.Random(seed), lateness_h=rules.allowed_lateness_h)
+    elif order == "last first":
+        events = events[::-1]
+    fast, slow = History(), History()
+    passed_over = 0
+    taken = decisions.none_can_blame
+
+    def counted(history: History, rules: Rules, due: list[object]) -> bool:
+        nonlocal passed_over
+        found = taken(history, rules, due)  # type: ignore[arg-type]
+        passed_over += found
+        return found
+
+    for i, event in enumerate(events):
+        monkeypatch.setattr(decisions, "none_can_blame", counted)
+        got = ingest(fast, event, rules)
+        monkeypatch.setattr(decisions, "none_can_blame", lambda *_: False)
+        expected = ingest(slow, event, rules)
+        assert [(d.key, d.at, d.evidence) for d in got.removals] == [
+            (d.key, d.at, d.evidence) for d in expected.removals
+        ], i
+        assert got.flares == expected.flares, i
+    assert state(fast) == state(slow)
+    assert passed_over > 0
+    if trigger is not None:
+        assert (trigger, "delayed", "confirmed") in {d.key for d in slow.replay}
