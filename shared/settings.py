@@ -69,6 +69,10 @@ class ServiceSettings(BaseSettings):
     # round trips under a backlog, small enough that the slowest handler (a heavy user in
     # the flare detector, tens of ms an event) finishes a batch well inside reclaim_idle_ms.
     batch_size: int = Field(default=500, ge=1, le=10_000)
+    # In a service with a priority lane, an ordinary batch is applied in slices of about
+    # this long each (one transaction each, in stream order), so an urgent event waits for
+    # one slice at most, not for a whole batch (`shared.messaging.slices`).
+    ordinary_slice_ms: float = Field(default=20, gt=0, le=10_000)
     # An entry pending longer than this is taken over by the reclaimer: longer than the
     # slowest handler, or a live consumer's message would be handled twice at once.
     reclaim_idle_ms: int = Field(default=30_000, ge=10)

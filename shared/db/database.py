@@ -20,6 +20,7 @@ from shared.db.platform_tables import PlatformTables
 from shared.db.records import NewRecord, Taken, store_one
 from shared.db.sync_sqlite import sync_sqlite
 from shared.db.uow import UnitOfWork, inside_unit_of_work
+from shared.db.writer_lock import WriterLock
 
 T = TypeVar("T")
 
@@ -45,7 +46,7 @@ class Database:
             self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
         )
         self.is_sqlite = is_sqlite(url)
-        self._sqlite_writer = asyncio.Lock() if self.is_sqlite else None
+        self.writer = WriterLock() if self.is_sqlite else None
         # Set after a commit that wrote outbox rows, so the relay publishes at once.
         self.outbox_signal = asyncio.Event()
         # SQLite: request writes share transactions (see `write`); new records are stored
@@ -119,20 +120,24 @@ class Database:
         return await self.write(record.otherwise)
 
     @asynccontextmanager
-    async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
-        """One transaction: commits when the block ends, rolls back if it raises."""
+    async def unit_of_work(self, *, urgent: bool = False) -> AsyncIterator[UnitOfWork]:
+        """One transaction: commits when the block ends, rolls back if it raises. An
+        `urgent` one goes before the ordinary writers waiting for SQLite's lock."""
         with inside_unit_of_work():
-            async with self._transaction() as uow:
+            async with self._transaction(urgent) as uow:
                 yield uow
 
-    def writer_lock(self) -> AbstractAsyncContextManager[object]:
-        """SQLite has one writer at a time: this process's writers queue here, in order,
-        instead of in SQLite's busy handler, which sleeps in growing steps (long tails)."""
-        return self._sqlite_writer or contextlib.nullcontext()
+    def writer_lock(self, *, urgent: bool = False) -> AbstractAsyncContextManager[object]:
+        """SQLite has one writer at a time: this process's writers queue here, in order
+        (urgent ones first, `shared.db.writer_lock`), instead of in SQLite's busy handler,
+        which sleeps in growing steps (long tails)."""
+        if self.writer is None:
+            return contextlib.nullcontext()
+        return self.writer.hold(urgent=urgent)
 
     @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[UnitOfWork]:
-        async with self.writer_lock(), self.sessions() as session:
+    async def _transaction(self, urgent: bool) -> AsyncIterator[UnitOfWork]:
+        async with self.writer_lock(urgent=urgent), self.sessions() as session:
             async with session.begin():
                 uow = UnitOfWork(session, self.tables)
                 yield uow

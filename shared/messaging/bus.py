@@ -34,6 +34,7 @@ from shared.messaging.consumer import (
     SubscriptionMetrics,
 )
 from shared.messaging.outbox import OutboxRelay
+from shared.messaging.slices import SlicePacer
 from shared.observability.logging import get_logger
 from shared.observability.metrics import STREAM_LAG, STREAM_PENDING
 from shared.settings import ServiceSettings
@@ -92,6 +93,7 @@ class EventBus:
         )
         self.subscriptions: list[Subscription] = []
         self._subscribers: list[Any] = []
+        self._pacers: dict[str, SlicePacer] = {}
         self._sweeper: asyncio.Task[None] | None = None
         self.started = False
 
@@ -106,9 +108,12 @@ class EventBus:
         one XACK. `lane` reads the copy of urgent events on `<stream>.<lane>` instead, with
         a reader of its own, so they never wait behind the main stream's backlog."""
         stream = lane_name(self.stream(event_cls.TYPE), lane)
-        sub = Subscription(event_cls, handler, stream, SubscriptionMetrics.of(self.service, stream))
+        metrics = SubscriptionMetrics.of(self.service, stream)
+        sub = Subscription(event_cls, handler, stream, metrics, urgent=bool(lane))
         self.subscriptions.append(sub)
         s = self.settings
+        if not lane:
+            self._pacers[stream] = SlicePacer(s.ordinary_slice_ms / 1000, most=s.batch_size)
         common: dict[str, Any] = {
             "group": self.group,
             "consumer": s.consumer_name,
@@ -320,17 +325,33 @@ class EventBus:
                     sub, entry_id, fields, reason="invalid", error=str(exc), deliveries=1
                 )
                 done.append(entry_id)
-        if parsed:
-            try:
-                await self.processor.apply_many(sub, [e for _, e in parsed])
-                done += [entry_id for entry_id, _ in parsed]
-            except Exception:
-                if len(parsed) == 1:
-                    self._failed(sub, parsed[0][1], deliveries=1)  # pending, for the reclaimer
-                else:
-                    done += await self._isolate_failures(sub, parsed)
+        # Beside a priority lane, an ordinary batch goes in slices (`shared.messaging.slices`),
+        # each committed before the next starts, so an urgent event waits for one at most.
+        pacer = None if sub.urgent or not self._has_lanes() else self._pacers.get(sub.stream)
+        start = 0
+        while start < len(parsed):
+            size = pacer.size() if pacer is not None else len(parsed)
+            done += await self._apply(sub, parsed[start : start + size], pacer)
+            start += size
         if done:
             await self.redis.xack(sub.stream, self.group, *done)
+
+    def _has_lanes(self) -> bool:
+        return any(s.urgent for s in self.subscriptions)
+
+    async def _apply(
+        self, sub: Subscription, parsed: list[tuple[bytes, Event]], pacer: SlicePacer | None
+    ) -> list[bytes]:
+        """Apply parsed entries in one transaction; returns the entries to ack. If it fails,
+        each is tried alone; those that fail stay pending for the reclaimer."""
+        try:
+            await self.processor.apply_many(sub, [e for _, e in parsed], pacer)
+            return [entry_id for entry_id, _ in parsed]
+        except Exception:
+            if len(parsed) == 1:
+                self._failed(sub, parsed[0][1], deliveries=1)  # pending, for the reclaimer
+                return []
+            return await self._isolate_failures(sub, parsed)
 
     async def _isolate_failures(
         self, sub: Subscription, parsed: list[tuple[bytes, Event]]

@@ -24,6 +24,7 @@ from shared.events import UPCASTERS, upcast
 from shared.events.base import Event, utc_now
 from shared.events.streams import dlq_name
 from shared.messaging import envelope
+from shared.messaging.slices import SlicePacer
 from shared.observability.context import bind_correlation_id, reset_correlation_id
 from shared.observability.logging import get_logger
 from shared.observability.metrics import DEAD_LETTERS, EVENT_HANDLE_SECONDS, EVENTS_CONSUMED
@@ -71,6 +72,8 @@ class Subscription:
     handler: Handler
     stream: str
     metrics: SubscriptionMetrics
+    # Read from a priority lane: its transactions go before ordinary writers waiting.
+    urgent: bool = False
 
 
 class EventProcessor:
@@ -97,15 +100,21 @@ class EventProcessor:
         applied = await self.apply_many(sub, [event])
         return "applied" if applied else "duplicate"
 
-    async def apply_many(self, sub: Subscription, events: Sequence[Event]) -> int:
+    async def apply_many(
+        self, sub: Subscription, events: Sequence[Event], pacer: SlicePacer | None = None
+    ) -> int:
         """Apply a batch in one transaction, all or nothing: one idempotency claim, one
         handler call with the events not applied before, one commit. Returns how many were
-        applied; the caller falls back to `apply_one` per event when it raises."""
+        applied; the caller falls back to `apply_one` per event when it raises. `pacer`
+        is told how long the transaction held the writer."""
         started = time.perf_counter()
-        async with self.db.unit_of_work() as uow:
+        async with self.db.unit_of_work(urgent=sub.urgent) as uow:
+            held_from = time.perf_counter()
             fresh = await self._claim(uow, events)
             if fresh:
                 await self._handle(sub, uow, fresh)
+        if pacer is not None:
+            pacer.observe(len(events), time.perf_counter() - held_from)
         metrics = sub.metrics
         metrics.seconds.observe(time.perf_counter() - started)
         metrics.applied.inc(len(fresh))

@@ -7,7 +7,7 @@ an event applied twice shows up as two rows. `FAIL_EVENTS` makes chosen events r
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, ClassVar
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, Uuid, func, insert, select
@@ -50,11 +50,15 @@ class Probe:
         self.fail_times: dict[uuid.UUID, int] = {}
         self.calls: list[uuid.UUID] = []
         self.batches: list[tuple[uuid.UUID, ...]] = []  # the event ids of each handler call
+        # Awaited at the start of every handler call, inside its transaction (a test's gate).
+        self.on_handle: Callable[[Sequence[PainLogged]], Awaitable[None]] | None = None
         self.bus.subscribe(PainLogged, self.handle)
         for lane in lanes:
             self.bus.subscribe(PainLogged, self.handle, lane=lane)
 
     async def handle(self, events: Sequence[PainLogged], uow: UnitOfWork) -> None:
+        if self.on_handle is not None:
+            await self.on_handle(events)
         self.batches.append(tuple(e.event_id for e in events))
         self.calls += [e.event_id for e in events]
         await uow.session.execute(
