@@ -41,6 +41,8 @@ from shared.settings import ServiceSettings
 
 log = get_logger(__name__)
 BROKER_LOGGER = "spinefit.broker"
+# How long ordinary slices wait, at most, for an urgent batch's events to be relayed.
+URGENT_RELAY_WAIT_S = 0.25
 
 # KEYS[1] stream; ARGV group, idle ms, the caller's own name (kept). Deletes, atomically,
 # the consumers that hold no pending entry and have been idle longer; returns how many.
@@ -94,6 +96,10 @@ class EventBus:
         self.subscriptions: list[Subscription] = []
         self._subscribers: list[Any] = []
         self._pacers: dict[str, SlicePacer] = {}
+        # Urgent batches being applied or relayed now; ordinary slices wait while there are.
+        self._urgent_in_flight = 0
+        self._no_urgent = asyncio.Event()
+        self._no_urgent.set()
         self._sweeper: asyncio.Task[None] | None = None
         self.started = False
 
@@ -106,7 +112,10 @@ class EventBus:
         Each XREADGROUP answer (up to `batch_size` entries, fewer at low load: BLOCK returns
         as soon as one entry is there) is one unit: one claim, one handler call, one commit,
         one XACK. `lane` reads the copy of urgent events on `<stream>.<lane>` instead, with
-        a reader of its own, so they never wait behind the main stream's backlog."""
+        a reader of its own, so they never wait behind the main stream's backlog: while an
+        urgent batch is applied and relayed the service's ordinary batches wait, and on SQLite
+        they go in slices of about `ordinary_slice_ms`, so an urgent one waits for the writer
+        lock one slice at most."""
         stream = lane_name(self.stream(event_cls.TYPE), lane)
         metrics = SubscriptionMetrics.of(self.service, stream)
         sub = Subscription(event_cls, handler, stream, metrics, urgent=bool(lane))
@@ -314,7 +323,21 @@ class EventBus:
         return True
 
     async def _handle_batch(self, sub: Subscription, msg: RedisBatchStreamMessage) -> None:
-        raw = msg.raw_message
+        if not sub.urgent:
+            await self._handle_entries(sub, msg.raw_message)
+            return
+        # Urgent: the service's ordinary slices wait until this batch is applied and what it
+        # emitted is on its streams (its relay pass would share the event loop with them).
+        self._urgent_in_flight += 1
+        self._no_urgent.clear()
+        try:
+            await self._handle_entries(sub, msg.raw_message)
+        finally:
+            self._urgent_in_flight -= 1
+            if not self._urgent_in_flight:
+                self._no_urgent.set()
+
+    async def _handle_entries(self, sub: Subscription, raw: Any) -> None:
         done: list[bytes] = []
         parsed: list[tuple[bytes, Event]] = []
         for entry_id, fields in zip(raw["message_ids"], raw["data"], strict=True):
@@ -325,19 +348,33 @@ class EventBus:
                     sub, entry_id, fields, reason="invalid", error=str(exc), deliveries=1
                 )
                 done.append(entry_id)
-        # Beside a priority lane, an ordinary batch goes in slices (`shared.messaging.slices`),
-        # each committed before the next starts, so an urgent event waits for one at most.
-        pacer = None if sub.urgent or not self._has_lanes() else self._pacers.get(sub.stream)
+        # Beside a priority lane, an ordinary batch waits while an urgent one is applied and,
+        # on SQLite, goes in slices (`shared.messaging.slices`), each committed before the
+        # next starts, so an urgent event waits for SQLite's writer lock one slice at most.
+        # (On PostgreSQL their transactions run side by side: slices would only cost.)
+        behind = not sub.urgent and self._has_lanes()
+        pacer = self._pacers.get(sub.stream) if behind and self._one_writer else None
         start = 0
         while start < len(parsed):
+            if behind:
+                await self._no_urgent.wait()
             size = pacer.size() if pacer is not None else len(parsed)
             done += await self._apply(sub, parsed[start : start + size], pacer)
             start += size
+        # Committed just now with outbox rows (the signal is set until a pass starts): the
+        # relay's next pass publishes them.
+        relay_from = self.relay.passes if self.processor.db.outbox_signal.is_set() else None
         if done:
             await self.redis.xack(sub.stream, self.group, *done)
+        if sub.urgent and relay_from is not None:
+            await self.relay.published_after(relay_from, URGENT_RELAY_WAIT_S)
 
     def _has_lanes(self) -> bool:
         return any(s.urgent for s in self.subscriptions)
+
+    @property
+    def _one_writer(self) -> bool:
+        return self.processor.db.writer is not None
 
     async def _apply(
         self, sub: Subscription, parsed: list[tuple[bytes, Event]], pacer: SlicePacer | None

@@ -76,6 +76,9 @@ class OutboxRelay:
         self.poll_s = poll_s
         self._task: asyncio.Task[None] | None = None
         self._passes = 0
+        # The last pass that has published what it read, and an event set at each one.
+        self._published = 0
+        self._progress = asyncio.Event()
         # One pass at a time per relay: on SQLite rows are read without a lock, so two
         # overlapping passes would publish the same rows twice.
         self._lock = asyncio.Lock()
@@ -139,9 +142,34 @@ class OutboxRelay:
         async with self._lock:
             return await self._relay_locked()
 
+    @property
+    def passes(self) -> int:
+        """How many passes have started."""
+        return self._passes
+
+    async def published_after(self, passes: int, timeout_s: float) -> bool:
+        """Wait until a pass that started after the first `passes` has published what it
+        read (the oldest unpublished rows committed before it started, up to its batch), or
+        `timeout_s`. False on timeout."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while self._published <= passes:
+            left = deadline - loop.time()
+            if left <= 0:
+                return False
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._progress.wait(), left)
+        return True
+
+    def _passed_publishing(self, number: int) -> None:
+        self._published = number
+        progress, self._progress = self._progress, asyncio.Event()
+        progress.set()
+
     async def _relay_locked(self) -> int:
         db = self.db
         self._passes += 1
+        number = self._passes
         # Now and then the published rows past their retention are deleted.
         sweep = self._passes % 1000 == 1
         if db.sync_sqlite is not None:
@@ -152,6 +180,7 @@ class OutboxRelay:
             pending = 0
             if rows:
                 await self._publish(rows)
+            self._passed_publishing(number)
             if rows or sweep:
                 async with db.writer_lock():
                     pending = await db.sync_sqlite.run(
@@ -162,6 +191,7 @@ class OutboxRelay:
                 rows = list((await session.execute(self._select_unpublished())).all())
             if rows:
                 await self._publish(rows)
+            self._passed_publishing(number)
             async with db.engine.begin() as conn:
                 pending = await conn.run_sync(self._mark_on, rows, sweep)
         else:
@@ -173,6 +203,7 @@ class OutboxRelay:
                 rows = sorted((await conn.execute(*self._claim())).all(), key=_by_id)
                 if rows:
                     await self._publish(rows)
+                self._passed_publishing(number)
                 if len(rows) >= self.batch or sweep:  # else nothing to count or delete
                     pending = await conn.run_sync(self._bookkeeping, len(rows), sweep)
         OUTBOX_PENDING.labels(db.service).set(pending)

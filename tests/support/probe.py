@@ -17,6 +17,7 @@ from shared.db.platform_tables import platform_tables
 from shared.db.uow import UnitOfWork
 from shared.events.base import utc_now
 from shared.events.painlog import PainLogged
+from shared.events.quiz import ReferralReason, UserReferred
 from shared.messaging.bus import EventBus
 from shared.settings import ServiceSettings
 
@@ -52,6 +53,9 @@ class Probe:
         self.batches: list[tuple[uuid.UUID, ...]] = []  # the event ids of each handler call
         # Awaited at the start of every handler call, inside its transaction (a test's gate).
         self.on_handle: Callable[[Sequence[PainLogged]], Awaitable[None]] | None = None
+        # Set: each urgent event applied emits a `user-referred` for its user (an effect
+        # that goes through the outbox, as a rule-one removal does).
+        self.refer_urgent = False
         self.bus.subscribe(PainLogged, self.handle)
         for lane in lanes:
             self.bus.subscribe(PainLogged, self.handle, lane=lane)
@@ -64,6 +68,8 @@ class Probe:
         await uow.session.execute(
             insert(applied), [{"event_id": e.event_id, "tenant_id": e.tenant_id} for e in events]
         )
+        if self.refer_urgent:
+            await uow.emit(*(referral_of(e) for e in events if e.urgent))
         for event in events:
             if event.event_id in self.fail_events:
                 raise RuntimeError("probe handler told to fail")
@@ -100,3 +106,15 @@ def pain_event(tenant_id: str = "tn_probe", **kw: Any) -> PainLogged:
     }
     fields.update(kw)
     return PainLogged(**fields)
+
+
+def referral_of(event: PainLogged) -> UserReferred:
+    reason = ReferralReason(code="probe", level="same_day", message="an urgent probe event")
+    return UserReferred(
+        tenant_id=event.tenant_id,
+        user_id=event.user_id,
+        occurred_at=event.occurred_at,
+        response_id=event.event_id,
+        level="same_day",
+        reasons=(reason,),
+    )
