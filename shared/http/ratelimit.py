@@ -204,9 +204,14 @@ class SharedRateLimit:
 
     async def run(self, redis: Redis) -> None:
         """Synchronise every `sync_s` until cancelled."""
+        task = asyncio.current_task()
         while True:
             await asyncio.sleep(self.sync_s)
             await self.sync(redis)
+            if task is not None and task.cancelling():
+                # A cancellation that reached a Redis call mid-way may have been swallowed
+                # by the client: the task still ends.
+                raise asyncio.CancelledError
 
     async def sync(self, redis: Redis) -> None:
         """Add this replica's counts to Redis and read every key's total back."""
@@ -228,6 +233,11 @@ class SharedRateLimit:
             for k, n in pending.items():  # added at the next sync that works
                 if k[1] >= window:
                     self._pending[k] = self._pending.get(k, 0) + n
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                # Cancelled mid-call (shutdown): redis-py may turn that into a connection
+                # error, which must not keep the loop going.
+                raise asyncio.CancelledError from exc
             if not self._failing:
                 log.warning("rate_limit_sync_failed", error=type(exc).__name__)
             self._failing = True

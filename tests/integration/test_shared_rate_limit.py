@@ -5,10 +5,13 @@ window whatever the machine's speed."""
 
 from __future__ import annotations
 
+import asyncio
+
 import redis
 from redis.asyncio import Redis
 
 from shared.http.ratelimit import SharedRateLimit
+from tests.support.waiting import scaled
 
 
 class Clock:
@@ -87,5 +90,24 @@ async def test_counts_of_past_windows_are_forgotten(redis_url: str, prefix: str)
         clock.at += 60
         await a.sync(client)
         assert len(a) == 0
+    finally:
+        await client.aclose()
+
+
+async def test_a_sync_task_cancelled_at_any_point_ends(redis_url: str, prefix: str) -> None:
+    """Shutdown cancels the sync task wherever it is, inside a Redis call too (where the
+    client may swallow the cancellation): it must end, not keep syncing until the service's
+    shutdown step times out."""
+    client = Redis.from_url(redis_url)
+    try:
+        for i in range(40):
+            limit = SharedRateLimit("1000/minute", name="tenant", prefix=prefix, sync_s=0.0005)
+            task = asyncio.create_task(limit.run(client))
+            for _ in range(i % 7 + 1):
+                limit.hit(f"tn_{i}")  # something to add at each sync
+                await asyncio.sleep(0.0003 * (i % 5))
+            task.cancel()
+            done, _ = await asyncio.wait([task], timeout=scaled(10))
+            assert done == {task}, f"still running after the cancellation (round {i})"
     finally:
         await client.aclose()
