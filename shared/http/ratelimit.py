@@ -233,11 +233,6 @@ class SharedRateLimit:
             for k, n in pending.items():  # added at the next sync that works
                 if k[1] >= window:
                     self._pending[k] = self._pending.get(k, 0) + n
-            task = asyncio.current_task()
-            if task is not None and task.cancelling():
-                # Cancelled mid-call (shutdown): redis-py may turn that into a connection
-                # error, which must not keep the loop going.
-                raise asyncio.CancelledError from exc
             if not self._failing:
                 log.warning("rate_limit_sync_failed", error=type(exc).__name__)
             self._failing = True

@@ -455,14 +455,14 @@ async def _compression(db: Database, tenant: str) -> tuple[str, str | None]:
     return str(column), row
 
 
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 async def test_history_rows_are_written_with_lz4_and_rows_written_with_pglz_still_load(
     redis_url: str, database_url: str, prefix: str
 ) -> None:
     """PostgreSQL: after the migration a history row is compressed with lz4 (read and
     rewritten per event: about half the cost of pglz for a large summary); a row compressed
     with pglz before it loads and decides as before."""
-    if not database_url.startswith("postgresql"):
-        pytest.skip("TOAST compression is PostgreSQL's")
     settings = detector_settings(redis_url, database_url, prefix)
     db = _database(settings)
     await db.migrate()
