@@ -23,13 +23,13 @@ from sqlalchemy import (
     delete,
     insert,
     select,
-    tuple_,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db.platform_tables import platform_tables
 from shared.db.types import UTCDateTime
+from shared.db.unnest import keys_in
 
 metadata = MetaData()
 platform = platform_tables(metadata, "flare_detector")
@@ -89,9 +89,9 @@ flares = Table(
 UserKey = tuple[str, str]  # (tenant_id, user_id)
 
 
-def _users(table: Table, keys: Sequence[UserKey]) -> Any:
+def _users(session: AsyncSession, table: Table, keys: Sequence[UserKey]) -> Any:
     """Rows of these users only: every query names the tenant with the user."""
-    return tuple_(table.c.tenant_id, table.c.user_id).in_(list(keys))
+    return keys_in(session, [table.c.tenant_id, table.c.user_id], keys)
 
 
 @functools.cache
@@ -185,7 +185,7 @@ async def read_part_units(
     c = history_parts.c
     rows = await session.execute(
         select(c.tenant_id, c.user_id, c.day, c.kind, c.units).where(
-            tuple_(c.tenant_id, c.user_id, c.day, c.kind).in_(list(wanted))
+            keys_in(session, [c.tenant_id, c.user_id, c.day, c.kind], wanted)
         )
     )
     for r in rows:
@@ -202,7 +202,9 @@ async def read_parts(
         return found
     c = history_parts.c
     rows = await session.execute(
-        select(c.tenant_id, c.user_id, c.day, c.kind, c.part).where(_users(history_parts, users))
+        select(c.tenant_id, c.user_id, c.day, c.kind, c.part).where(
+            _users(session, history_parts, users)
+        )
     )
     for r in rows:
         found[(r.tenant_id, r.user_id)][(r.day, r.kind)] = r.part
@@ -219,7 +221,7 @@ async def write_parts(
     if dropped:
         await session.execute(
             delete(history_parts).where(
-                tuple_(c.tenant_id, c.user_id, c.day, c.kind).in_(list(dropped))
+                keys_in(session, [c.tenant_id, c.user_id, c.day, c.kind], dropped)
             )
         )
     if written:
@@ -259,7 +261,7 @@ async def removal_keys(
             removals.c.exercise_id,
             removals.c.rule,
             removals.c.severity,
-        ).where(_users(removals, keys))
+        ).where(_users(session, removals, keys))
     )
     for r in rows:
         found.setdefault((r[0], r[1]), set()).add((r[2], r[3], r[4]))
@@ -291,7 +293,7 @@ async def notified_flares(
         return set()
     rows = await session.execute(
         select(flares.c.tenant_id, flares.c.user_id, flares.c.log_id).where(
-            tuple_(flares.c.tenant_id, flares.c.user_id, flares.c.log_id).in_(list(candidates))
+            keys_in(session, [flares.c.tenant_id, flares.c.user_id, flares.c.log_id], candidates)
         )
     )
     return {(r[0], r[1], r[2]) for r in rows}

@@ -31,7 +31,6 @@ from sqlalchemy import (
     insert,
     or_,
     select,
-    tuple_,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,6 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.db.dialect import upsert_insert
 from shared.db.platform_tables import platform_tables
 from shared.db.types import UTCDateTime
+from shared.db.unnest import keys_in
 
 metadata = MetaData()
 platform = platform_tables(metadata, "notifier")
@@ -195,7 +195,9 @@ async def endpoints_by_key(
     if not wanted:
         return {}
     rows = await session.execute(
-        select(endpoints).where(tuple_(endpoints.c.tenant_id, endpoints.c.endpoint_id).in_(wanted))
+        select(endpoints).where(
+            keys_in(session, [endpoints.c.tenant_id, endpoints.c.endpoint_id], wanted)
+        )
     )
     return {(r.tenant_id, r.endpoint_id): dict(r._mapping) for r in rows}
 
@@ -392,7 +394,7 @@ async def end_claimed(
         await session.execute(
             update(deliveries)
             .where(
-                tuple_(deliveries.c.tenant_id, deliveries.c.delivery_id).in_(list(keys)),
+                keys_in(session, [deliveries.c.tenant_id, deliveries.c.delivery_id], keys),
                 deliveries.c.claim_token == token,
             )
             .values(locked_until=None, claim_token=None, **values)

@@ -23,7 +23,6 @@ from sqlalchemy import (
     bindparam,
     insert,
     select,
-    tuple_,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.db.dialect import upsert_insert
 from shared.db.platform_tables import platform_tables
 from shared.db.types import UTCDateTime
+from shared.db.unnest import keys_in
 
 metadata = MetaData()
 platform = platform_tables(metadata, "planner")
@@ -101,7 +101,7 @@ async def lock_users(session: AsyncSession, keys: list[UserKey]) -> dict[UserKey
     key order so that two replicas never deadlock; SQLite has one writer anyway)."""
     rows = await session.execute(
         select(users)
-        .where(tuple_(users.c.tenant_id, users.c.user_id).in_(sorted(keys)))
+        .where(keys_in(session, [users.c.tenant_id, users.c.user_id], sorted(keys)))
         .order_by(users.c.tenant_id, users.c.user_id)
         .with_for_update()
     )
@@ -114,7 +114,7 @@ async def removals_of(
     found: dict[UserKey, list[dict[str, Any]]] = {k: [] for k in keys}
     rows = await session.execute(
         select(removals)
-        .where(tuple_(removals.c.tenant_id, removals.c.user_id).in_(keys))
+        .where(keys_in(session, [removals.c.tenant_id, removals.c.user_id], keys))
         .order_by(removals.c.exercise_id)
     )
     for r in rows:
@@ -130,7 +130,7 @@ async def versions_of(
         return {}
     rows = await session.execute(
         select(versions).where(
-            tuple_(versions.c.tenant_id, versions.c.plan_id, versions.c.version).in_(wanted)
+            keys_in(session, [versions.c.tenant_id, versions.c.plan_id, versions.c.version], wanted)
         )
     )
     return {(r.plan_id, r.version): dict(r._mapping) for r in rows}

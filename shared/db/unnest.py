@@ -2,18 +2,21 @@
 number of rows, written once per table and column set (so asyncpg prepares it once), its
 values put through the columns' own SQLAlchemy bind processors first, so what is stored is
 what SQLAlchemy would have stored. Used by the bus (idempotency claims, outbox rows) and by
-the ingest groups (`shared.db.pg_bulk`)."""
+the ingest groups (`shared.db.pg_bulk`); and `keys_in`, a batch's keys as arrays in a
+WHERE clause."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Numeric, String, Table
+from sqlalchemy import JSON, Numeric, String, Table, Text, bindparam, func, select, tuple_
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeEngine
 
 DIALECT: Dialect = asyncpg_dialect()  # type: ignore[no-untyped-call]
@@ -93,3 +96,26 @@ def array_of(kind: TypeEngine[Any]) -> str:
     if isinstance(kind, Numeric):
         return "NUMERIC"
     return kind.compile(dialect=DIALECT)
+
+
+def keys_in(
+    session: AsyncSession, columns: Sequence[ColumnElement[Any]], keys: Sequence[tuple[Any, ...]]
+) -> ColumnElement[bool]:
+    """`(columns) IN keys` for a batch's keys (a few to thousands). On PostgreSQL the keys go
+    as one array per column, `(a, b) IN (SELECT * FROM unnest($1::TEXT[], $2::TEXT[]))`:
+    one parameter each whatever their number, planned as an index lookup per key. A row IN
+    list (`IN ((..), (..), ...)`) is planned as one OR branch per key: 1,000 keys of four
+    columns took 270 ms to plan against 5 ms to run, for every batch of the flare detector.
+    Strings are matched as TEXT (a VARCHAR(n) cast would cut a longer key and match another
+    row). SQLite takes the IN list (no arrays) and plans it well."""
+    if session.get_bind().dialect.name != "postgresql":
+        return tuple_(*columns).in_(list(keys))
+    arrays = [list(values) for values in zip(*keys, strict=True)] or [[] for _ in columns]
+    unnested = func.unnest(
+        *(
+            bindparam(None, values, type_=ARRAY(Text if isinstance(c.type, String) else c.type))
+            for c, values in zip(columns, arrays, strict=True)
+        )
+    )
+    derived = unnested.table_valued(*(f"k{i}" for i in range(len(columns)))).render_derived()
+    return tuple_(*columns).in_(select(*derived.c))
