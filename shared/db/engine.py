@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
@@ -23,6 +24,18 @@ PG_MAX_OVERFLOW = 10
 PG_POOL_RECYCLE_S = 1800
 
 
+def dump_json(value: Any) -> str:
+    """JSON columns are written with orjson: a flare detector's history row (up to ~15 kB,
+    read and written back on every event of its user) encodes about ten times and decodes
+    about twice as fast as with the json module. Same JSON (compact), dict keys that are not
+    strings written as strings as the json module does."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+# Every engine reads and writes JSON columns with these (SQLAlchemy's json_serializer).
+JSON_OPTIONS: dict[str, Any] = {"json_serializer": dump_json, "json_deserializer": orjson.loads}
+
+
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
@@ -34,7 +47,9 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     # hide_parameters: a database error must not carry answers or pain data into the logs.
-    engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True, **kwargs)
+    engine = create_async_engine(
+        url, connect_args={"timeout": 30}, hide_parameters=True, **{**JSON_OPTIONS, **kwargs}
+    )
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -71,6 +86,7 @@ def _postgres_engine(url: str, **kwargs: Any) -> AsyncEngine:
         "max_overflow": PG_MAX_OVERFLOW,
         "pool_recycle": PG_POOL_RECYCLE_S,
         "hide_parameters": True,
+        **JSON_OPTIONS,
     }
     engine = create_async_engine(url, **{**options, **kwargs})
 

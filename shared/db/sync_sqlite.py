@@ -20,7 +20,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from shared.db.engine import READ_ONLY
+from shared.db.engine import JSON_OPTIONS, READ_ONLY
 
 T = TypeVar("T")
 
@@ -76,6 +76,7 @@ def _engine(url: Any, *, busy_timeout_ms: int) -> Engine:
         url.set(drivername="sqlite"),
         connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
         hide_parameters=True,
+        **JSON_OPTIONS,
     )
 
     @event.listens_for(engine, "connect")
