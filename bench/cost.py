@@ -39,7 +39,7 @@ class CostConfig:
     users_small: int = 1_000
     users_large: int = 1_000_000
     populate_budget_s: float = 90.0
-    history_users: int = 200
+    history_users: int = 1_000
     min_chunk: int = 50
     max_chunk: int = 3_000
 

@@ -136,7 +136,7 @@ def _cost_cfg(ctx: Context, part: str) -> CostConfig:
         timeout_s=ctx.args.timeout,
         users_large=20_000 if ctx.args.quick else ctx.args.users_large,
         populate_budget_s=ctx.args.populate_budget_s,
-        history_users=50 if ctx.args.quick else 200,
+        history_users=50 if ctx.args.quick else 1_000,
     )
 
 
