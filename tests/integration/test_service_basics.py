@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import socket
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -384,3 +385,26 @@ async def test_rate_limits_fail_open_when_redis_is_unreachable() -> None:
     for _ in range(3):
         await limits.hit("1/minute", "k")
     assert await limits.allowed("1/minute", "k")
+
+
+async def test_a_consumer_sets_its_collector_thresholds_once_started(
+    redis_url: str, tmp_path: Path, prefix: str
+) -> None:
+    """The flare detector's larger thresholds (its batches hold many histories at once) are
+    in force once it has started, and given back when it stops; a service without its own
+    keeps Python's."""
+    from services.flare_detector.app import build_app as build_detector
+    from services.flare_detector.settings import FlareDetectorSettings
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        url = f"sqlite+aiosqlite:///{tmp_path}/x.db"
+        async with running(build_quiz(service_settings(QuizSettings, redis_url, url, prefix))):
+            assert gc.get_threshold() == (700, 10, 10)
+        detector = service_settings(FlareDetectorSettings, redis_url, url, prefix)
+        async with running(build_detector(detector)):
+            assert gc.get_threshold() == (50_000, 50, 100)
+        assert gc.get_threshold() == (700, 10, 10)
+    finally:
+        gc.set_threshold(*before)
