@@ -14,7 +14,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar, TypeVar
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+from pydantic_core import PydanticCustomError
 
 from shared.observability.context import current_correlation_id
 
@@ -39,6 +48,24 @@ PlainText = Annotated[str, AfterValidator(_no_control_characters)]
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def at_most(n: int) -> BeforeValidator:
+    """An array longer than `n` refused before any of its items is validated: pydantic
+    checks a tuple's `max_length` only after every item, so 100,000 bad items made 200,000
+    errors (0.5 s of CPU, and seconds for nested objects) where one "too long" will do.
+    Beside `Field(max_length=n)`, which keeps the schema's `maxItems`."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, list | tuple) and len(value) > n:
+            raise PydanticCustomError(
+                "too_long",
+                "Array should have at most {max_length} items, not {actual_length}",
+                {"field_type": "Array", "max_length": n, "actual_length": len(value)},
+            )
+        return value
+
+    return BeforeValidator(check)
 
 
 class Frozen(BaseModel):

@@ -9,7 +9,7 @@ report names the field at fault (`exercises.0.hold_s`, `completed_at`, `exercise
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -21,7 +21,7 @@ from pydantic import (
 )
 
 from shared.events import streams
-from shared.events.base import Frozen, UserEvent
+from shared.events.base import Frozen, UserEvent, at_most
 
 PainQuality = Literal["ache", "burning", "shooting", "radiating", "numbness", "tingling"]
 # From the back down to the foot: "further down the leg" compares positions in this order.
@@ -68,6 +68,9 @@ EventTime = Annotated[AwareDatetime, AfterValidator(_plausible_time)]
 ExerciseSlug = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,79}$")
 # Each list names a few of a handful of values; the bound only stops absurd payloads.
 _MAX_LISTED = 16
+_T = TypeVar("_T")
+# A short list of choices: longer than _MAX_LISTED is refused before its items are read.
+Listed = Annotated[tuple[_T, ...], at_most(_MAX_LISTED)]
 
 
 class ExerciseDone(Frozen):
@@ -76,8 +79,8 @@ class ExerciseDone(Frozen):
     reps: Count | None = Field(default=None, ge=1, le=500)
     hold_s: Count | None = Field(default=None, ge=1, le=3600, validate_default=True)
     pain_during: Count = PainLevel
-    pain_qualities: tuple[PainQuality, ...] = Field(default=(), max_length=_MAX_LISTED)
-    pain_locations: tuple[PainLocation, ...] = Field(default=(), max_length=_MAX_LISTED)
+    pain_qualities: Listed[PainQuality] = Field(default=(), max_length=_MAX_LISTED)
+    pain_locations: Listed[PainLocation] = Field(default=(), max_length=_MAX_LISTED)
 
     @field_validator("hold_s")
     @classmethod
@@ -97,7 +100,9 @@ class SessionReport(Frozen):
     completed_at: EventTime
     # "At least one" is checked after the items (pydantic's min_length would also report an
     # empty tuple whenever every item is invalid); the schema still says minItems 1.
-    exercises: tuple[ExerciseDone, ...] = Field(max_length=100, json_schema_extra={"minItems": 1})
+    exercises: Annotated[tuple[ExerciseDone, ...], at_most(100)] = Field(
+        max_length=100, json_schema_extra={"minItems": 1}
+    )
 
     @field_validator("exercises")
     @classmethod
@@ -147,8 +152,8 @@ class PainReport(Frozen):
     session_id: str | None = Field(
         default=None, min_length=1, max_length=128, pattern=r"^[\x21-\x7e]+$"
     )
-    qualities: tuple[PainQuality, ...] = Field(default=(), max_length=_MAX_LISTED)
-    locations: tuple[PainLocation, ...] = Field(default=(), max_length=_MAX_LISTED)
+    qualities: Listed[PainQuality] = Field(default=(), max_length=_MAX_LISTED)
+    locations: Listed[PainLocation] = Field(default=(), max_length=_MAX_LISTED)
     morning: MorningContext | None = None
 
     @field_validator("exercise_id")

@@ -15,7 +15,7 @@ from typing import Annotated, Literal, TypeVar
 
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
-from shared.events.base import Frozen
+from shared.events.base import Frozen, at_most
 
 SymptomDuration = Literal["under_2_weeks", "2_to_6_weeks", "6_to_12_weeks", "over_12_weeks"]
 SymptomTrend = Literal["getting_worse", "about_the_same", "getting_better"]
@@ -77,7 +77,10 @@ def _sorted_unique(values: tuple[_Choice, ...]) -> tuple[_Choice, ...]:
 
 # A set of choices, sent as a JSON array, stored deduplicated and sorted.
 ChoiceSet = Annotated[
-    tuple[_Choice, ...], Field(max_length=_MAX_LISTED), AfterValidator(_sorted_unique)
+    tuple[_Choice, ...],
+    Field(max_length=_MAX_LISTED),
+    at_most(_MAX_LISTED),
+    AfterValidator(_sorted_unique),
 ]
 
 

@@ -94,8 +94,9 @@ class FastPostMiddleware:
             # Parsed as the route parses it (a key twice in an object refused), then
             # validated as the route validates the parsed body.
             report = lane.model.model_validate(strict_json.loads(body))
-        except (ValidationError, ValueError, strict_json.DuplicateKey):
-            # The route's own 422 (or 400), from the same bytes.
+        except (ValidationError, ValueError, RecursionError, strict_json.DuplicateKey):
+            # The route's own 422 (or 400), from the same bytes (a document nested past
+            # the decoder's depth raises RecursionError: its 400 too).
             await self.app(scope, _replay(body, receive), send)
             return
         scope["route"] = lane.route  # as the router sets it: the metrics label

@@ -137,6 +137,33 @@ async def test_a_plain_report_skips_the_router_and_answers_as_the_route(services
     assert counted is not None and counted >= 3
 
 
+async def test_absurd_bodies_are_refused_small_and_at_once_and_store_nothing(
+    services: Stack,
+) -> None:
+    """A document nested past the JSON decoder's depth is the route's 400 (it was a 500 on
+    the lane: RecursionError); an array of 100,000 bad items is one "too long" error, found
+    before any item is validated (it was 200,000 errors and seconds of CPU)."""
+    auth, _, db = await _setup(services)
+    client = services.clients["painlog"]
+    deep = b"[" * 5_000 + b"]" * 5_000
+    for path in (PAIN, SESSIONS):
+        answer = await client.post(
+            path, content=deep, headers={**auth, "Content-Type": "application/json"}
+        )
+        assert answer.status_code == 400, answer.text
+    many = {**session("many"), "exercises": [{}] * 100_000}
+    answer = await client.post(SESSIONS, json=many, headers=auth)
+    assert answer.status_code == 422, answer.text[:300]
+    assert [(f["field"], f["type"]) for f in answer.json()["fields"]] == [("exercises", "too_long")]
+    assert "more_errors" not in answer.json()
+    listed = await client.post(
+        PAIN, json=pain_log("listed", qualities=["x"] * 100_000), headers=auth
+    )
+    assert listed.status_code == 422
+    assert [f["field"] for f in listed.json()["fields"]] == ["qualities"]
+    assert await _counts(db) == (0, 0, 0)
+
+
 async def test_refusals_are_the_routes_own_and_store_nothing(services: Stack) -> None:
     auth, router, db = await _setup(services)
     client = services.clients["painlog"]

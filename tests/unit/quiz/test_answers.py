@@ -140,3 +140,14 @@ def test_same_answers_in_any_order_give_the_same_json(
         QuizAnswers.model_validate(first).model_dump_json()
         == QuizAnswers.model_validate(second).model_dump_json()
     )
+
+
+def test_a_choice_list_of_100000_items_is_one_too_long_error() -> None:
+    """Refused before its items are read (each unknown choice was an error of its own)."""
+    data = clean_answers()
+    data["symptoms"]["aggravating_movements"] = ["flying"] * 100_000
+    with pytest.raises(ValidationError) as caught:
+        QuizAnswers.model_validate(data)
+    assert [(e["loc"], e["type"]) for e in caught.value.errors()] == [
+        (("symptoms", "aggravating_movements"), "too_long")
+    ]
