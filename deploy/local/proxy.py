@@ -8,6 +8,7 @@ same routes with DNS-discovered upstreams; tests/e2e/test_local_launcher.py chec
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -40,6 +41,44 @@ NOT_FOUND_BODY = '{"detail": "Not Found"}'
 # POST would come back 502). Both the launcher and deploy/ (Caddyfile, Dockerfile) use them.
 SERVICE_KEEPALIVE_S = 75
 PROXY_UPSTREAM_KEEPALIVE_S = 30
+# The services' body limit (SPINEFIT_MAX_BODY_BYTES' default), held at the edge too. A body
+# declared larger is refused by the proxy before any of it goes on: a service refusing it
+# after its headers closes the connection while Caddy is still sending it, and Caddy then
+# answers 502 (about one in seven such posts) instead of passing on the service's 413.
+BODY_LIMIT_BYTES = 1024 * 1024
+TOO_LARGE_BODY = json.dumps(
+    {
+        "error": "payload_too_large",
+        "message": f"body: larger than the limit of {BODY_LIMIT_BYTES} bytes",
+        "limit_bytes": BODY_LIMIT_BYTES,
+    }
+)
+
+
+def longer_than(limit: int) -> str:
+    """An anchored expression matching a decimal number greater than `limit` (RE2 and
+    Python `re` agree on it): any with more digits, or as many and larger at the first
+    digit where it differs. Caddy has no numeric header matcher but header_regexp."""
+    digits = str(limit)
+    alternatives = [f"[1-9][0-9]{{{len(digits)},}}"]
+    for i, digit in enumerate(digits):
+        if digit != "9":
+            low = int(digit) + 1
+            rest = len(digits) - i - 1
+            tail = f"[0-9]{{{rest}}}" if rest else ""
+            alternatives.append(f"{digits[:i]}[{low}-9]{tail}")
+    return "^0*(?:" + "|".join(alternatives) + ")$"
+
+
+# The proxy's own 413 (the same answer as the services'), in both Caddyfiles.
+TOO_LARGE_ROUTE = f"""\
+    @too_large header_regexp Content-Length `{longer_than(BODY_LIMIT_BYTES)}`
+    handle @too_large {{
+        header Content-Type application/json
+        header Connection close
+        respond `{TOO_LARGE_BODY}` 413
+    }}
+"""
 
 
 def path_regex(patterns: Iterable[str]) -> str:
@@ -101,7 +140,9 @@ http://:{listen_port} {{
     request_body {{
         max_size 1MiB
     }}
-
+    # A body declared larger than that is refused here, before any of it goes on (a service
+    # refusing it mid-upload closes the connection: Caddy would answer 502).
+{too_large}
     # One id per request: the client's, or one minted here; always returned.
     @no_request_id not header X-Request-ID *
     request_header @no_request_id X-Request-ID {{http.request.uuid}}
@@ -165,6 +206,7 @@ def render_caddyfile(
             listen_port=listen_port,
             health=PROXY_HEALTH_PATH,
             not_found=NOT_FOUND_BODY,
+            too_large=TOO_LARGE_ROUTE,
         )
     ]
     keepalive = f"{round(upstream_keepalive_s * 1000)}ms"
