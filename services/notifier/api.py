@@ -21,7 +21,7 @@ from services.notifier.sender import resolve, vetted_addresses
 from services.notifier.settings import NotifierSettings
 from shared.db.database import Database
 from shared.db.uow import UnitOfWork
-from shared.events.base import PlainText
+from shared.events.base import LineText, PlainText
 from shared.http.auth import TenantId
 from shared.http.idempotency import fingerprint, run_idempotent
 from shared.http.ratelimit import RateLimits
@@ -49,7 +49,7 @@ def _known_types(value: list[str] | None) -> list[str] | None:
 
 class NewEndpoint(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    url: PlainText = Field(
+    url: LineText = Field(
         min_length=1, max_length=MAX_URL_LENGTH, description="https URL to POST to"
     )
     event_types: list[str] | None = Field(
@@ -65,7 +65,7 @@ class NewEndpoint(BaseModel):
 
 class EndpointChanges(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    url: PlainText | None = Field(default=None, min_length=1, max_length=MAX_URL_LENGTH)
+    url: LineText | None = Field(default=None, min_length=1, max_length=MAX_URL_LENGTH)
     event_types: list[str] | None = Field(
         default=None, min_length=1, max_length=len(SUBSCRIBABLE_TYPES)
     )

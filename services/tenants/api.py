@@ -12,7 +12,7 @@ from services.tenants import service
 from shared.db.database import Database
 from shared.db.uow import UnitOfWork
 from shared.events import streams
-from shared.events.base import PlainText
+from shared.events.base import LineText
 from shared.http.auth import Operator
 from shared.http.idempotency import Action, Outcome, fingerprint, run_idempotent
 from shared.http.strict_json import StrictJsonRoute
@@ -31,7 +31,7 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 
 class NewTenant(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: PlainText = Field(min_length=1, max_length=200, description="The tenant's display name")
+    name: LineText = Field(min_length=1, max_length=200, description="The tenant's display name")
 
 
 def _not_found(what: str) -> HTTPException:

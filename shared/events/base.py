@@ -31,19 +31,33 @@ from shared.observability.context import current_correlation_id
 UserId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:@-]{1,128}$")]
 TenantId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls but tab and line breaks, DEL, C1 controls, and the bidirectional overrides and
+# isolates (text that reads differently from what it holds: "Trojan Source").
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# And, on one line, its breaks and tabs (a name with CR LF could forge a log or header line).
+_LINE_BREAKS = re.compile(r"[\t\n\r\u2028\u2029]")
 
 
 def _no_control_characters(value: str) -> str:
     # PostgreSQL cannot store NUL in text at all (SQLite can): refused on both, as a 422.
     if _CONTROL.search(value):
-        raise ValueError("control characters (such as NUL) are not allowed")
+        raise ValueError(
+            "control characters (such as NUL) and bidirectional overrides are not allowed"
+        )
     return value
 
 
-# Free text a client sends (a name, a description, a URL): no NUL or other control
-# characters besides tab and line breaks.
+def _one_line(value: str) -> str:
+    if _LINE_BREAKS.search(value):
+        raise ValueError("line breaks and tabs are not allowed: one line of text")
+    return value
+
+
+# Free text a client sends (a description): no NUL or other control characters besides tab
+# and line breaks.
 PlainText = Annotated[str, AfterValidator(_no_control_characters)]
+# One line of it (a name, a URL): no tab or line break either.
+LineText = Annotated[str, AfterValidator(_no_control_characters), AfterValidator(_one_line)]
 
 
 def utc_now() -> datetime:

@@ -58,6 +58,11 @@ BAD_BODIES: list[tuple[dict[str, Any], str]] = [
     # PostgreSQL cannot store a NUL in text: a 422 on both databases, not a 500 on one.
     ({"url": "http://127.0.0.1/hook", "description": "front\u0000desk"}, "description"),
     ({"url": "http://127.0.0.1/ho\u0000ok"}, "url"),
+    # C1 controls and bidirectional overrides (text that reads other than it is), anywhere.
+    ({"url": "http://127.0.0.1/hook", "description": "a\u0085b"}, "description"),
+    ({"url": "http://127.0.0.1/hook", "description": "invoice \u202egpj.exe"}, "description"),
+    ({"url": "http://127.0.0.1/hook", "description": "isolated \u2066x\u2069"}, "description"),
+    ({"url": "http://127.0.0.1/hook\r\nX-Injected: 1"}, "url"),
     ({}, "url"),
 ]
 
@@ -77,15 +82,20 @@ async def test_bad_endpoints_get_422_naming_the_field_and_nothing_is_stored(
 async def test_nul_in_free_text_is_a_422_naming_the_field_on_every_database(
     services: Stack,
 ) -> None:
-    """A tenant's name and an endpoint's new description: refused, nothing changed."""
+    """A tenant's name (one line: no line breaks either) and an endpoint's new description:
+    refused, nothing changed."""
     tenants = services.clients["tenants"]
     operator = bearer(OPERATOR_TOKEN)
     before = (await tenants.get("/admin/v1/tenants", headers=operator)).json()
-    answer = await tenants.post(
-        "/admin/v1/tenants", json={"name": "Cl\u0000inic"}, headers=operator
-    )
-    assert answer.status_code == 422, answer.text
-    assert "name" in {f["field"] for f in answer.json()["fields"]}
+    for name in (
+        "Cl\u0000inic",
+        "Clinic\r\nlevel=error forged line",
+        "Clinic\u2028two",
+        "C\u009bl",
+    ):
+        answer = await tenants.post("/admin/v1/tenants", json={"name": name}, headers=operator)
+        assert answer.status_code == 422, answer.text
+        assert "name" in {f["field"] for f in answer.json()["fields"]}
     assert (await tenants.get("/admin/v1/tenants", headers=operator)).json() == before
     key = await _key(services)
     notifier = services.clients["notifier"]
