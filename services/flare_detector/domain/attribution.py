@@ -105,7 +105,7 @@ def links_of(session: Session, observations: Sequence[Observation], rules: Rules
     first one at least the first window's start after the session counts: it is the session's
     "next morning"; a second morning inside 36 h belongs to the next day."""
     found = []
-    first_start = timedelta(hours=min(w.start_h for w in rules.windows))
+    first_start = rules.first_window_start
     morning_seen = False
     for obs in observations:
         lag = obs.at - session.at
@@ -113,8 +113,8 @@ def links_of(session: Session, observations: Sequence[Observation], rules: Rules
             if morning_seen:
                 continue
             morning_seen = True
-        for window in rules.windows:
-            if timedelta(hours=window.start_h) <= lag < timedelta(hours=window.end_h):
+        for window, start, end in rules.window_bounds:
+            if start <= lag < end:
                 found.append(Link(obs.log_id, window, lag.total_seconds() / 3600))
     return found
 
@@ -267,9 +267,7 @@ class SessionIndex:
         hi = bisect_left(self._session_times, obs.at)
         for later in self._sessions[lo:hi]:
             lag = obs.at - later.at
-            if any(
-                timedelta(hours=w.start_h) <= lag < timedelta(hours=w.end_h) for w in rules.windows
-            ):
+            if any(start <= lag < end for _, start, end in rules.window_bounds):
                 return True
         return False
 

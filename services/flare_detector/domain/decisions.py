@@ -125,9 +125,17 @@ def checkpoints_due(history: History, rules: Rules) -> list[datetime]:
     mark = history.watermark(rules)
     if mark is None:
         return []
-    closes = {s.at + rules.window_end for s in history.sessions.values()}
+    end = rules.window_end
     after = history.last_checkpoint
-    return sorted(c for c in closes if c <= mark and (after is None or c > after))
+    # The sessions whose windows close in (after, mark]: compared before adding `end`.
+    last, first = mark - end, None if after is None else after - end
+    return sorted(
+        {
+            s.at + end
+            for s in history.sessions.values()
+            if s.at <= last and (first is None or s.at > first)
+        }
+    )
 
 
 def advance(history: History, classes: dict[str, Settled], rules: Rules) -> list[Decision]:

@@ -34,10 +34,12 @@ class Session:
     completed_at: datetime
     exercises: tuple[str, ...]  # sorted, unique
     reports: tuple[ExerciseReport, ...] = ()
+    # Its event time (`completed_at`), a field rather than a property: read hundreds of
+    # times an event on a heavy history (each a function call as a property).
+    at: datetime = field(init=False, compare=False, repr=False)
 
-    @property
-    def at(self) -> datetime:
-        return self.completed_at
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "at", self.completed_at)
 
 
 @dataclass(frozen=True)
@@ -53,10 +55,10 @@ class Observation:
     hours_sat: float | None = None
     heavy_lifting: bool | None = None
     stress: int | None = None
+    at: datetime = field(init=False, compare=False, repr=False)  # `observed_at` (as Session's)
 
-    @property
-    def at(self) -> datetime:
-        return self.observed_at
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "at", self.observed_at)
 
 
 @dataclass(frozen=True)
@@ -377,8 +379,9 @@ def _cap_day(table: dict[str, Any], record: Session | Observation, rules: Rules)
         if isinstance(record, Session)
         else rules.max_observations_per_day
     )
-    day = record.at.astimezone(UTC).date()
-    same = [r for r in table.values() if r.at.astimezone(UTC).date() == day]
+    start = day_start(record.at)
+    end = start + timedelta(days=1)
+    same = [r for r in table.values() if start <= r.at < end]  # its UTC day
     if len(same) <= cap:
         return None
     dropped = max(same, key=lambda r: (r.at, record_id(r)))

@@ -147,11 +147,11 @@ def _load_session(data: list[Any] | dict[str, Any]) -> Session:
         ]
     session_id, started_at, completed_at, exercises, reports = data
     return Session(
-        session_id=session_id,
-        started_at=datetime.fromisoformat(started_at),
-        completed_at=datetime.fromisoformat(completed_at),
-        exercises=tuple(exercises),
-        reports=tuple(ExerciseReport(r[0], tuple(r[1]), tuple(r[2])) for r in reports),
+        session_id,
+        datetime.fromisoformat(started_at),
+        datetime.fromisoformat(completed_at),
+        tuple(exercises),
+        tuple(ExerciseReport(r[0], tuple(r[1]), tuple(r[2])) for r in reports) if reports else (),
     )
 
 

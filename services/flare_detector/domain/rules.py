@@ -74,6 +74,17 @@ class Rules:
 
     # Cached: read per session by every scan (the instance is frozen, so they cannot go stale).
     @cached_property
+    def window_bounds(self) -> tuple[tuple[Window, timedelta, timedelta], ...]:
+        """Each window with its start and end as durations (compared per observation)."""
+        return tuple(
+            (w, timedelta(hours=w.start_h), timedelta(hours=w.end_h)) for w in self.windows
+        )
+
+    @cached_property
+    def first_window_start(self) -> timedelta:
+        return timedelta(hours=min(w.start_h for w in self.windows))
+
+    @cached_property
     def window_end(self) -> timedelta:
         return timedelta(hours=max(w.end_h for w in self.windows))
 

@@ -179,7 +179,7 @@ class ColdDays:
         if edge is not None and day < edge:
             raise NeedsWholeHistory("a lookback starts before the edge")
         total = self.totals.setdefault(kind, Counter())
-        for key in sorted(self.parts):
+        for key in self.parts:  # (a sum: in any order)
             if key[1] == kind and (edge is None or key[0] >= edge) and key[0] < day:
                 total.subtract(_tallies(self._counted(key, "a lookback left it")))
         self.totals[kind] = +total  # drop the zeros
@@ -308,10 +308,12 @@ def split(history: History, rules: Rules, whole_below: int = WHOLE_BELOW) -> dic
             return None
         return moving.setdefault((day, kind), History())
 
-    for session_id, session in list(history.sessions.items()):
+    # Only what is older than the later horizon can leave (most events: nothing).
+    latest = max(starts.values())
+    for session_id, session in [(k, v) for k, v in history.sessions.items() if v.at < latest]:
         if (part := leaving(session)) is not None:
             part.sessions[session_id] = history.sessions.pop(session_id)
-    for log_id, obs in list(history.observations.items()):
+    for log_id, obs in [(k, v) for k, v in history.observations.items() if v.at < latest]:
         if (part := leaving(obs)) is not None:
             part.observations[log_id] = history.observations.pop(log_id)
     for key, part in sorted(moving.items()):
@@ -374,17 +376,20 @@ def parts_needed(
         SESSIONS: day_of(last - lookback),
         MORNINGS: day_of(last - lookback + rules.window_end),
     }
-    cut = day_of(last - rules.retention)
+    cut = day_of(last - rules.retention)  # never after a reach: the retention is longer
     needed = []
-    for (day, kind), entry in cold.parts.items():
-        edge = cold.edges.get(kind)
+    edges = cold.edges
+    for key, entry in cold.parts.items():
+        day, kind = key
+        if day > reach[kind]:
+            continue  # read by no lookback, and after the cut (most of the parts)
+        edge = edges.get(kind)
         # Counted by a lookback that starts inside it or leaves it behind, or by the totals
         # the retention subtracts it from (a part with no informative unit adds nothing);
         # pruned, its sessions' exercises are subtracted from the exposures.
         counted = (edge is None or day >= edge) and informative_count(entry) != 0
-        exposures = kind == SESSIONS and entry[SESSION_COUNT] > 0
-        if (counted and day <= reach[kind]) or (day < cut and (exposures or counted)):
-            needed.append((day, kind))
+        if counted or (day < cut and kind == SESSIONS and entry[SESSION_COUNT] > 0):
+            needed.append(key)
     return sorted(needed)
 
 
