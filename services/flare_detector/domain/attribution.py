@@ -184,7 +184,7 @@ def close_units(history: History, classes: dict[str, Settled], rules: Rules) -> 
     # when the watermark passes it (every session before it within the lateness is in);
     # only a record that changes an earlier one judges it again (`History.forget_after`),
     # not the pruning of a session long after.
-    done = sorted(s.at for s in history.sessions.values())
+    done: list[datetime] | None = None  # the sessions' times, sorted once a morning needs them
     since = history.judged_until
     history.judged_until = mark if since is None else max(since, mark)
     for obs in history.observations.values():
@@ -195,6 +195,8 @@ def close_units(history: History, classes: dict[str, Settled], rules: Rules) -> 
             or f"rest:{obs.log_id}" in history.units
         ):
             continue
+        if done is None:
+            done = sorted(s.at for s in history.sessions.values())
         i = bisect_left(done, obs.at - end)
         if i < len(done) and done[i] < obs.at:
             continue  # a session's windows (or the time right after it) hold this morning
@@ -213,6 +215,14 @@ def units_at(
     before it (`history.cold` adds the days kept out of the row, domain/tiers.py). With
     `first`, an earlier checkpoint: the lookback starts at its start, so the count holds
     every unit that any checkpoint from `first` to `checkpoint` judges."""
+    return tally_counts(unit_counts(history, rules, checkpoint, first))
+
+
+def unit_counts(
+    history: History, rules: Rules, checkpoint: datetime, first: datetime | None = None
+) -> Counter[tuple[tuple[str, ...], str, bool]]:
+    """`units_at` as the counter it tallies (keys (exercises, outcome, rest); a count may be
+    zero or less where a part's units were taken out)."""
     start = (first or checkpoint) - timedelta(days=rules.lookback_days)
     end = rules.window_end
     counts: Counter[tuple[tuple[str, ...], str, bool]] = Counter()
@@ -227,7 +237,7 @@ def units_at(
             counts[(u.session.exercises, u.outcome, False)] += 1
     if history.cold is not None:
         history.cold.count_units(counts, start, rules)
-    return tally_counts(counts)
+    return counts
 
 
 class SessionIndex:

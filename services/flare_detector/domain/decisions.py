@@ -33,6 +33,7 @@ from services.flare_detector.domain.attribution import (
     close_units,
     evidence,
     posterior_share,
+    unit_counts,
     units_at,
 )
 from services.flare_detector.domain.flares import is_rule_one, quiz_in_effect
@@ -165,7 +166,12 @@ def none_can_blame(history: History, rules: Rules, due: Sequence[datetime]) -> b
     all their lookbacks together (each one judges some of them) have too few flares after
     every exercise (`_too_few_flares`). Then each would decide nothing; a user with several
     sessions a day closes four or five per event, and is spared counting each one's."""
-    return len(due) > 1 and _too_few_flares(units_at(history, rules, due[-1], due[0]), rules)
+    if len(due) < 2:
+        return False
+    counts = unit_counts(history, rules, due[-1], due[0])
+    # As `_too_few_flares` on their tallies, straight from the counter (no tally built).
+    tallies = [Tally(e, o, r, n) for (e, o, r), n in counts.items() if o == "flare" and n > 0]
+    return _too_few_flares(tallies, rules)
 
 
 def decide_at(
