@@ -126,12 +126,17 @@ async def rule_one(ctx: Context) -> None:
 RUNNERS["rule_one"] = rule_one
 
 
+# A cost run is one chunk of events (1-2 s): the pairs vary by +-10 %, so these parts take
+# more of them (a few seconds more) for a steadier median.
+COST_REPEATS = 9
+
+
 def _cost_cfg(ctx: Context, part: str) -> CostConfig:
     return CostConfig(
         redis_url=ctx.args.redis_url,
         prefix=ctx.part_prefix(part),
         data_dir=ctx.part_dir(part),
-        repeats=ctx.args.repeats,
+        repeats=max(ctx.args.repeats, COST_REPEATS),
         seconds=1.0 if ctx.args.quick else ctx.args.seconds,
         timeout_s=ctx.args.timeout,
         users_large=20_000 if ctx.args.quick else ctx.args.users_large,
