@@ -156,11 +156,15 @@ def progress(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
+def _dsn(url: str) -> str:
+    """asyncpg's form of a SQLAlchemy URL."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
 async def pg_answers(url: str) -> str | None:
     """None when PostgreSQL at `url` accepts a connection, else why not."""
-    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     try:
-        conn = await asyncio.wait_for(asyncpg.connect(dsn), timeout=5)
+        conn = await asyncio.wait_for(asyncpg.connect(_dsn(url)), timeout=5)
     except Exception as exc:
         return f"{type(exc).__name__}: {exc}"
     await conn.close()
@@ -172,9 +176,8 @@ async def settle_postgres(url: str) -> str | None:
     written out now, not in the middle of the next part's runs (a checkpoint during the
     ingest runs lands on ours alone: the bare endpoint does not use PostgreSQL; its p99 moved
     from ~1.65 to 2.2 once so). None when done, else why not (it needs a superuser)."""
-    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     try:
-        conn = await asyncio.wait_for(asyncpg.connect(dsn), timeout=5)
+        conn = await asyncio.wait_for(asyncpg.connect(_dsn(url)), timeout=5)
         try:
             await asyncio.wait_for(conn.execute("CHECKPOINT"), timeout=120)
         finally:

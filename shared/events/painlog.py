@@ -70,7 +70,7 @@ ExerciseSlug = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,79}$")
 _MAX_LISTED = 16
 _T = TypeVar("_T")
 # A short list of choices: longer than _MAX_LISTED is refused before its items are read.
-Listed = Annotated[tuple[_T, ...], at_most(_MAX_LISTED)]
+Listed = Annotated[tuple[_T, ...], Field(max_length=_MAX_LISTED), at_most(_MAX_LISTED)]
 
 
 class ExerciseDone(Frozen):
@@ -79,8 +79,8 @@ class ExerciseDone(Frozen):
     reps: Count | None = Field(default=None, ge=1, le=500)
     hold_s: Count | None = Field(default=None, ge=1, le=3600, validate_default=True)
     pain_during: Count = PainLevel
-    pain_qualities: Listed[PainQuality] = Field(default=(), max_length=_MAX_LISTED)
-    pain_locations: Listed[PainLocation] = Field(default=(), max_length=_MAX_LISTED)
+    pain_qualities: Listed[PainQuality] = ()
+    pain_locations: Listed[PainLocation] = ()
 
     @field_validator("hold_s")
     @classmethod
@@ -152,8 +152,8 @@ class PainReport(Frozen):
     session_id: str | None = Field(
         default=None, min_length=1, max_length=128, pattern=r"^[\x21-\x7e]+$"
     )
-    qualities: Listed[PainQuality] = Field(default=(), max_length=_MAX_LISTED)
-    locations: Listed[PainLocation] = Field(default=(), max_length=_MAX_LISTED)
+    qualities: Listed[PainQuality] = ()
+    locations: Listed[PainLocation] = ()
     morning: MorningContext | None = None
 
     @field_validator("exercise_id")

@@ -11,6 +11,7 @@ idle connections, is a smoke check of the generated configuration, not proof.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -28,11 +29,13 @@ from deploy.local.proxy import (
     PROXY_HEALTH_PATH,
     PROXY_UPSTREAM_KEEPALIVE_S,
     SERVICE_KEEPALIVE_S,
+    TOO_LARGE_BODY,
     TOO_LARGE_ROUTE,
     longer_than,
     prepare_caddy,
     render_caddyfile,
 )
+from shared.http.limits import BodyLimitMiddleware
 from shared.settings import ServiceSettings
 from tests.e2e.test_local_launcher import _free_ports
 from tests.support.waiting import scaled
@@ -83,6 +86,8 @@ def test_the_proxy_holds_request_bodies_to_the_services_limit(tmp_path: Path) ->
     production = (REPO_ROOT / "deploy" / "caddy" / "Caddyfile").read_text(encoding="utf-8")
     limit = ServiceSettings.model_fields["max_body_bytes"].default
     assert limit == BODY_LIMIT_BYTES == 1024 * 1024
+    # The proxy's 413 is the services' own answer, word for word.
+    assert json.loads(TOO_LARGE_BODY) == BodyLimitMiddleware(None, max_bytes=limit).problem  # type: ignore[arg-type]
     refusal = re.sub(r"(?m)^(?:    )+", lambda m: "\t" * (len(m.group(0)) // 4), TOO_LARGE_ROUTE)
     for caddyfile in (local, production):
         assert re.search(r"request_body \{\s+max_size 1MiB\s+\}", caddyfile), caddyfile[:600]
