@@ -8,10 +8,12 @@ same routes with DNS-discovered upstreams; tests/e2e/test_local_launcher.py chec
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+
+from shared.http.limits import too_large
+from shared.http.problems import problem_bytes
 
 # The public HTTP contract. In a pattern, `*` between slashes is one path segment (a user
 # id); a trailing `/*` is anything below that prefix.
@@ -46,13 +48,7 @@ PROXY_UPSTREAM_KEEPALIVE_S = 30
 # after its headers closes the connection while Caddy is still sending it, and Caddy then
 # answers 502 (about one in seven such posts) instead of passing on the service's 413.
 BODY_LIMIT_BYTES = 1024 * 1024
-TOO_LARGE_BODY = json.dumps(
-    {
-        "error": "payload_too_large",
-        "message": f"body: larger than the limit of {BODY_LIMIT_BYTES} bytes",
-        "limit_bytes": BODY_LIMIT_BYTES,
-    }
-)
+TOO_LARGE_BODY = problem_bytes(413, **too_large(BODY_LIMIT_BYTES)).decode()
 
 
 def longer_than(limit: int) -> str:
@@ -74,7 +70,7 @@ def longer_than(limit: int) -> str:
 TOO_LARGE_ROUTE = f"""\
     @too_large header_regexp Content-Length `{longer_than(BODY_LIMIT_BYTES)}`
     handle @too_large {{
-        header Content-Type application/json
+        header Content-Type application/problem+json
         header Connection close
         respond `{TOO_LARGE_BODY}` 413
     }}

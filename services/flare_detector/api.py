@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi import APIRouter, Path, Request
 
 from services.flare_detector import service
 from services.flare_detector.settings import FlareDetectorSettings
 from shared.db.database import Database
 from shared.http.auth import TenantId
+from shared.http.problems import NotFound
 from shared.http.strict_json import StrictJsonRoute
 
 router = APIRouter(tags=["flares"], route_class=StrictJsonRoute)
@@ -30,7 +31,5 @@ async def get_flares(user_id: UserIdPath, tenant_id: TenantId, request: Request)
     async with db.read() as session:
         body = await service.user_flares(session, tenant_id, user_id, settings.rules())
     if body is None:
-        raise HTTPException(
-            404, detail={"error": "not_found", "message": "no history for this user"}
-        )
+        raise NotFound("no history for this user")
     return body

@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, Response
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -24,6 +24,7 @@ from shared.db.uow import UnitOfWork
 from shared.events.base import LineText, PlainText
 from shared.http.auth import TenantId
 from shared.http.idempotency import fingerprint, run_idempotent
+from shared.http.problems import Conflict, NotFound, Unprocessable, field_error
 from shared.http.ratelimit import RateLimits
 from shared.http.strict_json import StrictJsonRoute
 
@@ -75,15 +76,12 @@ class EndpointChanges(BaseModel):
     _types = field_validator("event_types")(_known_types)
 
 
-def _not_found(what: str) -> HTTPException:
-    return HTTPException(404, detail={"error": "not_found", "message": f"{what} not found"})
+def _not_found(what: str) -> NotFound:
+    return NotFound(f"{what} not found")
 
 
-def _disabled() -> HTTPException:
-    return HTTPException(
-        409,
-        detail={"error": "endpoint_disabled", "message": "the endpoint is disabled; enable it"},
-    )
+def _disabled() -> Conflict:
+    return Conflict("the endpoint is disabled; enable it", code="endpoint-disabled")
 
 
 async def _vet_url(request: Request, url: str) -> None:
@@ -99,15 +97,8 @@ async def _vet_url(request: Request, url: str) -> None:
         raise _url_refused(str(exc)) from None
 
 
-def _url_refused(message: str) -> HTTPException:
-    return HTTPException(
-        422,
-        detail={
-            "error": "validation_failed",
-            "message": "invalid fields: url",
-            "fields": [{"field": "url", "message": message, "type": "url_refused"}],
-        },
-    )
+def _url_refused(message: str) -> Unprocessable:
+    return Unprocessable("invalid fields: url", errors=[field_error("url", message, "url_refused")])
 
 
 def _without_secret(body: dict[str, Any]) -> dict[str, Any]:
@@ -160,13 +151,10 @@ async def create_endpoint(
 
     async def action(uow: UnitOfWork) -> tuple[int, dict[str, Any]]:
         if await store.count_endpoints(uow.session, tenant_id) >= limit:
-            raise HTTPException(
-                409,
-                detail={
-                    "error": "limit_reached",
-                    "message": f"endpoints: at most {limit} per tenant; delete one first",
-                    "limit": limit,
-                },
+            raise Conflict(
+                f"endpoints: at most {limit} per tenant; delete one first",
+                code="limit-reached",
+                limit=limit,
             )
         created = await service.create_endpoint(
             uow,

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel
@@ -24,6 +24,7 @@ from shared.events.painlog import PainReport, SessionReport
 from shared.http.auth import TenantId
 from shared.http.fast_post import FastPost
 from shared.http.idempotency import fingerprint, request_path, run_idempotent
+from shared.http.problems import Conflict, NotFound, Unavailable, field_error
 from shared.http.strict_json import StrictJsonRoute
 
 router = APIRouter(tags=["pain log"], route_class=StrictJsonRoute)
@@ -98,13 +99,9 @@ async def _record(
             fresh=fresh(tenant_id, user_id, report, report_print),
         )
     except service.IdReused as exc:
-        raise HTTPException(
-            409,
-            detail={
-                "error": "conflict",
-                "message": str(exc),
-                "fields": [{"field": exc.field, "message": "already used for a different report"}],
-            },
+        raise Conflict(
+            str(exc),
+            errors=[field_error(exc.field, "already used for a different report", "id_taken")],
         ) from exc
     return outcome.response()
 
@@ -206,9 +203,7 @@ async def _timeline(
             session, tenant_id, user_id, window, min(limit or most, most)
         )
     if found is None:
-        raise HTTPException(
-            404, detail={"error": "not_found", "message": "nothing logged for this user"}
-        )
+        raise NotFound("nothing logged for this user")
     return found
 
 
@@ -255,9 +250,5 @@ async def get_chart(
     # Drawn in a worker process, a few at a time, once per content (chart_renderer).
     image = await chart_renderer.renderer.render(timeline.chart_data(), fmt)
     if image is None:
-        raise HTTPException(
-            503,
-            detail={"error": "unavailable", "message": "too many charts being drawn; retry"},
-            headers={"Retry-After": "2"},
-        )
+        raise Unavailable("too many charts being drawn; retry", headers={"Retry-After": "2"})
     return Response(image, media_type=_MEDIA[fmt], headers={"Cache-Control": "private, no-store"})

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi import APIRouter, Path, Request
 
 from services.planner import store, views
 from services.planner.domain.library import Library
 from shared.db.database import Database
 from shared.http.auth import TenantId
+from shared.http.problems import NotFound
 from shared.http.strict_json import StrictJsonRoute
 
 router = APIRouter(tags=["planner"], route_class=StrictJsonRoute)
@@ -24,8 +25,8 @@ def _library(request: Request) -> Library:
     return library
 
 
-def _no_plan() -> HTTPException:
-    return HTTPException(404, detail={"error": "not_found", "message": "no plan for this user"})
+def _no_plan() -> NotFound:
+    return NotFound("no plan for this user")
 
 
 @router.get("/v1/exercises", summary="The exercise library, with tags, phases and doses")
@@ -49,7 +50,7 @@ async def get_exercise(
 ) -> dict[str, Any]:
     exercise = _library(request).get(exercise_id)
     if exercise is None:
-        raise HTTPException(404, detail={"error": "not_found", "message": "no such exercise"})
+        raise NotFound("no such exercise")
     return views.exercise_view(exercise)
 
 

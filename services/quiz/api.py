@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, HTTPException, Path, Request
+from fastapi import APIRouter, Header, Path, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -15,6 +15,7 @@ from shared.events.quiz import ReferralLevel, ReferralReason
 from shared.events.quiz_answers import QuizAnswers
 from shared.http.auth import TenantId
 from shared.http.idempotency import fingerprint, request_path, run_idempotent
+from shared.http.problems import NotFound
 from shared.http.strict_json import StrictJsonRoute
 from shared.observability.metrics import QUIZ_SUBMISSIONS
 
@@ -88,5 +89,5 @@ async def latest_quiz(user_id: UserIdPath, tenant_id: TenantId, request: Request
     async with db.read() as session:
         row = await store.latest_response(session, tenant_id, user_id)
     if row is None:
-        raise HTTPException(404, detail={"error": "not_found", "message": "no quiz for this user"})
+        raise NotFound("no quiz for this user")
     return service.describe_response(row)

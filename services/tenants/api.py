@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, HTTPException, Request
+from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -15,6 +15,7 @@ from shared.events import streams
 from shared.events.base import LineText
 from shared.http.auth import Operator
 from shared.http.idempotency import Action, Outcome, fingerprint, run_idempotent
+from shared.http.problems import NotFound
 from shared.http.strict_json import StrictJsonRoute
 from shared.messaging.bus import EventBus
 
@@ -34,8 +35,8 @@ class NewTenant(BaseModel):
     name: LineText = Field(min_length=1, max_length=200, description="The tenant's display name")
 
 
-def _not_found(what: str) -> HTTPException:
-    return HTTPException(404, detail={"error": "not_found", "message": f"{what} not found"})
+def _not_found(what: str) -> NotFound:
+    return NotFound(f"{what} not found")
 
 
 async def _propagated(request: Request, event_type: str = streams.TENANT_KEY_ISSUED) -> bool:

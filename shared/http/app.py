@@ -21,10 +21,10 @@ from shared.db.platform_tables import PlatformTables
 from shared.events.asyncapi import build_asyncapi
 from shared.events.streams import TENANT_KEY_ISSUED, TENANT_KEY_REVOKED
 from shared.http.auth import check_operator
-from shared.http.errors import install_error_handlers
 from shared.http.fast_post import FastPost, FastPostMiddleware
 from shared.http.limits import BodyLimitMiddleware, KeyFirstMiddleware, OperatorFirstMiddleware
 from shared.http.middleware import ServiceMiddleware
+from shared.http.problems import install_problem_handlers
 from shared.http.ratelimit import RateLimits, SharedRateLimit
 from shared.messaging.bus import EventBus
 from shared.observability.logging import configure_logging, get_logger
@@ -167,6 +167,9 @@ def create_service_app(
         version="1",
         lifespan=lifespan,
         redirect_slashes=False,
+        # An operation's id is its route function's name (`get_plan`, `list_deliveries`):
+        # what a generated client calls it.
+        generate_unique_id_function=lambda route: route.name,
         # Metrics are Prometheus's (ServiceMiddleware); FastAPI's OpenTelemetry hook would
         # look up three providers (and the environment) on every request to find none.
         telemetry={"tracing": False, "metrics": False, "logs": False},
@@ -177,7 +180,7 @@ def create_service_app(
     app.state.background_tasks = {}
     app.state.key_replica = key_replica
     app.state.rate_limits = RateLimits(settings.redis_url, settings.stream_prefix)
-    install_error_handlers(app)
+    install_problem_handlers(app)
     if fast_posts and key_replica is not None:
         # Innermost: past the key check and the body limit, in place of the router.
         app.add_middleware(FastPostMiddleware, lanes=fast_posts)

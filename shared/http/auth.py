@@ -6,12 +6,13 @@ import hmac
 from typing import Annotated
 
 import structlog
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.types import Scope
 
 from shared.db.database import Database
 from shared.http.limits import CHECKED_OPERATOR, CHECKED_TENANT, TWO_AUTHORIZATIONS
+from shared.http.problems import BadRequest, Unauthorized, Unavailable
 from shared.http.ratelimit import RateLimits
 from shared.tenancy.replica import KeyReplica, tenant_for_key
 
@@ -20,19 +21,15 @@ _bearer = HTTPBearer(auto_error=False, description=_BEARER)
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-def _unauthorized(message: str) -> HTTPException:
-    return HTTPException(
-        status_code=401,
-        detail={"error": "unauthorized", "message": message},
-        headers={"WWW-Authenticate": "Bearer"},
-    )
+def _unauthorized(message: str) -> Unauthorized:
+    return Unauthorized(message, headers={"WWW-Authenticate": "Bearer"})
 
 
 def _one_authorization(request: Request) -> None:
     """Two Authorization headers are ambiguous (a proxy and a client disagreeing on who is
     calling): refused, never resolved by taking the first."""
     if sum(name == b"authorization" for name, _ in request.scope["headers"]) > 1:
-        raise HTTPException(status_code=400, detail=TWO_AUTHORIZATIONS)
+        raise BadRequest(**TWO_AUTHORIZATIONS)
 
 
 class TenantKey(HTTPBearer):
@@ -72,9 +69,7 @@ async def require_operator(request: Request, credentials: Credentials) -> None:
     _one_authorization(request)
     token = request.app.state.settings.operator_token
     if token is None:
-        raise HTTPException(
-            503, detail={"error": "unavailable", "message": "no operator token set"}
-        )
+        raise Unavailable("no operator token set")
     # An address that sent too many wrong tokens waits out the window, right token or not:
     # guessing gets no faster with more tries.
     limits: RateLimits = request.app.state.rate_limits

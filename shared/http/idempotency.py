@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from fastapi import HTTPException, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +23,7 @@ from shared.db.database import Database
 from shared.db.records import Fresh, NewRecord
 from shared.db.uow import UnitOfWork
 from shared.events.base import utc_now
+from shared.http.problems import BadRequest, Unprocessable, field_error
 
 Action = Callable[[UnitOfWork], Awaitable[tuple[int, dict[str, Any]]]]
 Redact = Callable[[dict[str, Any]], dict[str, Any]]
@@ -78,13 +79,9 @@ async def run_idempotent(
     inserted with ON CONFLICT DO NOTHING (on SQLite with the group's other new requests, a
     statement per table); only if a key was taken does `action` run, on the general path."""
     if key is not None and not 1 <= len(key) <= 255:
-        raise HTTPException(
-            400,
-            detail={
-                "error": "bad_request",
-                "message": "Idempotency-Key must be 1-255 characters",
-                "fields": [{"field": "header.Idempotency-Key", "message": "1-255 characters"}],
-            },
+        raise BadRequest(
+            "Idempotency-Key must be 1-255 characters",
+            errors=[field_error("header.Idempotency-Key", "1-255 characters", "string_length")],
         )
 
     async def once(uow: UnitOfWork) -> Outcome:
@@ -163,12 +160,9 @@ async def _replay(
     if row is None:
         return None
     if row.fingerprint != print_:
-        raise HTTPException(
-            422,
-            detail={
-                "error": "idempotency_key_reused",
-                "message": "this Idempotency-Key was used with a different request",
-                "fields": [{"field": "header.Idempotency-Key", "message": "reused"}],
-            },
+        raise Unprocessable(
+            "this Idempotency-Key was used with a different request",
+            code="idempotency-key-reused",
+            errors=[field_error("header.Idempotency-Key", "reused", "idempotency_key_reused")],
         )
     return Outcome(row.status_code, json.loads(row.response_body), replayed=True)

@@ -9,31 +9,39 @@ import json
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.http.problems import (
+    PROBLEM_JSON,
+    TYPE_URI,
+    ApiError,
+    field_error,
+    problem_body,
+    problem_bytes,
+)
 from shared.http.ratelimit import PerKeyLimit, rate_limited
 from shared.tenancy.replica import KeyReplica
 
 
-class BodyTooLarge(HTTPException):
+class BodyTooLarge(ApiError):
     """Raised from `receive` while the route reads the body; an HTTPException, so FastAPI's
     body parsing passes it on as it is (a 413 with our problem body, not its 400)."""
 
-    def __init__(self, detail: dict[str, Any]) -> None:
-        super().__init__(413, detail=detail, headers={"Connection": "close"})
+    status = 413
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(**too_large(max_bytes), headers={"Connection": "close"})
+
+
+def too_large(max_bytes: int) -> dict[str, Any]:
+    return {"detail": f"body: larger than the limit of {max_bytes} bytes", "limit_bytes": max_bytes}
 
 
 class BodyLimitMiddleware:
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
-        self.problem = {
-            "error": "payload_too_large",
-            "message": f"body: larger than the limit of {max_bytes} bytes",
-            "limit_bytes": max_bytes,
-        }
-        self.answer = json.dumps(self.problem).encode()
+        self.answer = problem_bytes(413, **too_large(max_bytes))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -60,7 +68,7 @@ class BodyLimitMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise BodyTooLarge(self.problem)
+                    raise BodyTooLarge(self.max_bytes)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -84,9 +92,9 @@ CHECKED_TENANT = "spinefit.tenant_id"
 CHECKED_OPERATOR = "spinefit.operator"
 _WITH_BODY = ("POST", "PUT", "PATCH")
 # The answer to two Authorization headers, here and in the dependencies (shared.http.auth).
-TWO_AUTHORIZATIONS = {
-    "error": "bad_request",
-    "message": "header.Authorization: sent more than once; send exactly one",
+TWO_AUTHORIZATIONS: dict[str, Any] = {
+    "detail": "header.Authorization: sent more than once; send exactly one",
+    "errors": [field_error("header.Authorization", "sent more than once", "duplicate_header")],
 }
 
 
@@ -116,10 +124,8 @@ class KeyFirstMiddleware:
         self.replica = replica
         self.tenant_limit = tenant_limit
         self.unauthorized_limit = unauthorized_limit
-        self.unauthorized = json.dumps(
-            {"error": "unauthorized", "message": "missing, unknown or revoked API key"}
-        ).encode()
-        self.twice = json.dumps(TWO_AUTHORIZATIONS).encode()
+        self.unauthorized = problem_bytes(401, "missing, unknown or revoked API key")
+        self.twice = problem_bytes(400, **TWO_AUTHORIZATIONS)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith("/v1/"):
@@ -167,8 +173,9 @@ class OperatorFirstMiddleware:
         ):
             try:
                 await self.check(scope)
-            except HTTPException as refused:
-                await _problem(send, refused.status_code, refused.detail, refused.headers or {})
+            except ApiError as refused:
+                body = refused.problem.marshal(uri=TYPE_URI)
+                await _problem(send, refused.status_code, body, refused.headers or {})
                 return
             scope[CHECKED_OPERATOR] = True
         await self.app(scope, receive, send)
@@ -176,7 +183,7 @@ class OperatorFirstMiddleware:
 
 async def _too_many(send: Send, limit: PerKeyLimit, wait_s: float) -> None:
     body, headers = rate_limited(limit.item, wait_s)
-    await _problem(send, 429, body, headers)
+    await _problem(send, 429, problem_body(429, **body), headers)
 
 
 async def _problem(send: Send, status: int, body: Any, headers: Mapping[str, str]) -> None:
@@ -187,7 +194,7 @@ async def _problem(send: Send, status: int, body: Any, headers: Mapping[str, str
 async def _answer(send: Send, status: int, body: bytes, *extra: tuple[bytes, bytes]) -> None:
     """A small JSON problem answer sent straight from a middleware, never cached."""
     headers = [
-        (b"content-type", b"application/json"),
+        (b"content-type", PROBLEM_JSON.encode()),
         (b"content-length", str(len(body)).encode()),
         (b"cache-control", b"no-store"),
         *extra,

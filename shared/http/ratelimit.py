@@ -19,23 +19,23 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-from fastapi import HTTPException
 from limits import RateLimitItem, parse
 from limits.aio.storage import RedisStorage
 from limits.aio.strategies import MovingWindowRateLimiter
 from redis.asyncio import Redis
 
+from shared.http.problems import ApiError
 from shared.observability.logging import get_logger
 
 log = get_logger(__name__)
 
 
 def rate_limited(item: RateLimitItem, wait_s: float) -> tuple[dict[str, Any], dict[str, str]]:
-    """The problem body and the headers of a 429 for `item`, `wait_s` before a retry."""
+    """The problem (`detail` and extras) and the headers of a 429 for `item`, `wait_s`
+    before a retry."""
     wait = max(1, math.ceil(wait_s))
     body = {
-        "error": "rate_limited",
-        "message": f"too many requests: at most {item}; retry in {wait} s",
+        "detail": f"too many requests: at most {item}; retry in {wait} s",
         "retry_after_s": wait,
     }
     headers = {
@@ -93,10 +93,10 @@ class RateLimits:
         """Whether a request would be let through now, without counting one."""
         return await self._ask(self.limiter.test(parse(rule), *key))
 
-    async def refusal(self, item: RateLimitItem, *key: str) -> HTTPException:
+    async def refusal(self, item: RateLimitItem, *key: str) -> ApiError:
         stats = await self.limiter.get_window_stats(item, *key)
         body, headers = rate_limited(item, stats.reset_time - time.time())
-        return HTTPException(429, detail=body, headers=headers)
+        return ApiError(**body, status=429, headers=headers)
 
     async def refuse_if_over(self, rule: str, *key: str) -> None:
         item = parse(rule)

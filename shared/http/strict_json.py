@@ -13,10 +13,10 @@ from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from fastapi import HTTPException, Request, Response
+from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
-from shared.http.errors import validation_body
+from shared.http.problems import Unprocessable, validation_problem
 
 
 class _Repeated(Exception):
@@ -39,7 +39,7 @@ class _Pairs(list[tuple[str, Any]]):
     pass
 
 
-class DuplicateKey(HTTPException):
+class DuplicateKey(Unprocessable):
     """An HTTPException, so FastAPI's body parsing passes it on as it is (a 422 with our
     problem body naming the field, not its 400)."""
 
@@ -49,7 +49,7 @@ class DuplicateKey(HTTPException):
             "msg": "key sent more than once in the same object; send it once",
             "type": "duplicate_key",
         }
-        super().__init__(422, detail=validation_body([error]))
+        super().__init__(**validation_problem([error]))
 
 
 def loads(body: bytes) -> Any:

@@ -11,7 +11,6 @@ idle connections, is a smoke check of the generated configuration, not proof.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
@@ -87,7 +86,7 @@ def test_the_proxy_holds_request_bodies_to_the_services_limit(tmp_path: Path) ->
     limit = ServiceSettings.model_fields["max_body_bytes"].default
     assert limit == BODY_LIMIT_BYTES == 1024 * 1024
     # The proxy's 413 is the services' own answer, word for word.
-    assert json.loads(TOO_LARGE_BODY) == BodyLimitMiddleware(None, max_bytes=limit).problem  # type: ignore[arg-type]
+    assert TOO_LARGE_BODY.encode() == BodyLimitMiddleware(None, max_bytes=limit).answer  # type: ignore[arg-type]
     refusal = re.sub(r"(?m)^(?:    )+", lambda m: "\t" * (len(m.group(0)) // 4), TOO_LARGE_ROUTE)
     for caddyfile in (local, production):
         assert re.search(r"request_body \{\s+max_size 1MiB\s+\}", caddyfile), caddyfile[:600]
@@ -162,7 +161,7 @@ def test_the_proxy_refuses_a_body_over_the_limit(proxied: str) -> None:
         for size in [BODY_LIMIT_BYTES + 1] * 5 + [5_000_000] * 5:
             answer = client.post("/v1/users/u-1/pain", content=b"x" * size)
             assert answer.status_code == 413, answer.text
-            assert answer.json()["error"] == "payload_too_large"
+            assert answer.json()["type"] == "/problems/payload-too-large"
             assert answer.json()["limit_bytes"] == BODY_LIMIT_BYTES
         at_limit = client.post("/v1/users/u-1/pain", content=b"x" * BODY_LIMIT_BYTES)
         assert at_limit.status_code == 200 and at_limit.json()["body_bytes"] == BODY_LIMIT_BYTES

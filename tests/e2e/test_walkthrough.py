@@ -160,7 +160,7 @@ def test_readme_walkthrough_through_the_proxy(system: System, redis_url: str) ->
             "/v1/users/patient-19/quiz", headers=key, json={"symptoms": {"leg_pain": 14}}
         )
         assert bad.status_code == 422
-        assert "symptoms.leg_pain" in {f["field"] for f in bad.json()["fields"]}
+        assert "symptoms.leg_pain" in {f["field"] for f in bad.json()["errors"]}
 
         latest = http.get("/v1/users/patient-17/quiz", headers=key)
         assert latest.json()["response_id"] == first.json()["response_id"]

@@ -27,9 +27,9 @@ def _twice(body: dict[str, Any], once: str, again: str) -> bytes:
 def _assert_names(answer: httpx.Response, field: str) -> None:
     assert answer.status_code == 422, answer.text
     problem = answer.json()
-    assert problem["error"] == "validation_failed"
-    assert [(f["field"], f["type"]) for f in problem["fields"]] == [(field, "duplicate_key")]
-    assert field in problem["message"]
+    assert problem["type"] == "/problems/validation-failed"
+    assert [(f["field"], f["type"]) for f in problem["errors"]] == [(field, "duplicate_key")]
+    assert field in problem["detail"]
 
 
 async def test_pain_reports_with_a_key_twice_are_refused_naming_it(

@@ -154,13 +154,13 @@ async def test_absurd_bodies_are_refused_small_and_at_once_and_store_nothing(
     many = {**session("many"), "exercises": [{}] * 100_000}
     answer = await client.post(SESSIONS, json=many, headers=auth)
     assert answer.status_code == 422, answer.text[:300]
-    assert [(f["field"], f["type"]) for f in answer.json()["fields"]] == [("exercises", "too_long")]
+    assert [(f["field"], f["type"]) for f in answer.json()["errors"]] == [("exercises", "too_long")]
     assert "more_errors" not in answer.json()
     listed = await client.post(
         PAIN, json=pain_log("listed", qualities=["x"] * 100_000), headers=auth
     )
     assert listed.status_code == 422
-    assert [f["field"] for f in listed.json()["fields"]] == ["qualities"]
+    assert [f["field"] for f in listed.json()["errors"]] == ["qualities"]
     assert await _counts(db) == (0, 0, 0)
 
 
@@ -182,7 +182,7 @@ async def test_refusals_are_the_routes_own_and_store_nothing(services: Stack) ->
             PAIN, json=None if raw else body, content=raw, headers={**auth, **headers}
         )
         assert answer.status_code == status, answer.text
-        named = [f["field"] for f in answer.json().get("fields", [])]
+        named = [f["field"] for f in answer.json().get("errors", [])]
         assert field in named, answer.json()
         assert answer.headers["cache-control"] == "no-store"
     # Two Authorization headers: the route's 400 (never the first one taken).
@@ -197,7 +197,7 @@ async def test_refusals_are_the_routes_own_and_store_nothing(services: Stack) ->
     assert (await client.post(PAIN, json=taken, headers=auth)).status_code == 202
     reused = await client.post(PAIN, json={**taken, "level": 9}, headers=auth)
     assert reused.status_code == 409
-    assert reused.json()["fields"][0]["field"] == "log_id"
+    assert reused.json()["errors"][0]["field"] == "log_id"
     assert await _counts(db) == (1, 0, 1)
     # The bad level and the malformed body (two Authorization headers are refused before
     # the lane, by the key check in front of it).

@@ -148,16 +148,16 @@ async def test_reused_ids_with_other_content_are_refused_and_the_first_report_st
     changed_session = {**session, "exercises": session["exercises"][:1]}
     conflict = await user.session(changed_session)
     assert conflict.status_code == 409
-    assert conflict.json()["fields"][0]["field"] == "session_id"
+    assert conflict.json()["errors"][0]["field"] == "session_id"
     conflict = await user.pain({**log, "level": 8})
     assert conflict.status_code == 409
-    assert conflict.json()["fields"][0]["field"] == "log_id"
+    assert conflict.json()["errors"][0]["field"] == "log_id"
     # An Idempotency-Key reused for another report is refused too.
     other = pain_body(now())
     assert (await user.pain(other, **{"Idempotency-Key": "k"})).status_code == 202
     reused = await user.pain({**other, "log_id": "another"}, **{"Idempotency-Key": "k"})
     assert reused.status_code == 422
-    assert reused.json()["fields"][0]["field"] == "header.Idempotency-Key"
+    assert reused.json()["errors"][0]["field"] == "header.Idempotency-Key"
 
     assert len(await emitted(redis_client, prefix, SessionDone, 1)) == 1
     assert [e.level for e in await emitted(redis_client, prefix, PainLogged, 2)] == [4, 3]
@@ -202,13 +202,13 @@ async def test_invalid_reports_get_422_naming_the_field_and_nothing_is_stored_or
     for field, change in INVALID_PAIN:
         response = await user.pain(pain_body(now() - timedelta(hours=1), **change))
         assert response.status_code == 422, (field, response.text)
-        assert [f["field"] for f in response.json()["fields"]] == [field]
+        assert [f["field"] for f in response.json()["errors"]] == [field]
     for field, mutate in INVALID_SESSIONS:
         body = session_body(now() - timedelta(hours=1))
         mutate(body)
         response = await user.session(body)
         assert response.status_code == 422, (field, response.text)
-        assert [f["field"] for f in response.json()["fields"]] == [field]
+        assert [f["field"] for f in response.json()["errors"]] == [field]
     assert await stored_rows(services) == {"painlog_sessions": 0, "painlog_pain_logs": 0}
     assert (await user.timeline()).status_code == 404
     # A valid report sent after them is the only event on the streams.
@@ -278,9 +278,9 @@ async def test_late_log_keeps_its_time_and_the_timeline_is_in_event_time(
     assert len(limited["entries"]) == 2 and limited["truncated"] is True
     backwards = await user.timeline(**{"from": t.isoformat(), "to": (t - timedelta(1)).isoformat()})
     assert backwards.status_code == 422
-    assert [f["field"] for f in backwards.json()["fields"]] == ["query.from"]
+    assert [f["field"] for f in backwards.json()["errors"]] == ["query.from"]
     naive = await user.timeline(**{"from": "2026-11-01T00:00:00"})
-    assert [f["field"] for f in naive.json()["fields"]] == ["query.from"]
+    assert [f["field"] for f in naive.json()["errors"]] == ["query.from"]
 
 
 async def test_flares_from_the_detector_appear_on_the_timeline_and_the_chart(

@@ -198,7 +198,7 @@ async def test_another_tenant_sees_nothing_and_the_library_needs_a_key(on_sqlite
     assert (await client.get("/v1/exercises/no-such-one", headers=bearer(a))).status_code == 404
     bad = await client.get("/v1/users/not%20valid/plan", headers=bearer(a))
     assert bad.status_code == 422
-    assert {f["field"] for f in bad.json()["fields"]} == {"path.user_id"}
+    assert {f["field"] for f in bad.json()["errors"]} == {"path.user_id"}
 
 
 async def test_a_referral_pauses_the_plan_and_a_later_quiz_resumes_it(on_sqlite: Stack) -> None:

@@ -63,7 +63,7 @@ async def test_tenant_endpoints_refuse_requests_without_a_valid_key(
 ) -> None:
     response = await services.clients["quiz"].get("/v1/quiz", headers=headers)
     assert response.status_code == 401
-    assert response.json()["error"] == "unauthorized"
+    assert response.json()["type"] == "/problems/unauthorized"
 
 
 async def test_admin_endpoints_need_the_operator_token(services: Stack) -> None:
@@ -138,7 +138,7 @@ async def test_idempotency_key_reused_with_other_answers_is_refused(services: St
     other = clean_answers(symptoms={"leg_pain": 6})
     response = await quiz.post("/v1/users/u1/quiz", json=other, headers=headers)
     assert response.status_code == 422
-    assert response.json()["error"] == "idempotency_key_reused"
+    assert response.json()["type"] == "/problems/idempotency-key-reused"
 
 
 async def test_cauda_equina_answer_is_referred_and_emits_no_quiz_completed(
@@ -171,7 +171,7 @@ async def test_invalid_answers_get_422_naming_each_field_and_nothing_is_stored(
     quiz = services.clients["quiz"]
     response = await quiz.post("/v1/users/u1/quiz", json=answers, headers=key)
     assert response.status_code == 422
-    fields = {f["field"] for f in response.json()["fields"]}
+    fields = {f["field"] for f in response.json()["errors"]}
     assert fields == {
         "symptoms.leg_pain",
         "schedule.sessions_per_week",
@@ -180,7 +180,7 @@ async def test_invalid_answers_get_422_naming_each_field_and_nothing_is_stored(
     }
     bad_user = await quiz.post("/v1/users/not%20valid/quiz", json=clean_answers(), headers=key)
     assert bad_user.status_code == 422
-    assert {f["field"] for f in bad_user.json()["fields"]} == {"path.user_id"}
+    assert {f["field"] for f in bad_user.json()["errors"]} == {"path.user_id"}
     assert (await quiz.get("/v1/users/u1/quiz", headers=key)).status_code == 404
     await settle()
     assert entries(redis_client, prefix, QuizCompleted.TYPE) == []

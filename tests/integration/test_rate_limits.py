@@ -23,7 +23,8 @@ async def _keys(services: Stack, n: int) -> list[dict[str, str]]:
 
 def _assert_rate_limited(answer: httpx.Response, limit: int, window_s: int) -> None:
     assert answer.status_code == 429, answer.text
-    assert answer.json()["error"] == "rate_limited"
+    assert answer.json()["type"] == "/problems/rate-limited"
+    assert answer.headers["content-type"] == "application/problem+json"
     assert int(answer.headers["Retry-After"]) >= 1
     assert answer.headers["RateLimit-Limit"] == str(limit)
     assert answer.headers["RateLimit-Remaining"] == "0"

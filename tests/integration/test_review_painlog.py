@@ -52,7 +52,7 @@ async def answer(request: Awaitable[httpx.Response]) -> httpx.Response:
 
 
 def fields(response: httpx.Response) -> list[str]:
-    return [f["field"] for f in response.json()["fields"]]
+    return [f["field"] for f in response.json()["errors"]]
 
 
 async def stored_rows(services: Stack) -> int:

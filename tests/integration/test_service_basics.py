@@ -184,9 +184,9 @@ async def test_a_body_full_of_errors_gets_a_small_422_listing_the_first_and_coun
     assert answer.status_code == 422, answer.text[:500]
     assert len(answer.content) < 16_000
     problem = answer.json()
-    assert len(problem["fields"]) == 20
+    assert len(problem["errors"]) == 20
     assert problem["more_errors"] == 50_001 - 20
-    assert "(and 49981 more errors)" in problem["message"]
+    assert "(and 49981 more errors)" in problem["detail"]
 
 
 async def test_a_trailing_slash_is_not_redirected_to_the_callers_host(
@@ -229,7 +229,7 @@ async def test_a_body_over_the_limit_is_a_413_before_parsing_or_the_key_check(
         for answer in answers:
             assert answer.status_code == 413, answer.text[:300]
             assert answer.json()["limit_bytes"] == 4096
-            assert answer.json()["message"].startswith("body:")
+            assert answer.json()["detail"].startswith("body:")
             assert len(answer.content) < 300
         stored = await quiz.get("/v1/users/u1/quiz", headers=auth)
         assert stored.status_code == 404, stored.text
@@ -320,7 +320,7 @@ async def test_a_body_without_a_valid_key_is_refused_before_it_is_read(
         for headers in ({}, bearer("sf_unknown_key"), {"Authorization": "Basic eDp5"}):
             answer = await quiz.post("/v1/users/u1/quiz", content=body(), headers=headers)
             assert answer.status_code == 401, answer.text
-            assert answer.json()["error"] == "unauthorized"
+            assert answer.json()["type"] == "/problems/unauthorized"
             assert answer.headers["www-authenticate"] == "Bearer"
         assert read == []
         valid = await quiz.post(

@@ -75,7 +75,7 @@ async def test_bad_endpoints_get_422_naming_the_field_and_nothing_is_stored(
     for body, field in BAD_BODIES:
         response = await notifier.post(ENDPOINTS, json=body, headers=bearer(key))
         assert response.status_code == 422, (body, response.text)
-        assert field in {f["field"] for f in response.json()["fields"]}, body
+        assert field in {f["field"] for f in response.json()["errors"]}, body
     assert (await notifier.get(ENDPOINTS, headers=bearer(key))).json() == {"endpoints": []}
 
 
@@ -95,7 +95,7 @@ async def test_nul_in_free_text_is_a_422_naming_the_field_on_every_database(
     ):
         answer = await tenants.post("/admin/v1/tenants", json={"name": name}, headers=operator)
         assert answer.status_code == 422, answer.text
-        assert "name" in {f["field"] for f in answer.json()["fields"]}
+        assert "name" in {f["field"] for f in answer.json()["errors"]}
     assert (await tenants.get("/admin/v1/tenants", headers=operator)).json() == before
     key = await _key(services)
     notifier = services.clients["notifier"]
@@ -108,7 +108,7 @@ async def test_nul_in_free_text_is_a_422_naming_the_field_on_every_database(
     url = f"{ENDPOINTS}/{made.json()['endpoint_id']}"
     changed = await notifier.patch(url, json={"description": "a\u0000b"}, headers=bearer(key))
     assert changed.status_code == 422, changed.text
-    assert "description" in {f["field"] for f in changed.json()["fields"]}
+    assert "description" in {f["field"] for f in changed.json()["errors"]}
     assert (await notifier.get(url, headers=bearer(key))).json()["description"] == "desk"
 
 
@@ -145,7 +145,7 @@ async def test_endpoint_lifecycle_list_get_update_delete(services: Stack) -> Non
     assert changed.json()["enabled"] is False
     assert changed.json()["disabled_reason"] == "disabled by the tenant"
     bad = await notifier.patch(path, json={"url": "http://10.1.1.1/"}, headers=bearer(key))
-    assert bad.status_code == 422 and bad.json()["fields"][0]["field"] == "url"
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "url"
 
     assert (await notifier.delete(path, headers=bearer(key))).status_code == 204
     assert (await notifier.get(path, headers=bearer(key))).status_code == 404
@@ -265,10 +265,10 @@ async def test_production_settings_refuse_private_metadata_and_loopback_urls(
                 ENDPOINTS, json={"url": url}, headers=bearer(key)
             )
             assert response.status_code == 422, url
-            assert response.json()["fields"][0]["field"] == "url"
+            assert response.json()["errors"][0]["field"] == "url"
             assert (
-                "refused" in response.json()["fields"][0]["message"]
-                or "https" in (response.json()["fields"][0]["message"])
+                "refused" in response.json()["errors"][0]["message"]
+                or "https" in (response.json()["errors"][0]["message"])
             )
         listed = await s.clients["notifier"].get(ENDPOINTS, headers=bearer(key))
         assert listed.json() == {"endpoints": []}
@@ -329,8 +329,8 @@ async def test_a_tenant_has_at_most_the_configured_number_of_endpoints(
         body = {"url": "http://127.0.0.1:9/hook"}
         made = [await notifier.post(ENDPOINTS, json=body, headers=bearer(key)) for _ in range(3)]
         assert [m.status_code for m in made] == [201, 201, 409], made[-1].text
-        assert made[-1].json()["error"] == "limit_reached"
-        assert made[-1].json()["message"].startswith("endpoints:")
+        assert made[-1].json()["type"] == "/problems/limit-reached"
+        assert made[-1].json()["detail"].startswith("endpoints:")
         listed = (await notifier.get(ENDPOINTS, headers=bearer(key))).json()["endpoints"]
         assert len(listed) == 2
         assert (await notifier.post(ENDPOINTS, json=body, headers=bearer(other))).status_code == 201
@@ -366,7 +366,7 @@ async def test_test_events_are_rate_limited_per_endpoint_with_retry_after(
         ]
         assert [r.status_code for r in sent] == [202, 202, 429], sent[-1].text
         refused = sent[-1]
-        assert refused.json()["error"] == "rate_limited"
+        assert refused.json()["type"] == "/problems/rate-limited"
         assert 1 <= int(refused.headers["Retry-After"]) <= 60
         assert refused.headers["RateLimit-Limit"] == "2"
         assert refused.headers["RateLimit-Remaining"] == "0"

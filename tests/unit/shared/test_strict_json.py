@@ -36,7 +36,7 @@ def test_a_key_twice_is_named_by_its_path(text: str, field: tuple[str | int, ...
     with pytest.raises(DuplicateKey) as refused:
         loads(text.encode())
     assert refused.value.status_code == 422
-    (problem,) = refused.value.detail["fields"]  # type: ignore[index]
+    (problem,) = refused.value.problem.extras["errors"]
     assert problem["field"] == ".".join(str(p) for p in field)
     assert problem["type"] == "duplicate_key"
 
@@ -46,7 +46,7 @@ def test_a_deeply_nested_duplicate_is_found_without_recursion() -> None:
     text = '{"a": ' * depth + '{"k": 1, "k": 2}' + "}" * depth
     with pytest.raises(DuplicateKey) as refused:
         loads(text.encode())
-    field = refused.value.detail["fields"][0]["field"]  # type: ignore[index]
+    field = refused.value.problem.extras["errors"][0]["field"]
     assert field == ("a." * depth + "k")[:200]  # a field's name is cut at 200 characters
 
 
