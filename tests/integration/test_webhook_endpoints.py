@@ -76,7 +76,8 @@ async def test_bad_endpoints_get_422_naming_the_field_and_nothing_is_stored(
         response = await notifier.post(ENDPOINTS, json=body, headers=bearer(key))
         assert response.status_code == 422, (body, response.text)
         assert field in {f["field"] for f in response.json()["errors"]}, body
-    assert (await notifier.get(ENDPOINTS, headers=bearer(key))).json() == {"endpoints": []}
+    listed = await notifier.get(ENDPOINTS, headers=bearer(key))
+    assert listed.json() == {"items": [], "next_cursor": None}
 
 
 async def test_nul_in_free_text_is_a_422_naming_the_field_on_every_database(
@@ -128,7 +129,7 @@ async def test_endpoint_lifecycle_list_get_update_delete(services: Stack) -> Non
         "exercise-removed",
     }
 
-    listed = (await notifier.get(ENDPOINTS, headers=bearer(key))).json()["endpoints"]
+    listed = (await notifier.get(ENDPOINTS, headers=bearer(key))).json()["items"]
     assert [e["endpoint_id"] for e in listed] == [created["endpoint_id"], every["endpoint_id"]]
     fetched = (await notifier.get(path, headers=bearer(key))).json()
     assert fetched["description"] == "EHR"
@@ -165,7 +166,7 @@ async def test_replayed_creation_returns_the_same_endpoint_without_its_secret(
     assert again.headers["Idempotent-Replayed"] == "true"
     assert again.json()["endpoint_id"] == first.json()["endpoint_id"]
     assert first.json()["secret"].startswith("whsec_") and again.json()["secret"] is None
-    assert len((await notifier.get(ENDPOINTS, headers=bearer(key))).json()["endpoints"]) == 1
+    assert len((await notifier.get(ENDPOINTS, headers=bearer(key))).json()["items"]) == 1
 
 
 async def test_test_event_is_delivered_and_after_rotation_both_secrets_verify(
@@ -271,7 +272,7 @@ async def test_production_settings_refuse_private_metadata_and_loopback_urls(
                 or "https" in (response.json()["errors"][0]["message"])
             )
         listed = await s.clients["notifier"].get(ENDPOINTS, headers=bearer(key))
-        assert listed.json() == {"endpoints": []}
+        assert listed.json() == {"items": [], "next_cursor": None}
 
 
 async def test_readiness_reports_a_stopped_delivery_worker(services: Stack) -> None:
@@ -331,7 +332,7 @@ async def test_a_tenant_has_at_most_the_configured_number_of_endpoints(
         assert [m.status_code for m in made] == [201, 201, 409], made[-1].text
         assert made[-1].json()["type"] == "/problems/limit-reached"
         assert made[-1].json()["detail"].startswith("endpoints:")
-        listed = (await notifier.get(ENDPOINTS, headers=bearer(key))).json()["endpoints"]
+        listed = (await notifier.get(ENDPOINTS, headers=bearer(key))).json()["items"]
         assert len(listed) == 2
         assert (await notifier.post(ENDPOINTS, json=body, headers=bearer(other))).status_code == 201
         first = made[0].json()["endpoint_id"]

@@ -119,9 +119,10 @@ async def register(client: httpx.AsyncClient, key: str, url: str, **body: Any) -
 
 
 async def deliveries(client: httpx.AsyncClient, key: str, endpoint_id: str) -> list[Any]:
+    """The first page of the endpoint's deliveries (newest first)."""
     response = await client.get(
         f"/v1/webhooks/endpoints/{endpoint_id}/deliveries", headers=bearer(key)
     )
     assert response.status_code == 200, response.text
-    found: list[Any] = response.json()["deliveries"]
+    found: list[Any] = response.json()["items"]
     return found
