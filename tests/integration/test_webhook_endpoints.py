@@ -9,12 +9,9 @@ from typing import Any
 import pytest
 from standardwebhooks import Webhook
 
-from services.notifier.app import build_app as build_notifier
-from services.tenants.app import build_app as build_tenants
-from services.tenants.settings import TenantsSettings
-from tests.support.notifier import Receiver, deliveries, notifier_settings, receivers, register
+from tests.support.notifier import Receiver, deliveries, notifier_apps, receivers, register
 from tests.support.settings import OPERATOR_TOKEN
-from tests.support.stack import Stack, bearer, service_settings, stack
+from tests.support.stack import Stack, bearer, stack
 from tests.support.waiting import eventually
 
 ENDPOINTS = "/v1/webhooks/endpoints"
@@ -22,12 +19,7 @@ ENDPOINTS = "/v1/webhooks/endpoints"
 
 @pytest.fixture
 async def services(redis_url: str, database_url: str, prefix: str) -> AsyncIterator[Stack]:
-    apps = {
-        "tenants": build_tenants(
-            service_settings(TenantsSettings, redis_url, database_url, prefix)
-        ),
-        "notifier": build_notifier(notifier_settings(redis_url, database_url, prefix)),
-    }
+    apps = notifier_apps(redis_url, database_url, prefix)
     async with stack(apps) as running:
         yield running
 
@@ -201,14 +193,7 @@ async def _delivered(client: Any, key: str, endpoint_id: str) -> Any:
 async def test_after_the_grace_period_only_the_new_secret_signs(
     redis_url: str, database_url: str, prefix: str
 ) -> None:
-    apps = {
-        "tenants": build_tenants(
-            service_settings(TenantsSettings, redis_url, database_url, prefix)
-        ),
-        "notifier": build_notifier(
-            notifier_settings(redis_url, database_url, prefix, webhook_secret_grace_s=0)
-        ),
-    }
+    apps = notifier_apps(redis_url, database_url, prefix, webhook_secret_grace_s=0)
     with receivers(Receiver()) as (receiver,):
         async with stack(apps) as s:
             key = await _key(s)
@@ -249,16 +234,9 @@ PRODUCTION_REFUSED = [
 async def test_production_settings_refuse_private_metadata_and_loopback_urls(
     redis_url: str, database_url: str, prefix: str
 ) -> None:
-    apps = {
-        "tenants": build_tenants(
-            service_settings(TenantsSettings, redis_url, database_url, prefix, env="production")
-        ),
-        "notifier": build_notifier(
-            notifier_settings(
-                redis_url, database_url, prefix, env="production", allow_loopback_webhooks=False
-            )
-        ),
-    }
+    apps = notifier_apps(
+        redis_url, database_url, prefix, env="production", allow_loopback_webhooks=False
+    )
     async with stack(apps) as s:
         key = await _key(s)
         for url in PRODUCTION_REFUSED:
@@ -316,14 +294,7 @@ async def test_a_tenant_has_at_most_the_configured_number_of_endpoints(
 ) -> None:
     """A create beyond the cap is a 409 naming it and stores nothing; another tenant has its
     own; deleting one makes room."""
-    apps = {
-        "tenants": build_tenants(
-            service_settings(TenantsSettings, redis_url, database_url, prefix)
-        ),
-        "notifier": build_notifier(
-            notifier_settings(redis_url, database_url, prefix, webhook_max_endpoints=2)
-        ),
-    }
+    apps = notifier_apps(redis_url, database_url, prefix, webhook_max_endpoints=2)
     async with stack(apps) as s:
         key, other = await _key(s), await _key(s)
         notifier = s.clients["notifier"]
@@ -346,14 +317,7 @@ async def test_test_events_are_rate_limited_per_endpoint_with_retry_after(
 ) -> None:
     """Each test makes us send a signed request: past the limit a 429 with Retry-After and
     the RateLimit headers, for that endpoint only (counted in Redis, shared by replicas)."""
-    apps = {
-        "tenants": build_tenants(
-            service_settings(TenantsSettings, redis_url, database_url, prefix)
-        ),
-        "notifier": build_notifier(
-            notifier_settings(redis_url, database_url, prefix, webhook_test_limit="2/minute")
-        ),
-    }
+    apps = notifier_apps(redis_url, database_url, prefix, webhook_test_limit="2/minute")
     async with stack(apps) as s:
         key = await _key(s)
         notifier = s.clients["notifier"]
