@@ -7,7 +7,6 @@ Every id is looked up with the caller's tenant: another tenant's endpoint or del
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
@@ -15,9 +14,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from services.notifier import service, views
-from services.notifier.domain.addresses import UrlRefused
 from services.notifier.domain.payloads import SUBSCRIBABLE_TYPES
-from services.notifier.sender import resolve, vetted_addresses
 from services.notifier.settings import NotifierSettings
 from services.notifier.views import (
     DeliveryQueued,
@@ -42,7 +39,7 @@ from shared.http.pagination import (
     decode_cursor,
     page_of,
 )
-from shared.http.problems import Unprocessable, field_error, problems
+from shared.http.problems import problems
 from shared.http.ratelimit import RateLimits
 from shared.http.strict_json import StrictJsonRoute
 
@@ -61,23 +58,6 @@ ENDPOINTS_LIST = "endpoints"
 def _deliveries_list(endpoint_id: str) -> str:
     # A cursor belongs to one endpoint's list: used on another one's it is refused.
     return f"deliveries:{endpoint_id}"
-
-
-async def _vet_url(request: Request, url: str) -> None:
-    """422 naming `url` unless it (and every address its name resolves to) is allowed."""
-    settings: NotifierSettings = request.app.state.settings
-    try:
-        # A name whose DNS never answers must not hold the request (and a worker) forever.
-        async with asyncio.timeout(settings.webhook_attempt_timeout_s):
-            await vetted_addresses(url, settings.address_policy, resolve)
-    except TimeoutError:
-        raise _url_refused("host name did not resolve in time") from None
-    except UrlRefused as exc:
-        raise _url_refused(str(exc)) from None
-
-
-def _url_refused(message: str) -> Unprocessable:
-    return Unprocessable("invalid fields: url", errors=[field_error("url", message, "url_refused")])
 
 
 async def _idempotent(
@@ -120,8 +100,8 @@ async def create_endpoint(
     db: Db,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    await _vet_url(request, body.url)
     settings: NotifierSettings = request.app.state.settings
+    await service.endpoints.vet_url(body.url, settings)
 
     async def action(uow: UnitOfWork) -> tuple[int, dict[str, Any]]:
         created = await service.endpoints.create(
@@ -180,7 +160,7 @@ async def update_endpoint(
     db: Db,
 ) -> EndpointView:
     if changes.url is not None:
-        await _vet_url(request, changes.url)
+        await service.endpoints.vet_url(changes.url, request.app.state.settings)
     async with db.unit_of_work() as uow:
         changed = await service.endpoints.update(
             uow,

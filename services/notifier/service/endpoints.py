@@ -3,6 +3,7 @@ secret, remove. Another tenant's endpoint is not found, never forbidden."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets as random_source
 from collections.abc import Sequence
 from dataclasses import replace
@@ -13,15 +14,35 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notifier import store
 from services.notifier.domain import endpoints as rules
+from services.notifier.domain.addresses import UrlRefused
 from services.notifier.domain.records import Endpoint
 from services.notifier.domain.signing import SECRET_BYTES, format_secret
+from services.notifier.sender import resolve, vetted_addresses
+from services.notifier.settings import NotifierSettings
 from shared.db.uow import UnitOfWork
 from shared.events.base import utc_now
-from shared.http.problems import Conflict, NotFound
+from shared.http.problems import Conflict, NotFound, Unprocessable, field_error
 
 
 def new_secret() -> str:
     return format_secret(random_source.token_bytes(SECRET_BYTES))
+
+
+async def vet_url(url: str, settings: NotifierSettings) -> None:
+    """A 422 naming `url` unless it (and every address its name resolves to) may receive
+    webhooks. Called before the unit of work: a name is never resolved inside a write."""
+    try:
+        # A name whose DNS never answers must not hold the request (and a worker) forever.
+        async with asyncio.timeout(settings.webhook_attempt_timeout_s):
+            await vetted_addresses(url, settings.address_policy, resolve)
+    except TimeoutError:
+        raise _url_refused("host name did not resolve in time") from None
+    except UrlRefused as exc:
+        raise _url_refused(str(exc)) from None
+
+
+def _url_refused(message: str) -> Unprocessable:
+    return Unprocessable("invalid fields: url", errors=[field_error("url", message, "url_refused")])
 
 
 async def load(session: AsyncSession, tenant_id: str, endpoint_id: str) -> Endpoint:
