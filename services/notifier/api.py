@@ -36,7 +36,6 @@ from shared.http.pagination import (
     CursorQuery,
     LimitQuery,
     Page,
-    decode_cursor,
     page_of,
 )
 from shared.http.problems import problems
@@ -52,12 +51,6 @@ NO_DELIVERY = "No endpoint, or no delivery of it, with these ids for this tenant
 DISABLED = "The endpoint is disabled (`/problems/endpoint-disabled`): enable it first"
 BAD_CURSOR = "`cursor` is not one this list gave this tenant (`errors` names `query.cursor`)"
 BAD_KEY = "The Idempotency-Key header is not 1-255 characters"
-ENDPOINTS_LIST = "endpoints"
-
-
-def _deliveries_list(endpoint_id: str) -> str:
-    # A cursor belongs to one endpoint's list: used on another one's it is refused.
-    return f"deliveries:{endpoint_id}"
 
 
 async def _idempotent(
@@ -130,10 +123,10 @@ async def list_endpoints(
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: CursorQuery = None,
 ) -> Page[EndpointView]:
-    after = decode_cursor(cursor, ENDPOINTS_LIST, tenant_id, width=2)
+    after = views.page_start(cursor, views.ENDPOINTS_LIST, tenant_id)
     found = await service.endpoints.page(session, tenant_id, after=after, limit=limit)
     shown = [views.endpoint_view(e) for e in found]
-    return page_of(shown, limit, ENDPOINTS_LIST, tenant_id, views.endpoint_key)
+    return page_of(shown, limit, views.ENDPOINTS_LIST, tenant_id, views.endpoint_key)
 
 
 @router.get(
@@ -248,8 +241,8 @@ async def list_deliveries(
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: CursorQuery = None,
 ) -> Page[DeliveryView]:
-    scope = _deliveries_list(endpoint_id)
-    after = decode_cursor(cursor, scope, tenant_id, width=2)
+    scope = views.deliveries_list(endpoint_id)
+    after = views.page_start(cursor, scope, tenant_id)
     found = await service.deliveries.page(
         session, tenant_id, endpoint_id, status=status, after=after, limit=limit
     )

@@ -1,6 +1,6 @@
 """What the notifier's API reads and answers, one home for its schemas: the request bodies,
-and each answer built from records (an endpoint never shows its secret, except in the answer
-that made it, once).
+each answer built from records (an endpoint never shows its secret, except in the answer that
+made it, once), and the cursors of its lists.
 """
 
 from __future__ import annotations
@@ -13,8 +13,16 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 
 from services.notifier.domain.addresses import MAX_URL_LENGTH
 from services.notifier.domain.payloads import SUBSCRIBABLE_TYPES
-from services.notifier.domain.records import Attempt, Delivery, DeliveryHistory, Endpoint
+from services.notifier.domain.records import (
+    Attempt,
+    Delivery,
+    DeliveryHistory,
+    Endpoint,
+    PageKey,
+)
 from shared.events.base import LineText, PlainText
+from shared.http.pagination import decode_cursor
+from shared.http.problems import BadRequest, field_error
 
 SECRET_SHOWN_ONCE = "shown once, in the first answer; rotate the secret if it was lost"  # noqa: S105
 DeliveryStatus = Literal["pending", "succeeded", "failed"]
@@ -220,11 +228,41 @@ def delivery_view(history: DeliveryHistory) -> DeliveryView:
     )
 
 
-def endpoint_key(view: EndpointView) -> tuple[datetime, str]:
+# Cursors ---------------------------------------------------------------------------------
+
+ENDPOINTS_LIST = "endpoints"
+
+
+def deliveries_list(endpoint_id: str) -> str:
+    # A cursor belongs to one endpoint's list: used on another one's it is refused.
+    return f"deliveries:{endpoint_id}"
+
+
+def page_start(cursor: str | None, scope: str, tenant_id: str) -> PageKey | None:
+    """The key a page starts after; a 400 naming `query.cursor` for a cursor that is not
+    one of this list's, or holds what no key of it does (one made by hand)."""
+    key = decode_cursor(cursor, scope, tenant_id, width=2)
+    if key is None:
+        return None
+    created_at, item_id = key
+    if isinstance(created_at, datetime) and created_at.tzinfo and isinstance(item_id, str):
+        return created_at, item_id
+    raise _bad_cursor()
+
+
+def _bad_cursor() -> BadRequest:
+    why = "not a cursor this API gave"
+    return BadRequest(
+        f"query.cursor: {why}; pass the `next_cursor` of this list's previous page",
+        errors=[field_error("query.cursor", why, "cursor_invalid")],
+    )
+
+
+def endpoint_key(view: EndpointView) -> PageKey:
     """The cursor key of an endpoint in its list (as `store.endpoints.LIST_KEY`)."""
     return (view.created_at, view.endpoint_id)
 
 
-def delivery_key(view: DeliveryView) -> tuple[datetime, str]:
+def delivery_key(view: DeliveryView) -> PageKey:
     """The cursor key of a delivery in its list (as `store.deliveries.LIST_KEY`)."""
     return (view.created_at, view.delivery_id)

@@ -16,6 +16,7 @@ from sqlalchemy import update
 from services.notifier import service
 from services.notifier.store.tables import deliveries as delivery_table
 from shared.db.database import Database
+from shared.http.pagination import encode_cursor
 from shared.http.problems import PROBLEM_JSON
 from tests.factories.notifier import plan_generated
 from tests.support.notifier import notifier_apps, register
@@ -187,6 +188,9 @@ async def test_a_cursor_of_another_list_or_tenant_or_none_at_all_is_a_400_naming
         await get(f"{ENDPOINTS}/{one}/deliveries", endpoints_cursor),
         await get(f"{ENDPOINTS}/{two}/deliveries", deliveries_cursor),  # another endpoint's
         await get(ENDPOINTS, endpoints_cursor, as_key=other_key),  # another tenant's
+        # Made by hand, for this list and tenant, with what no key of it holds.
+        await get(ENDPOINTS, encode_cursor("endpoints", tenant_id, (5, 6))),
+        await get(ENDPOINTS, encode_cursor("endpoints", tenant_id, (datetime(2026, 1, 1), "e"))),
     ):
         await _refused(response, "query.cursor")
     for limit in (0, 201):

@@ -7,6 +7,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+# Where a page of a list ends: the last item's (created_at, id), its order and cursor key.
+PageKey = tuple[datetime, str]
+
 
 @dataclass(frozen=True, slots=True)
 class Endpoint:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,7 +16,7 @@ from services.notifier.domain.payloads import (
     build_test_payload,
     encode,
 )
-from services.notifier.domain.records import Delivery, DeliveryHistory
+from services.notifier.domain.records import Delivery, DeliveryHistory, PageKey
 from services.notifier.domain.signing import webhook_id
 from services.notifier.service.endpoints import load as load_endpoint
 from shared.db.uow import UnitOfWork
@@ -133,7 +132,7 @@ async def page(
     endpoint_id: str,
     *,
     status: str | None,
-    after: Sequence[Any] | None,
+    after: PageKey | None,
     limit: int,
 ) -> list[DeliveryHistory]:
     """Up to `limit + 1` of the endpoint's deliveries, newest first, after the cursor's key,

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import secrets as random_source
-from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notifier import store
 from services.notifier.domain import endpoints as rules
 from services.notifier.domain.addresses import UrlRefused
-from services.notifier.domain.records import Endpoint
+from services.notifier.domain.records import Endpoint, PageKey
 from services.notifier.domain.signing import SECRET_BYTES, format_secret
 from services.notifier.sender import resolve, vetted_addresses
 from services.notifier.settings import NotifierSettings
@@ -54,7 +52,7 @@ async def load(session: AsyncSession, tenant_id: str, endpoint_id: str) -> Endpo
 
 
 async def page(
-    session: AsyncSession, tenant_id: str, *, after: Sequence[Any] | None, limit: int
+    session: AsyncSession, tenant_id: str, *, after: PageKey | None, limit: int
 ) -> list[Endpoint]:
     """Up to `limit + 1` endpoints of the tenant, oldest first, after the cursor's key."""
     return await store.endpoints.page(session, tenant_id, after=after, limit=limit)

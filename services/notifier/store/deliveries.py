@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.notifier.domain.records import Attempt, Delivery
+from services.notifier.domain.records import Attempt, Delivery, PageKey
 from services.notifier.store.tables import attempts, deliveries, row_values
 from shared.db.dialect import upsert_insert
 from shared.db.pages import keyset
@@ -49,7 +48,7 @@ async def page(
     endpoint_id: str,
     *,
     status: str | None,
-    after: Sequence[Any] | None,
+    after: PageKey | None,
     limit: int,
 ) -> list[Delivery]:
     """Up to `limit + 1` of the endpoint's deliveries (of this status, if given), newest

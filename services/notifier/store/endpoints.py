@@ -3,14 +3,14 @@ the worker's health bookkeeping and a tenant's edit never overwrite each other's
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.notifier.domain.records import Endpoint, Subscriber
+from services.notifier.domain.records import Endpoint, PageKey, Subscriber
 from services.notifier.store.tables import attempts, deliveries, endpoints, row_values
 from shared.db.pages import keyset
 from shared.db.rows import fetch_all, fetch_one
@@ -39,7 +39,7 @@ async def count(session: AsyncSession, tenant_id: str) -> int:
 
 
 async def page(
-    session: AsyncSession, tenant_id: str, *, after: Sequence[Any] | None, limit: int
+    session: AsyncSession, tenant_id: str, *, after: PageKey | None, limit: int
 ) -> list[Endpoint]:
     """Up to `limit + 1` of the tenant's endpoints, oldest first, strictly after the key
     (created_at, endpoint_id) `after`."""
