@@ -27,6 +27,7 @@ from services.notifier.views import (
     NewEndpoint,
     SecretRotated,
 )
+from shared.db.database import Database
 from shared.db.uow import UnitOfWork
 from shared.http.auth import TenantId
 from shared.http.deps import Db, IdempotencyKey, ReadSession
@@ -51,11 +52,12 @@ NO_DELIVERY = "No endpoint, or no delivery of it, with these ids for this tenant
 DISABLED = "The endpoint is disabled (`/problems/endpoint-disabled`): enable it first"
 BAD_CURSOR = "`cursor` is not one this list gave this tenant (`errors` names `query.cursor`)"
 BAD_KEY = "The Idempotency-Key header is not 1-255 characters"
+AT_MOST = "The tenant has as many endpoints as it may (`/problems/limit-reached`)"
 
 
 async def _idempotent(
     request: Request,
-    db: Db,
+    db: Database,
     tenant_id: str,
     key: str | None,
     canonical_body: str,
@@ -84,7 +86,7 @@ async def list_event_types(_: TenantId) -> EventTypes:
     status_code=201,
     response_model=EndpointCreated,
     summary="Register an endpoint; its signing secret is shown in this answer only",
-    responses=problems(400, 409, _400=BAD_KEY, _409="The tenant has its most endpoints"),
+    responses=problems(400, 409, _400=BAD_KEY, _409=AT_MOST),
 )
 async def create_endpoint(
     body: NewEndpoint,

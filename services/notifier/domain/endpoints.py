@@ -14,19 +14,23 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from services.notifier.domain.payloads import TEST_EVENT_TYPE
-from services.notifier.domain.records import Endpoint
+from services.notifier.domain.records import SWITCH_FIELDS, Endpoint, EndpointField
 from services.notifier.domain.retries import Outcome, should_disable
 
 DISABLED_BY_TENANT = "disabled by the tenant"
 
 
 @dataclass(frozen=True, slots=True)
-class Edit:
-    """An endpoint after a tenant's change, and which parts of it changed."""
+class Change:
+    """An endpoint after a change, and the fields the change set (none: nothing to store)."""
 
     endpoint: Endpoint
-    target_changed: bool  # url, description or event types
-    switched: bool  # turned on or off
+    fields: tuple[EndpointField, ...] = ()
+
+    @property
+    def switched(self) -> bool:
+        """Turned on or off."""
+        return "enabled" in self.fields
 
 
 def edited(
@@ -37,37 +41,45 @@ def edited(
     description: str | None = None,
     event_types: list[str] | None = None,
     enabled: bool | None = None,
-) -> Edit:
-    """The endpoint with the tenant's changes (None: left as it is)."""
-    target_changed = url is not None or description is not None or event_types is not None
-    switched = enabled is not None and enabled != endpoint.enabled
-    after = endpoint
-    if target_changed:
-        after = replace(
-            after,
-            url=endpoint.url if url is None else url,
-            description=endpoint.description if description is None else description,
-            event_types=endpoint.event_types if event_types is None else event_types,
-        )
-    if switched and enabled:
+) -> Change:
+    """The endpoint with the tenant's changes (None: left as it is). Only the fields given
+    are set, so two edits of different fields never undo each other."""
+    after = replace(
+        endpoint,
+        url=endpoint.url if url is None else url,
+        description=endpoint.description if description is None else description,
+        event_types=endpoint.event_types if event_types is None else event_types,
+    )
+    fields: list[EndpointField] = []
+    if url is not None:
+        fields.append("url")
+    if description is not None:
+        fields.append("description")
+    if event_types is not None:
+        fields.append("event_types")
+    if enabled is True and not endpoint.enabled:
         # A fresh start: the failure history no longer counts.
         after = replace(
             after, enabled=True, disabled_reason=None, disabled_at=None, failing_since=None
         )
-    elif switched:
+        fields += [*SWITCH_FIELDS, "failing_since"]
+    elif enabled is False and endpoint.enabled:
         after = replace(after, enabled=False, disabled_reason=DISABLED_BY_TENANT, disabled_at=now)
-    if target_changed or switched:
-        after = replace(after, updated_at=now)
-    return Edit(after, target_changed, switched)
+        fields += SWITCH_FIELDS
+    if not fields:
+        return Change(endpoint)
+    return Change(replace(after, updated_at=now), (*fields, "updated_at"))
 
 
 def after_attempt(
     endpoint: Endpoint, outcome: Outcome, now: datetime, disable_after_s: float
-) -> Endpoint:
+) -> Change:
     """The endpoint's health after an attempt with this outcome: the start of its run of
     failures, and turned off (saying why) after a 410 or a run longer than allowed."""
     if outcome is Outcome.SUCCEEDED:
-        return replace(endpoint, failing_since=None) if endpoint.failing_since else endpoint
+        if endpoint.failing_since is None:
+            return Change(endpoint)
+        return Change(replace(endpoint, failing_since=None), ("failing_since",))
     failing_since = endpoint.failing_since or now
     reason = None
     if outcome is Outcome.GONE:
@@ -78,7 +90,7 @@ def after_attempt(
             f"(for more than {disable_after_s:g} s)"
         )
     if reason and endpoint.enabled:
-        return replace(
+        off = replace(
             endpoint,
             failing_since=failing_since,
             enabled=False,
@@ -86,7 +98,10 @@ def after_attempt(
             disabled_at=now,
             updated_at=now,
         )
-    return replace(endpoint, failing_since=failing_since)
+        return Change(off, (*SWITCH_FIELDS, "failing_since", "updated_at"))
+    if failing_since == endpoint.failing_since:
+        return Change(endpoint)
+    return Change(replace(endpoint, failing_since=failing_since), ("failing_since",))
 
 
 def why_not_sent(event_type: str, endpoint: Endpoint | None) -> str | None:

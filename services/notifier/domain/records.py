@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 # Where a page of a list ends: the last item's (created_at, id), its order and cursor key.
 PageKey = tuple[datetime, str]
@@ -29,6 +30,24 @@ class Endpoint:
     previous_secret_expires_at: datetime | None
     created_at: datetime
     updated_at: datetime
+
+
+# The fields of an endpoint a change may set (each its own column).
+EndpointField = Literal[
+    "url",
+    "description",
+    "event_types",
+    "enabled",
+    "disabled_reason",
+    "disabled_at",
+    "failing_since",
+    "secret",
+    "previous_secret",
+    "previous_secret_expires_at",
+    "updated_at",
+]
+# Those of turning it on or off.
+SWITCH_FIELDS: tuple[EndpointField, ...] = ("enabled", "disabled_reason", "disabled_at")
 
 
 @dataclass(frozen=True, slots=True)

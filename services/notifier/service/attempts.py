@@ -75,16 +75,12 @@ async def _track_health(
     endpoint = await store.endpoints.get(uow.session, claimed.tenant_id, claimed.endpoint_id)
     if endpoint is None:  # deleted while the attempt was in flight
         return
-    after = rules.after_attempt(endpoint, outcome, now, disable_after_s)
-    if after.enabled != endpoint.enabled:
-        await store.endpoints.set_enabled(uow.session, after)
+    health = rules.after_attempt(endpoint, outcome, now, disable_after_s)
+    await store.endpoints.save(uow.session, health.endpoint, health.fields)
+    if health.switched:
         WEBHOOK_ENDPOINTS_DISABLED.labels("gone" if outcome is Outcome.GONE else "failing").inc()
         log.warning(
             "webhook_endpoint_disabled",
             tenant_id=endpoint.tenant_id,
             endpoint_id=endpoint.endpoint_id,
-        )
-    elif after.failing_since != endpoint.failing_since:
-        await store.endpoints.set_failing_since(
-            uow.session, endpoint.tenant_id, endpoint.endpoint_id, after.failing_since
         )

@@ -13,13 +13,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.notifier import store
 from services.notifier.domain import endpoints as rules
 from services.notifier.domain.addresses import UrlRefused
-from services.notifier.domain.records import Endpoint, PageKey
+from services.notifier.domain.records import Endpoint, EndpointField, PageKey
 from services.notifier.domain.signing import SECRET_BYTES, format_secret
 from services.notifier.sender import resolve, vetted_addresses
 from services.notifier.settings import NotifierSettings
 from shared.db.uow import UnitOfWork
 from shared.events.base import utc_now
 from shared.http.problems import Conflict, NotFound, Unprocessable, field_error
+
+ROTATED_FIELDS: tuple[EndpointField, ...] = (
+    "secret",
+    "previous_secret",
+    "previous_secret_expires_at",
+    "updated_at",
+)
 
 
 def new_secret() -> str:
@@ -112,12 +119,9 @@ async def update(
     edit = rules.edited(
         current, now, url=url, description=description, event_types=event_types, enabled=enabled
     )
-    if edit.target_changed:
-        await store.endpoints.set_target(uow.session, edit.endpoint)
-    if edit.switched:
-        await store.endpoints.set_enabled(uow.session, edit.endpoint)
-        if edit.endpoint.enabled:
-            await store.deliveries.restart_pending(uow.session, tenant_id, endpoint_id, now)
+    await store.endpoints.save(uow.session, edit.endpoint, edit.fields)
+    if edit.switched and edit.endpoint.enabled:
+        await store.deliveries.restart_pending(uow.session, tenant_id, endpoint_id, now)
     return edit.endpoint
 
 
@@ -134,7 +138,7 @@ async def rotate_secret(
         previous_secret_expires_at=now + timedelta(seconds=grace_s),
         updated_at=now,
     )
-    await store.endpoints.set_secrets(uow.session, rotated)
+    await store.endpoints.save(uow.session, rotated, ROTATED_FIELDS)
     return rotated
 
 

@@ -1,16 +1,14 @@
-"""Queries on a tenant's endpoints. Each change is a statement of its own columns only, so
-the worker's health bookkeeping and a tenant's edit never overwrite each other's fields."""
+"""Queries on a tenant's endpoints. A change stores the fields it set only, so the worker's
+health bookkeeping and a tenant's edit never overwrite each other's."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
-from typing import Any
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.notifier.domain.records import Endpoint, PageKey, Subscriber
+from services.notifier.domain.records import Endpoint, EndpointField, PageKey, Subscriber
 from services.notifier.store.tables import attempts, deliveries, endpoints, row_values
 from shared.db.pages import keyset
 from shared.db.rows import fetch_all, fetch_one
@@ -53,36 +51,19 @@ async def page(
     return await fetch_all(session, Endpoint, stmt)
 
 
-async def _save(session: AsyncSession, endpoint: Endpoint, columns: tuple[str, ...]) -> None:
-    """Store these columns of the endpoint (and `updated_at`) as `endpoint` has them."""
-    values = {name: getattr(endpoint, name) for name in (*columns, "updated_at")}
-    await session.execute(_update(endpoint.tenant_id, endpoint.endpoint_id).values(values))
-
-
-def _update(tenant_id: str, endpoint_id: str) -> Any:
-    return update(endpoints).where(
-        endpoints.c.tenant_id == tenant_id, endpoints.c.endpoint_id == endpoint_id
-    )
-
-
-async def set_target(session: AsyncSession, endpoint: Endpoint) -> None:
-    """Where its deliveries go and which it takes."""
-    await _save(session, endpoint, ("url", "description", "event_types"))
-
-
-async def set_enabled(session: AsyncSession, endpoint: Endpoint) -> None:
-    """Whether it is on, why not, and its run of failures."""
-    await _save(session, endpoint, ("enabled", "disabled_reason", "disabled_at", "failing_since"))
-
-
-async def set_secrets(session: AsyncSession, endpoint: Endpoint) -> None:
-    await _save(session, endpoint, ("secret", "previous_secret", "previous_secret_expires_at"))
-
-
-async def set_failing_since(
-    session: AsyncSession, tenant_id: str, endpoint_id: str, failing_since: datetime | None
-) -> None:
-    await session.execute(_update(tenant_id, endpoint_id).values(failing_since=failing_since))
+async def save(session: AsyncSession, endpoint: Endpoint, fields: Sequence[EndpointField]) -> None:
+    """Store these fields of the endpoint as `endpoint` has them, and no other: a change
+    never overwrites what another one set meanwhile (the worker's health, a tenant's edit)."""
+    if fields:
+        values = {name: getattr(endpoint, name) for name in fields}
+        await session.execute(
+            update(endpoints)
+            .where(
+                endpoints.c.tenant_id == endpoint.tenant_id,
+                endpoints.c.endpoint_id == endpoint.endpoint_id,
+            )
+            .values(values)
+        )
 
 
 async def remove(session: AsyncSession, tenant_id: str, endpoint_id: str) -> None:

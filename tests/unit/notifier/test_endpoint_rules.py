@@ -41,15 +41,14 @@ def endpoint(**changes: object) -> Endpoint:
     return Endpoint(**{**fields, **changes})  # type: ignore[arg-type]
 
 
-def test_an_edit_changes_only_what_it_names_and_says_which_part() -> None:
+def test_an_edit_sets_only_the_fields_it_names() -> None:
     now = T0 + timedelta(hours=1)
     edit = edited(endpoint(), now, url="https://b.example/hook")
-    assert edit.target_changed and not edit.switched
+    assert edit.fields == ("url", "updated_at") and not edit.switched
     assert edit.endpoint.url == "https://b.example/hook"
     assert edit.endpoint.event_types == ["plan-generated"] and edit.endpoint.updated_at == now
     unchanged = edited(endpoint(), now, enabled=True)
-    assert not unchanged.target_changed and not unchanged.switched
-    assert unchanged.endpoint == endpoint()
+    assert unchanged.fields == () and unchanged.endpoint == endpoint()
 
 
 def test_turned_off_it_says_by_whom_and_turned_on_its_failures_are_forgotten() -> None:
@@ -57,32 +56,39 @@ def test_turned_off_it_says_by_whom_and_turned_on_its_failures_are_forgotten() -
     off = edited(endpoint(failing_since=T0), now, enabled=False)
     assert off.switched and off.endpoint.enabled is False
     assert (off.endpoint.disabled_reason, off.endpoint.disabled_at) == (DISABLED_BY_TENANT, now)
-    on = edited(off.endpoint, now, enabled=True).endpoint
-    assert on.enabled and on.disabled_reason is None and on.disabled_at is None
-    assert on.failing_since is None
+    # The run of failures is the worker's to track: turning off does not set it.
+    assert "failing_since" not in off.fields
+    on = edited(off.endpoint, now, enabled=True)
+    assert on.switched and "failing_since" in on.fields
+    assert on.endpoint.enabled and on.endpoint.disabled_reason is None
+    assert on.endpoint.disabled_at is None and on.endpoint.failing_since is None
 
 
 def test_a_success_ends_a_run_of_failures_and_a_failure_starts_one() -> None:
     now = T0 + timedelta(minutes=5)
-    assert (
-        after_attempt(endpoint(failing_since=T0), Outcome.SUCCEEDED, now, 60).failing_since is None
-    )
+    ended = after_attempt(endpoint(failing_since=T0), Outcome.SUCCEEDED, now, 60)
+    assert ended.endpoint.failing_since is None and ended.fields == ("failing_since",)
+    assert after_attempt(endpoint(), Outcome.SUCCEEDED, now, 60).fields == ()
     started = after_attempt(endpoint(), Outcome.RETRY, now, 3600)
-    assert started.failing_since == now and started.enabled
+    assert started.endpoint.failing_since == now and started.endpoint.enabled
+    assert started.fields == ("failing_since",)
     kept = after_attempt(endpoint(failing_since=T0), Outcome.RETRY, now, 3600)
-    assert kept.failing_since == T0
+    assert kept.endpoint.failing_since == T0 and kept.fields == ()
 
 
 def test_410_or_failing_past_the_period_turns_it_off_saying_why() -> None:
     now = T0 + timedelta(minutes=5)
     gone = after_attempt(endpoint(), Outcome.GONE, now, 3600)
-    assert not gone.enabled and "410" in (gone.disabled_reason or "")
-    failing = after_attempt(endpoint(failing_since=T0), Outcome.RETRY, now, 60)
+    assert gone.switched and not gone.endpoint.enabled
+    assert "410" in (gone.endpoint.disabled_reason or "")
+    failing = after_attempt(endpoint(failing_since=T0), Outcome.RETRY, now, 60).endpoint
     assert not failing.enabled and "every attempt failed since" in (failing.disabled_reason or "")
     assert failing.disabled_at == now == failing.updated_at
     # Already off: the run is tracked, the reason it was turned off is kept.
     off = endpoint(enabled=False, disabled_reason=DISABLED_BY_TENANT)
-    assert after_attempt(off, Outcome.GONE, now, 60).disabled_reason == DISABLED_BY_TENANT
+    after = after_attempt(off, Outcome.GONE, now, 60)
+    assert after.fields == ("failing_since",)
+    assert after.endpoint.disabled_reason == DISABLED_BY_TENANT
 
 
 @pytest.mark.parametrize(
