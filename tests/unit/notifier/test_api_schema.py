@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from services.notifier.app import build_app
+from services.notifier.domain.retries import Outcome
 from services.notifier.settings import NotifierSettings
 
 # operation id -> (success status, the route's own problem statuses)
@@ -101,3 +102,10 @@ def test_no_endpoint_answer_documents_its_secret_but_those_that_make_one(
     schemas = document["components"]["schemas"]
     with_secret = {name for name, s in schemas.items() if "secret" in s.get("properties", {})}
     assert with_secret == {"EndpointCreated", "SecretRotated"}
+
+
+def test_an_attempts_outcome_is_documented_as_the_retry_rules_name_it(
+    document: dict[str, Any],
+) -> None:
+    outcome = document["components"]["schemas"]["AttemptView"]["properties"]["outcome"]
+    assert outcome["enum"] == [o.value for o in Outcome]
