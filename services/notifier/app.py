@@ -16,6 +16,8 @@ from shared.db.database import Database
 from shared.http.app import assemble_service
 from shared.messaging.bus import EventBus
 
+MIGRATIONS = Path(__file__).parent / "migrations"
+
 
 def build_app(settings: NotifierSettings | None = None) -> FastAPI:
     settings = settings or NotifierSettings()
@@ -38,7 +40,7 @@ def build_app(settings: NotifierSettings | None = None) -> FastAPI:
         settings,
         metadata=store.metadata,
         tables=store.platform,
-        migrations=Path(__file__).parent / "migrations",
+        migrations=MIGRATIONS,
         routers=[router],
         subscribe=lambda bus: subscribe_public_events(bus, settings, wake_sender),
         background=[delivery_worker],

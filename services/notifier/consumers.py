@@ -19,7 +19,7 @@ def subscribe_public_events(
     bus: EventBus, settings: NotifierSettings, wake_sender: Callable[[], None] | None = None
 ) -> None:
     async def record(events: Sequence[Event], uow: UnitOfWork) -> None:
-        recorded = await service.record_deliveries(uow, events, settings.public_base_url)
+        recorded = await service.deliveries.record(uow, events, settings.public_base_url)
         if recorded and wake_sender is not None:
             # After the commit, never before: a worker woken earlier would find nothing.
             uow.after_commit.append(wake_sender)

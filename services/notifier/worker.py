@@ -14,10 +14,14 @@ import asyncio
 import contextlib
 import uuid
 from collections import Counter
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 from services.notifier import service, store
+from services.notifier.domain.endpoints import why_not_sent
+from services.notifier.domain.records import Claimed
+from services.notifier.domain.signing import active_secrets
 from services.notifier.sender import Resolver, Sender, resolve
 from services.notifier.settings import NotifierSettings
 from shared.db.database import Database
@@ -46,7 +50,7 @@ class DeliveryWorker:
         self.in_flight: dict[str, asyncio.Task[None]] = {}
         self.per_endpoint: Counter[str] = Counter()
         self.wake = asyncio.Event()
-        self.rechecks: set[asyncio.Future[dict[str, dict[str, Any]]]] = set()
+        self.rechecks: set[asyncio.Future[dict[str, Claimed]]] = set()
 
     async def run(self) -> None:
         try:
@@ -74,13 +78,13 @@ class DeliveryWorker:
         ready = asyncio.ensure_future(self._still_wanted(claimed))
         self.rechecks.add(ready)
         ready.add_done_callback(self.rechecks.discard)
-        for row in claimed:
-            self.per_endpoint[row["endpoint_id"]] += 1
-            task = asyncio.create_task(self._attempt(row, ready))
-            self.in_flight[row["delivery_id"]] = task
+        for one in claimed:
+            self.per_endpoint[one.endpoint_id] += 1
+            task = asyncio.create_task(self._attempt(one, ready))
+            self.in_flight[one.delivery_id] = task
         return len(claimed)
 
-    async def _claim(self, free: int) -> list[dict[str, Any]]:
+    async def _claim(self, free: int) -> list[Claimed]:
         s = self.settings
         busy = {
             e for e, n in self.per_endpoint.items() if n >= s.webhook_max_in_flight_per_endpoint
@@ -88,12 +92,12 @@ class DeliveryWorker:
         now = utc_now()
         # A read first: most polls find nothing, and a read takes no write lock.
         async with self.db.read() as session:
-            if not await store.due_candidates(
+            if not await store.claims.due_candidates(
                 session, now, limit=1, exclude_endpoints=busy, skip_locked=False
             ):
                 return []
         async with self.db.unit_of_work() as uow:
-            candidates = await store.due_candidates(
+            candidates = await store.claims.due_candidates(
                 uow.session,
                 now,
                 limit=free * CANDIDATES_PER_SLOT,
@@ -108,37 +112,39 @@ class DeliveryWorker:
                     chosen.append(delivery_id)
                     taken[endpoint_id] += 1
             until = now + timedelta(seconds=s.webhook_lease_s)
-            return await store.claim(uow.session, chosen, token=self.token, now=now, until=until)
+            return await store.claims.claim(
+                uow.session, chosen, token=self.token, now=now, until=until
+            )
 
-    async def _attempt(
-        self, claimed: dict[str, Any], ready: asyncio.Future[dict[str, dict[str, Any]]]
-    ) -> None:
+    async def _attempt(self, claimed: Claimed, ready: asyncio.Future[dict[str, Claimed]]) -> None:
         WEBHOOK_IN_FLIGHT.inc()
         try:
             # Shielded: one attempt cancelled must not cancel its batch-mates' re-read.
-            fresh = (await asyncio.shield(ready)).get(claimed["delivery_id"])
+            fresh = (await asyncio.shield(ready)).get(claimed.delivery_id)
             if fresh is None:
                 return
             claimed = fresh
             attempted_at = utc_now()
-            result = await self.sender.send(
-                claimed["url"],
-                claimed["webhook_id"],
-                claimed["payload"],
-                service.signing_secrets(claimed, attempted_at),
+            secrets = active_secrets(
+                claimed.secret,
+                claimed.previous_secret,
+                claimed.previous_secret_expires_at,
                 attempted_at,
+            )
+            result = await self.sender.send(
+                claimed.url, claimed.webhook_id, claimed.payload, secrets, attempted_at
             )
             WEBHOOK_ATTEMPT_SECONDS.observe(result.latency_ms / 1000)
             async with self.db.unit_of_work() as uow:
-                outcome = await service.record_attempt(
+                outcome = await service.attempts.record(
                     uow, claimed, result, attempted_at, self.settings
                 )
             WEBHOOK_ATTEMPTS.labels(outcome.value).inc()
             log.info(
                 "webhook_attempt",
-                tenant_id=claimed["tenant_id"],
-                endpoint_id=claimed["endpoint_id"],
-                delivery_id=claimed["delivery_id"],
+                tenant_id=claimed.tenant_id,
+                endpoint_id=claimed.endpoint_id,
+                delivery_id=claimed.delivery_id,
                 status_code=result.status_code,
                 error=result.error,
                 outcome=outcome.value,
@@ -147,16 +153,16 @@ class DeliveryWorker:
             raise
         except Exception:
             # The lease runs out and the delivery is tried again.
-            log.warning("webhook_attempt_failed", delivery_id=claimed["delivery_id"], exc_info=True)
+            log.warning("webhook_attempt_failed", delivery_id=claimed.delivery_id, exc_info=True)
         finally:
             WEBHOOK_IN_FLIGHT.dec()
-            self.in_flight.pop(claimed["delivery_id"], None)
-            self.per_endpoint[claimed["endpoint_id"]] -= 1
-            if self.per_endpoint[claimed["endpoint_id"]] <= 0:
-                del self.per_endpoint[claimed["endpoint_id"]]
+            self.in_flight.pop(claimed.delivery_id, None)
+            self.per_endpoint[claimed.endpoint_id] -= 1
+            if self.per_endpoint[claimed.endpoint_id] <= 0:
+                del self.per_endpoint[claimed.endpoint_id]
             self.wake.set()
 
-    async def _still_wanted(self, batch: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    async def _still_wanted(self, batch: list[Claimed]) -> dict[str, Claimed]:
         """The claims still to send, by delivery id, with their endpoint's current URL and
         secrets: one read of the batch's endpoints just before sending. Left out: those whose
         endpoint was deleted or disabled since the claim (given back: they wait for the
@@ -165,32 +171,34 @@ class DeliveryWorker:
         if self.settings.webhook_test_pause_before_send_s:
             await asyncio.sleep(self.settings.webhook_test_pause_before_send_s)
         async with self.db.read() as session:
-            current = await store.endpoints_by_key(
-                session, ((c["tenant_id"], c["endpoint_id"]) for c in batch)
+            current = await store.endpoints.by_key(
+                session, ((c.tenant_id, c.endpoint_id) for c in batch)
             )
-        sendable: dict[str, dict[str, Any]] = {}
+        sendable: dict[str, Claimed] = {}
         give_back: list[str] = []
         unsubscribed: list[tuple[str, str]] = []
         for claimed in batch:
-            endpoint = current.get((claimed["tenant_id"], claimed["endpoint_id"]))
-            why = service.still_wanted(claimed, endpoint)
+            endpoint = current.get((claimed.tenant_id, claimed.endpoint_id))
+            why = why_not_sent(claimed.event_type, endpoint)
             if why is None:
                 assert endpoint is not None
-                sendable[claimed["delivery_id"]] = {
-                    **claimed,
-                    **{k: endpoint[k] for k in ("url", "secret", "previous_secret")},
-                    "previous_secret_expires_at": endpoint["previous_secret_expires_at"],
-                }
+                sendable[claimed.delivery_id] = replace(
+                    claimed,
+                    url=endpoint.url,
+                    secret=endpoint.secret,
+                    previous_secret=endpoint.previous_secret,
+                    previous_secret_expires_at=endpoint.previous_secret_expires_at,
+                )
                 continue
             if why in ("gone", "disabled"):
-                give_back.append(claimed["delivery_id"])
+                give_back.append(claimed.delivery_id)
             else:
-                unsubscribed.append((claimed["tenant_id"], claimed["delivery_id"]))
+                unsubscribed.append((claimed.tenant_id, claimed.delivery_id))
             log.info(
                 "webhook_not_sent",
-                tenant_id=claimed["tenant_id"],
-                endpoint_id=claimed["endpoint_id"],
-                delivery_id=claimed["delivery_id"],
+                tenant_id=claimed.tenant_id,
+                endpoint_id=claimed.endpoint_id,
+                delivery_id=claimed.delivery_id,
                 reason=why,
             )
         if give_back or unsubscribed:
@@ -199,13 +207,11 @@ class DeliveryWorker:
             # it was subscribed again: as when each delivery read its endpoint on its own.
             async with self.db.unit_of_work() as uow:
                 if give_back:
-                    await store.release(uow.session, self.token, give_back)
-                await store.end_claimed(
+                    await store.claims.release(uow.session, self.token, give_back)
+                await store.claims.end_unattempted(
                     uow.session,
                     self.token,
                     unsubscribed,
-                    status="failed",
-                    next_attempt_at=None,
                     last_error="endpoint no longer subscribed to this event type",
                     completed_at=utc_now(),
                 )
@@ -222,5 +228,5 @@ class DeliveryWorker:
         if unfinished:
             with contextlib.suppress(Exception):
                 async with self.db.unit_of_work() as uow:
-                    await store.release(uow.session, self.token, unfinished)
+                    await store.claims.release(uow.session, self.token, unfinished)
         await self.sender.aclose()

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,8 +17,10 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
 from services.notifier import service, store
+from services.notifier.app import MIGRATIONS
 from services.notifier.consumers import subscribe_public_events
 from services.notifier.settings import NotifierSettings
+from services.notifier.store import tables
 from services.notifier.worker import DeliveryWorker
 from shared.db.database import Database
 from shared.events.base import Event
@@ -44,7 +45,7 @@ async def db(settings: NotifierSettings) -> AsyncIterator[Database]:
         service="notifier",
         metadata=store.metadata,
         tables=store.platform,
-        migrations=Path(service.__file__).parent / "migrations",
+        migrations=MIGRATIONS,
     )
     await database.migrate()
     try:
@@ -71,19 +72,17 @@ def counted(db: Database) -> Iterator[list[str]]:
 
 async def _endpoint(db: Database, tenant_id: str, types: list[str], enabled: bool = True) -> str:
     async with db.unit_of_work() as uow:
-        created = await service.create_endpoint(
+        created = await service.endpoints.create(
             uow,
             tenant_id,
             url=f"https://{tenant_id}.example/hook",
             event_types=types,
             description="",
+            max_endpoints=10,
         )
         if not enabled:
-            await service.update_endpoint(
-                uow, tenant_id, created["endpoint_id"], {"enabled": False}
-            )
-    endpoint_id: str = created["endpoint_id"]
-    return endpoint_id
+            await service.endpoints.update(uow, tenant_id, created.endpoint_id, enabled=False)
+    return created.endpoint_id
 
 
 async def _deliveries(db: Database) -> Counter[tuple[str, str, Any]]:
@@ -91,9 +90,9 @@ async def _deliveries(db: Database) -> Counter[tuple[str, str, Any]]:
     async with db.read() as session:
         rows = await session.execute(
             select(
-                store.deliveries.c.endpoint_id,
-                store.deliveries.c.tenant_id,
-                store.deliveries.c.event_id,
+                tables.deliveries.c.endpoint_id,
+                tables.deliveries.c.tenant_id,
+                tables.deliveries.c.event_id,
             )
         )
         return Counter((r.endpoint_id, r.tenant_id, r.event_id) for r in rows)
@@ -173,7 +172,7 @@ async def test_a_batch_recorded_again_adds_only_what_is_new_and_wakes_no_one_for
     again = [*first, plan_generated(CLINIC, "u-3")]
     for events in (first, again):
         async with db.unit_of_work() as uow:
-            await service.record_deliveries(uow, events, settings.public_base_url)
+            await service.deliveries.record(uow, events, settings.public_base_url)
     assert await _deliveries(db) == Counter(
         {(endpoint_id, CLINIC, e.event_id): 1 for e in again if e.tenant_id == CLINIC}
     )
@@ -204,30 +203,28 @@ async def test_a_claimed_batch_rereads_its_endpoints_once_before_sending(
     ]
     events: list[Event] = [plan_generated(t, f"u-{i}") for i in range(3) for t in (CLINIC, GYM)]
     async with db.unit_of_work() as uow:
-        await service.record_deliveries(uow, events, settings.public_base_url)
+        await service.deliveries.record(uow, events, settings.public_base_url)
     worker = DeliveryWorker(db, settings)
     try:
         claimed = await worker._claim(64)
         assert len(claimed) == 12
         async with db.unit_of_work() as uow:
-            await service.update_endpoint(
-                uow, CLINIC, changed, {"url": "https://moved.example/hook"}
-            )
-            await service.update_endpoint(uow, CLINIC, disabled, {"enabled": False})
-            await service.update_endpoint(uow, GYM, narrowed, {"event_types": ["flare-detected"]})
-            await service.delete_endpoint(uow, GYM, deleted)
+            await service.endpoints.update(uow, CLINIC, changed, url="https://moved.example/hook")
+            await service.endpoints.update(uow, CLINIC, disabled, enabled=False)
+            await service.endpoints.update(uow, GYM, narrowed, event_types=["flare-detected"])
+            await service.endpoints.delete(uow, GYM, deleted)
         with counted(db) as statements:
             sendable = await worker._still_wanted(claimed)
     finally:
         await worker.sender.aclose()
 
-    assert {c["endpoint_id"] for c in sendable.values()} == {changed}
+    assert {c.endpoint_id for c in sendable.values()} == {changed}
     assert len(sendable) == 3
-    assert {c["url"] for c in sendable.values()} == {"https://moved.example/hook"}
+    assert {c.url for c in sendable.values()} == {"https://moved.example/hook"}
     notifier = _notifier_statements(statements)
     assert len(notifier) == 3, notifier  # the read, the give-back, the unsubscribed ones
     async with db.read() as session:
-        rows = [dict(r._mapping) for r in await session.execute(select(store.deliveries))]
+        rows = [dict(r._mapping) for r in await session.execute(select(tables.deliveries))]
     by_endpoint: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         by_endpoint.setdefault(row["endpoint_id"], []).append(row)

@@ -17,7 +17,9 @@ import redis
 from sqlalchemy import select
 
 from services.notifier import service, store
+from services.notifier.app import MIGRATIONS
 from services.notifier.settings import NotifierSettings
+from services.notifier.store import tables
 from shared.db.database import Database
 from tests.factories.notifier import plan_generated
 from tests.support.notifier import Receiver, notifier_settings, publish, receivers
@@ -50,7 +52,7 @@ def start_notifier(
 
 async def _deliveries(db: Database) -> list[dict[str, Any]]:
     async with db.read() as session:
-        rows = await session.execute(select(store.deliveries))
+        rows = await session.execute(select(tables.deliveries))
         return [dict(r._mapping) for r in rows]
 
 
@@ -64,14 +66,19 @@ async def test_notifier_killed_after_recording_before_sending_delivers_after_res
         service="notifier",
         metadata=store.metadata,
         tables=store.platform,
-        migrations=Path(service.__file__).parent / "migrations",
+        migrations=MIGRATIONS,
     )
     await db.migrate()
     common = {"webhook_attempt_timeout_s": 1.0, "webhook_lease_s": 1.5}
     with receivers(Receiver()) as (receiver,):
         async with db.unit_of_work() as uow:
-            await service.create_endpoint(
-                uow, TENANT, url=receiver.url, event_types=["plan-generated"], description=""
+            await service.endpoints.create(
+                uow,
+                TENANT,
+                url=receiver.url,
+                event_types=["plan-generated"],
+                description="",
+                max_endpoints=10,
             )
         doomed = start_notifier(
             redis_url,

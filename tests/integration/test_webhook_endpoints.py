@@ -9,12 +9,9 @@ from typing import Any
 import pytest
 from standardwebhooks import Webhook
 
-from services.notifier.app import build_app as build_notifier
-from services.tenants.app import build_app as build_tenants
-from services.tenants.settings import TenantsSettings
-from tests.support.notifier import Receiver, deliveries, notifier_settings, receivers, register
+from tests.support.notifier import Receiver, deliveries, notifier_apps, receivers, register
 from tests.support.settings import OPERATOR_TOKEN
-from tests.support.stack import Stack, bearer, service_settings, stack
+from tests.support.stack import Stack, bearer, stack
 from tests.support.waiting import eventually
 
 ENDPOINTS = "/v1/webhooks/endpoints"
@@ -22,12 +19,7 @@ ENDPOINTS = "/v1/webhooks/endpoints"
 
 @pytest.fixture
 async def services(redis_url: str, database_url: str, prefix: str) -> AsyncIterator[Stack]:
-    apps = {
-        "tenants": build_tenants(
-            service_settings(TenantsSettings, redis_url, database_url, prefix)
-        ),
-        "notifier": build_notifier(notifier_settings(redis_url, database_url, prefix)),
-    }
+    apps = notifier_apps(redis_url, database_url, prefix)
     async with stack(apps) as running:
         yield running
 
@@ -76,7 +68,8 @@ async def test_bad_endpoints_get_422_naming_the_field_and_nothing_is_stored(
         response = await notifier.post(ENDPOINTS, json=body, headers=bearer(key))
         assert response.status_code == 422, (body, response.text)
         assert field in {f["field"] for f in response.json()["errors"]}, body
-    assert (await notifier.get(ENDPOINTS, headers=bearer(key))).json() == {"endpoints": []}
+    listed = await notifier.get(ENDPOINTS, headers=bearer(key))
+    assert listed.json() == {"items": [], "next_cursor": None}
 
 
 async def test_nul_in_free_text_is_a_422_naming_the_field_on_every_database(
@@ -128,7 +121,7 @@ async def test_endpoint_lifecycle_list_get_update_delete(services: Stack) -> Non
         "exercise-removed",
     }
 
-    listed = (await notifier.get(ENDPOINTS, headers=bearer(key))).json()["endpoints"]
+    listed = (await notifier.get(ENDPOINTS, headers=bearer(key))).json()["items"]
     assert [e["endpoint_id"] for e in listed] == [created["endpoint_id"], every["endpoint_id"]]
     fetched = (await notifier.get(path, headers=bearer(key))).json()
     assert fetched["description"] == "EHR"
@@ -165,7 +158,7 @@ async def test_replayed_creation_returns_the_same_endpoint_without_its_secret(
     assert again.headers["Idempotent-Replayed"] == "true"
     assert again.json()["endpoint_id"] == first.json()["endpoint_id"]
     assert first.json()["secret"].startswith("whsec_") and again.json()["secret"] is None
-    assert len((await notifier.get(ENDPOINTS, headers=bearer(key))).json()["endpoints"]) == 1
+    assert len((await notifier.get(ENDPOINTS, headers=bearer(key))).json()["items"]) == 1
 
 
 async def test_test_event_is_delivered_and_after_rotation_both_secrets_verify(
@@ -200,14 +193,7 @@ async def _delivered(client: Any, key: str, endpoint_id: str) -> Any:
 async def test_after_the_grace_period_only_the_new_secret_signs(
     redis_url: str, database_url: str, prefix: str
 ) -> None:
-    apps = {
-        "tenants": build_tenants(
-            service_settings(TenantsSettings, redis_url, database_url, prefix)
-        ),
-        "notifier": build_notifier(
-            notifier_settings(redis_url, database_url, prefix, webhook_secret_grace_s=0)
-        ),
-    }
+    apps = notifier_apps(redis_url, database_url, prefix, webhook_secret_grace_s=0)
     with receivers(Receiver()) as (receiver,):
         async with stack(apps) as s:
             key = await _key(s)
@@ -248,16 +234,9 @@ PRODUCTION_REFUSED = [
 async def test_production_settings_refuse_private_metadata_and_loopback_urls(
     redis_url: str, database_url: str, prefix: str
 ) -> None:
-    apps = {
-        "tenants": build_tenants(
-            service_settings(TenantsSettings, redis_url, database_url, prefix, env="production")
-        ),
-        "notifier": build_notifier(
-            notifier_settings(
-                redis_url, database_url, prefix, env="production", allow_loopback_webhooks=False
-            )
-        ),
-    }
+    apps = notifier_apps(
+        redis_url, database_url, prefix, env="production", allow_loopback_webhooks=False
+    )
     async with stack(apps) as s:
         key = await _key(s)
         for url in PRODUCTION_REFUSED:
@@ -271,7 +250,7 @@ async def test_production_settings_refuse_private_metadata_and_loopback_urls(
                 or "https" in (response.json()["errors"][0]["message"])
             )
         listed = await s.clients["notifier"].get(ENDPOINTS, headers=bearer(key))
-        assert listed.json() == {"endpoints": []}
+        assert listed.json() == {"items": [], "next_cursor": None}
 
 
 async def test_readiness_reports_a_stopped_delivery_worker(services: Stack) -> None:
@@ -315,14 +294,7 @@ async def test_a_tenant_has_at_most_the_configured_number_of_endpoints(
 ) -> None:
     """A create beyond the cap is a 409 naming it and stores nothing; another tenant has its
     own; deleting one makes room."""
-    apps = {
-        "tenants": build_tenants(
-            service_settings(TenantsSettings, redis_url, database_url, prefix)
-        ),
-        "notifier": build_notifier(
-            notifier_settings(redis_url, database_url, prefix, webhook_max_endpoints=2)
-        ),
-    }
+    apps = notifier_apps(redis_url, database_url, prefix, webhook_max_endpoints=2)
     async with stack(apps) as s:
         key, other = await _key(s), await _key(s)
         notifier = s.clients["notifier"]
@@ -331,7 +303,7 @@ async def test_a_tenant_has_at_most_the_configured_number_of_endpoints(
         assert [m.status_code for m in made] == [201, 201, 409], made[-1].text
         assert made[-1].json()["type"] == "/problems/limit-reached"
         assert made[-1].json()["detail"].startswith("endpoints:")
-        listed = (await notifier.get(ENDPOINTS, headers=bearer(key))).json()["endpoints"]
+        listed = (await notifier.get(ENDPOINTS, headers=bearer(key))).json()["items"]
         assert len(listed) == 2
         assert (await notifier.post(ENDPOINTS, json=body, headers=bearer(other))).status_code == 201
         first = made[0].json()["endpoint_id"]
@@ -345,14 +317,7 @@ async def test_test_events_are_rate_limited_per_endpoint_with_retry_after(
 ) -> None:
     """Each test makes us send a signed request: past the limit a 429 with Retry-After and
     the RateLimit headers, for that endpoint only (counted in Redis, shared by replicas)."""
-    apps = {
-        "tenants": build_tenants(
-            service_settings(TenantsSettings, redis_url, database_url, prefix)
-        ),
-        "notifier": build_notifier(
-            notifier_settings(redis_url, database_url, prefix, webhook_test_limit="2/minute")
-        ),
-    }
+    apps = notifier_apps(redis_url, database_url, prefix, webhook_test_limit="2/minute")
     async with stack(apps) as s:
         key = await _key(s)
         notifier = s.clients["notifier"]

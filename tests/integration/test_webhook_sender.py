@@ -3,6 +3,8 @@ the connection goes to the vetted address, redirects are not followed."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from services.notifier.domain.addresses import AddressPolicy, UrlRefused
@@ -136,3 +138,27 @@ async def test_an_unreachable_address_falls_back_to_the_next_vetted_one() -> Non
         result = await _send(Sender(DEVELOPMENT, 2.0, two_addresses), url)
     assert result.status_code == 200 and len(receiver.received) == 1
     assert receiver.received[0].headers["host"] == f"localhost:{receiver.server.port}"
+
+
+async def test_an_attempt_does_not_log_the_endpoint_url_with_its_query(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The tenant's URL may carry credentials in its query (`?token=...`): no log line of an
+    attempt holds them (httpx's own `HTTP Request: POST <url>` line at INFO included, which
+    the services' stdlib logging configuration would otherwise let through)."""
+    with receivers(Receiver()) as (receiver,):
+        sender = Sender(DEVELOPMENT, 2.0)
+        try:
+            with caplog.at_level(logging.INFO):
+                result = await sender.send(
+                    receiver.url + "?token=tenant-credential-42",
+                    "msg_1",
+                    '{"type":"t"}',
+                    [SECRET],
+                    utc_now(),
+                )
+        finally:
+            await sender.aclose()
+    assert result.status_code == 200
+    ours = [r.getMessage() for r in caplog.records if not r.name.startswith("werkzeug")]
+    assert not [m for m in ours if "tenant-credential-42" in m]

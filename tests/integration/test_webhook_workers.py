@@ -8,15 +8,16 @@ import asyncio
 import threading
 from collections import Counter
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from services.notifier import service, store
+from services.notifier.app import MIGRATIONS
 from services.notifier.domain.retries import AttemptResult
 from services.notifier.settings import NotifierSettings
+from services.notifier.store import tables
 from services.notifier.worker import DeliveryWorker
 from shared.db.database import Database
 from shared.events.base import utc_now
@@ -34,7 +35,7 @@ def _database(settings: NotifierSettings) -> Database:
         service="notifier",
         metadata=store.metadata,
         tables=store.platform,
-        migrations=Path(service.__file__).parent / "migrations",
+        migrations=MIGRATIONS,
     )
 
 
@@ -63,16 +64,20 @@ async def db(settings: NotifierSettings) -> AsyncIterator[Database]:
 
 async def _endpoint(db: Database, tenant_id: str, url: str) -> str:
     async with db.unit_of_work() as uow:
-        created = await service.create_endpoint(
-            uow, tenant_id, url=url, event_types=["plan-generated"], description=""
+        created = await service.endpoints.create(
+            uow,
+            tenant_id,
+            url=url,
+            event_types=["plan-generated"],
+            description="",
+            max_endpoints=10,
         )
-    endpoint_id: str = created["endpoint_id"]
-    return endpoint_id
+    return created.endpoint_id
 
 
 async def _rows(db: Database) -> list[dict[str, Any]]:
     async with db.read() as session:
-        return [dict(r._mapping) for r in await session.execute(select(store.deliveries))]
+        return [dict(r._mapping) for r in await session.execute(select(tables.deliveries))]
 
 
 async def test_two_worker_replicas_send_each_delivery_exactly_once(
@@ -85,7 +90,7 @@ async def test_two_worker_replicas_send_each_delivery_exactly_once(
         for hook in hooks:
             await _endpoint(db, TENANT, hook.url)
         async with db.unit_of_work() as uow:
-            await service.record_deliveries(
+            await service.deliveries.record(
                 uow, [plan_generated(TENANT) for _ in range(15)], settings.public_base_url
             )
         replica = _database(settings)
@@ -117,7 +122,7 @@ async def test_the_same_event_recorded_twice_is_one_delivery_per_endpoint(
     event = plan_generated(TENANT)
     for _ in range(2):  # e.g. redelivered by the stream after a crash before the ack
         async with db.unit_of_work() as uow:
-            await service.record_deliveries(uow, [event], settings.public_base_url)
+            await service.deliveries.record(uow, [event], settings.public_base_url)
     rows = await _rows(db)
     assert [(r["endpoint_id"], r["event_id"]) for r in rows] == [(mine, event.event_id)]
     assert theirs not in {r["endpoint_id"] for r in rows}
@@ -128,8 +133,8 @@ async def test_a_disabled_endpoints_deliveries_wait_and_a_deleted_ones_go(
 ) -> None:
     endpoint_id = await _endpoint(db, TENANT, "http://127.0.0.1:9/hook")
     async with db.unit_of_work() as uow:
-        await service.record_deliveries(uow, [plan_generated(TENANT)], settings.public_base_url)
-        await service.update_endpoint(uow, TENANT, endpoint_id, {"enabled": False})
+        await service.deliveries.record(uow, [plan_generated(TENANT)], settings.public_base_url)
+        await service.endpoints.update(uow, TENANT, endpoint_id, enabled=False)
     worker = DeliveryWorker(db, settings)
     try:
         # Disabled: nothing is claimed, and what was recorded stays pending.
@@ -138,22 +143,22 @@ async def test_a_disabled_endpoints_deliveries_wait_and_a_deleted_ones_go(
         # Events arriving meanwhile are not recorded for it.
         async with db.unit_of_work() as uow:
             assert (
-                await service.record_deliveries(
+                await service.deliveries.record(
                     uow, [plan_generated(TENANT)], settings.public_base_url
                 )
                 == 0
             )
-            await service.update_endpoint(uow, TENANT, endpoint_id, {"enabled": True})
+            await service.endpoints.update(uow, TENANT, endpoint_id, enabled=True)
         # Enabled again: the waiting delivery is due at once.
         [claimed] = await worker._claim(8)
         # Deleted while that attempt is in flight: its result has nowhere to go, quietly.
         async with db.unit_of_work() as uow:
-            await service.delete_endpoint(uow, TENANT, endpoint_id)
+            await service.endpoints.delete(uow, TENANT, endpoint_id)
         async with db.unit_of_work() as uow:
-            await service.record_attempt(uow, claimed, AttemptResult(200, 5), utc_now(), settings)
+            await service.attempts.record(uow, claimed, AttemptResult(200, 5), utc_now(), settings)
         assert await _rows(db) == []
         async with db.read() as session:
-            assert (await session.execute(select(store.attempts))).first() is None
+            assert (await session.execute(select(tables.attempts))).first() is None
     finally:
         await worker.sender.aclose()
 
@@ -181,12 +186,12 @@ async def test_a_backlog_for_a_slow_endpoint_does_not_hold_up_another_endpoint(
     with receivers(slow, fast):
         slow_ep = await _endpoint(db, TENANT, slow.url)
         async with db.unit_of_work() as uow:
-            await service.record_deliveries(
+            await service.deliveries.record(
                 uow, [plan_generated(TENANT) for _ in range(10)], settings.public_base_url
             )
         await _endpoint(db, TENANT, fast.url)  # subscribes after the backlog was recorded
         async with db.unit_of_work() as uow:
-            await service.record_deliveries(uow, [plan_generated(TENANT)], settings.public_base_url)
+            await service.deliveries.record(uow, [plan_generated(TENANT)], settings.public_base_url)
         task = asyncio.create_task(DeliveryWorker(db, settings).run())
         try:
             await eventually(lambda: _now(slow.arrived.is_set()))
@@ -194,7 +199,7 @@ async def test_a_backlog_for_a_slow_endpoint_does_not_hold_up_another_endpoint(
             async with db.read() as session:
                 slow_attempts = (
                     await session.execute(
-                        select(store.attempts).where(store.attempts.c.endpoint_id == slow_ep)
+                        select(tables.attempts).where(tables.attempts.c.endpoint_id == slow_ep)
                     )
                 ).all()
             assert slow_attempts == []  # the slow ones were all still hanging

@@ -3,19 +3,23 @@ database and worker, and real HTTP receivers on loopback (pytest-httpserver)."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 import redis
+from sqlalchemy import select
 from standardwebhooks import Webhook
 
 from services.notifier.app import build_app as build_notifier
+from services.notifier.store.tables import deliveries as delivery_table
 from services.quiz.app import build_app as build_quiz
 from services.quiz.settings import QuizSettings
 from services.tenants.app import build_app as build_tenants
 from services.tenants.settings import TenantsSettings
+from shared.db.database import Database
 from tests.factories.notifier import SECRET_NOTE, exercise_removed, flare_detected, plan_generated
 from tests.factories.quiz import clean_answers
 from tests.support.notifier import (
@@ -322,9 +326,119 @@ async def test_another_tenant_cannot_read_or_change_endpoints_or_deliveries(
             ]
             assert [r.status_code for r in attempts] == [404] * len(attempts)
             listed = await notifier.get("/v1/webhooks/endpoints", headers=as_other)
-            assert listed.json() == {"endpoints": []}
+            assert listed.json() == {"items": [], "next_cursor": None}
             # Nothing changed for the owner.
             mine = (await notifier.get(path, headers=bearer(owner))).json()
             assert mine["enabled"] is True and mine["previous_secret_expires_at"] is None
             assert len(await deliveries(notifier, owner, endpoint["endpoint_id"])) == 1
     assert len(receiver.received) == 1
+
+
+async def _claimed(db: Database) -> bool:
+    async with db.read() as session:
+        rows = await session.execute(
+            select(delivery_table.c.delivery_id).where(delivery_table.c.claim_token.is_not(None))
+        )
+        return bool(rows.first())
+
+
+async def _endpoint(client: Any, key: str, endpoint_id: str) -> dict[str, Any]:
+    response = await client.get(f"/v1/webhooks/endpoints/{endpoint_id}", headers=bearer(key))
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+@pytest.mark.parametrize("action", ["delete", "disable"])
+async def test_a_delivery_claimed_before_the_endpoint_is_deleted_or_disabled_is_not_sent(
+    services: StackFactory, action: str
+) -> None:
+    """Once `DELETE` answered 204 (or `PATCH enabled=false` answered), the receiver gets
+    nothing, even for a delivery the worker had already claimed: the worker re-reads the
+    endpoint just before sending. The window is claim -> connect (DNS resolution included,
+    up to the attempt timeout); the test-only pause makes it deterministic."""
+    with receivers(Receiver()) as (receiver,):
+        async with services(webhook_test_pause_before_send_s=1.0) as s:
+            notifier = s.clients["notifier"]
+            _, key = await tenant_key(s)
+            endpoint = await register(notifier, key, receiver.url)
+            path = f"/v1/webhooks/endpoints/{endpoint['endpoint_id']}"
+            sent = await notifier.post(f"{path}/test", headers=bearer(key))
+            assert sent.status_code == 202
+            db: Database = s.apps["notifier"].state.db
+            await eventually(lambda: _claimed(db), timeout=3)
+            if action == "delete":
+                done = await notifier.delete(path, headers=bearer(key))
+                assert done.status_code == 204
+            else:
+                done = await notifier.patch(path, json={"enabled": False}, headers=bearer(key))
+                assert done.status_code == 200 and done.json()["enabled"] is False
+            await asyncio.sleep(1.4)
+    assert receiver.received == [], f"sent after the endpoint was {action}d"
+
+
+async def test_reenabling_an_auto_disabled_endpoint_sends_its_waiting_deliveries_now(
+    services: StackFactory, redis_client: redis.Redis, prefix: str
+) -> None:
+    """Auto-disabled after failing for `disable_after_s`, the endpoint's pending deliveries
+    would keep their `next_attempt_at` (with the default schedule, up to 10 h +20 % away)
+    and their attempt count. Re-enabling makes them due at once, on a fresh schedule: the
+    tenant who fixed the receiver gets the events now, and an old delivery's next failure
+    does not end it as `failed` at once."""
+    with receivers(Receiver([500, 500])) as (receiver,):
+        async with services(
+            webhook_retry_schedule_s=[0.05, 600], webhook_disable_after_s=0.04
+        ) as s:
+            notifier = s.clients["notifier"]
+            tenant_id, key = await tenant_key(s)
+            endpoint = await register(notifier, key, receiver.url)
+            publish(redis_client, prefix, plan_generated(tenant_id))
+
+            async def disabled() -> Any:
+                body = await _endpoint(notifier, key, endpoint["endpoint_id"])
+                return body if not body["enabled"] else None
+
+            await eventually(disabled, timeout=3)
+            assert len(receiver.received) == 2
+            enabled = await notifier.patch(
+                f"/v1/webhooks/endpoints/{endpoint['endpoint_id']}",
+                json={"enabled": True},
+                headers=bearer(key),
+            )
+            assert enabled.json()["enabled"] is True and enabled.json()["failing_since"] is None
+
+            async def third() -> bool:
+                return len(receiver.received) >= 3
+
+            try:
+                await eventually(third, timeout=2)
+            except AssertionError:
+                pytest.fail("the waiting delivery was not sent after the endpoint was re-enabled")
+
+
+async def test_a_queued_delivery_of_an_unsubscribed_type_is_not_sent(
+    services: StackFactory, redis_client: redis.Redis, prefix: str
+) -> None:
+    """After `PATCH event_types` drops a type, a retry of that type already queued is not
+    sent: the endpoint's current `event_types` are checked just before sending."""
+    with receivers(Receiver([500])) as (receiver,):
+        async with services(webhook_retry_schedule_s=[0.6]) as s:
+            notifier = s.clients["notifier"]
+            tenant_id, key = await tenant_key(s)
+            endpoint = await register(
+                notifier, key, receiver.url, event_types=["plan-generated", "flare-detected"]
+            )
+            publish(redis_client, prefix, plan_generated(tenant_id))
+
+            async def first() -> bool:
+                return len(receiver.received) >= 1
+
+            await eventually(first, timeout=3)
+            changed = await notifier.patch(
+                f"/v1/webhooks/endpoints/{endpoint['endpoint_id']}",
+                json={"event_types": ["flare-detected"]},
+                headers=bearer(key),
+            )
+            assert changed.json()["event_types"] == ["flare-detected"]
+            await asyncio.sleep(1.3)
+    assert len(receiver.received) == 1, "plan-generated sent after it was unsubscribed"

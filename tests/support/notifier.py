@@ -11,10 +11,14 @@ from typing import Any
 
 import httpx
 import redis
+from fastapi import FastAPI
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from services.notifier.app import build_app as build_notifier
 from services.notifier.settings import NotifierSettings
+from services.tenants.app import build_app as build_tenants
+from services.tenants.settings import TenantsSettings
 from shared.events.base import Event
 from tests.support.stack import bearer, service_settings
 
@@ -37,6 +41,20 @@ def notifier_settings(
         NotifierSettings, redis_url, database_url, prefix, **fast
     )
     return settings
+
+
+def notifier_apps(
+    redis_url: str, database_url: str, prefix: str, **overrides: Any
+) -> dict[str, FastAPI]:
+    """The tenants service (it makes the API keys) and the notifier with these settings
+    overrides, for `stack(...)`; an `env` override applies to both."""
+    env = {"env": overrides["env"]} if "env" in overrides else {}
+    return {
+        "tenants": build_tenants(
+            service_settings(TenantsSettings, redis_url, database_url, prefix, **env)
+        ),
+        "notifier": build_notifier(notifier_settings(redis_url, database_url, prefix, **overrides)),
+    }
 
 
 def publish(client: redis.Redis, prefix: str, event: Event) -> None:
@@ -119,9 +137,10 @@ async def register(client: httpx.AsyncClient, key: str, url: str, **body: Any) -
 
 
 async def deliveries(client: httpx.AsyncClient, key: str, endpoint_id: str) -> list[Any]:
+    """The first page of the endpoint's deliveries (newest first)."""
     response = await client.get(
         f"/v1/webhooks/endpoints/{endpoint_id}/deliveries", headers=bearer(key)
     )
     assert response.status_code == 200, response.text
-    found: list[Any] = response.json()["deliveries"]
+    found: list[Any] = response.json()["items"]
     return found

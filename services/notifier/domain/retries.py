@@ -71,3 +71,10 @@ def next_step(
 def should_disable(failing_since: datetime | None, now: datetime, disable_after_s: float) -> bool:
     """An endpoint whose every attempt has failed since `failing_since` for long enough."""
     return failing_since is not None and (now - failing_since).total_seconds() >= disable_after_s
+
+
+def delivery_status(outcome: Outcome) -> str:
+    """The delivery's status after an attempt with this outcome."""
+    if outcome is Outcome.SUCCEEDED:
+        return "succeeded"
+    return "pending" if outcome is Outcome.RETRY else "failed"

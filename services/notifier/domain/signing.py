@@ -43,3 +43,12 @@ def signature_headers(
         "webhook-timestamp": str(int(timestamp.timestamp())),
         "webhook-signature": signatures,
     }
+
+
+def active_secrets(
+    secret: str, previous: str | None, previous_expires_at: datetime | None, now: datetime
+) -> list[str]:
+    """The current secret, and the previous one while its grace period lasts."""
+    if previous and previous_expires_at is not None and previous_expires_at > now:
+        return [secret, previous]
+    return [secret]

@@ -97,3 +97,15 @@ def test_development_allows_http_for_localhost_only() -> None:
         check_url("http://example.com/hook", DEVELOPMENT)
     with pytest.raises(UrlRefused):
         check_url("http://10.0.0.1/hook", DEVELOPMENT)
+
+
+@pytest.mark.parametrize("address", ["fec0::1", "fec0::a9fe:a9fe", "feff:ffff::1"])
+def test_ipv6_site_local_addresses_are_refused(address: str) -> None:
+    """fec0::/10 is the (deprecated, RFC 3879) IPv6 site-local range: private scope, still
+    honoured by some stacks and routers, though Python's `is_global` counts it as global."""
+    assert address_refusal(address, PRODUCTION) is not None
+
+
+def test_a_site_local_literal_url_is_refused_at_registration() -> None:
+    with pytest.raises(UrlRefused):
+        check_url("https://[fec0::1]/hook", PRODUCTION)

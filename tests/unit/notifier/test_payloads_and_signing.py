@@ -9,10 +9,19 @@ import os
 import uuid
 
 import pytest
+from pydantic import TypeAdapter, ValidationError
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
-from services.notifier.domain.payloads import SUBSCRIBABLE_TYPES, build_payload, encode
+from services.notifier.domain.payloads import (
+    PAYLOADS,
+    SUBSCRIBABLE_TYPES,
+    TEST_EVENT_TYPE,
+    WebhookPayload,
+    build_payload,
+    build_test_payload,
+    encode,
+)
 from services.notifier.domain.signing import format_secret, signature_headers, webhook_id
 from shared.events import PUBLIC_EVENT_TYPES
 from shared.events.base import utc_now
@@ -41,6 +50,31 @@ def test_payloads_hold_ids_and_links_but_no_health_data(event: object) -> None:
     assert "log-private-1" not in body
     assert not HEALTH_KEYS & set(payload["data"])
     assert "emergency" not in body  # the referral level says how ill: behind the API too
+
+
+@pytest.mark.parametrize("event", every_public_event("tn_1", "pt:17"), ids=lambda e: e.TYPE)
+def test_every_payload_sent_is_exactly_its_types_model(event: object) -> None:
+    """The models document the webhooks we send: a body with a field more or less than its
+    model says fails here (they forbid unknown fields)."""
+    data = event.model_dump(mode="json")  # type: ignore[attr-defined]
+    body = encode(build_payload(data, BASE))
+    model = PAYLOADS[data["event_type"]]
+    assert model.model_validate_json(body).model_dump(mode="json") == json.loads(body)
+    assert type(TypeAdapter(WebhookPayload).validate_json(body)) is model
+
+
+def test_the_test_event_is_its_model_and_every_model_has_a_schema() -> None:
+    body = encode(build_test_payload("ep_1", utc_now().isoformat()))
+    PAYLOADS[TEST_EVENT_TYPE].model_validate_json(body)
+    assert set(PAYLOADS) == {*SUBSCRIBABLE_TYPES, TEST_EVENT_TYPE}
+    for event_type, model in PAYLOADS.items():
+        schema = model.model_json_schema()
+        assert schema["properties"]["type"]["const"] == event_type
+        assert schema["additionalProperties"] is False
+    with pytest.raises(ValidationError):
+        PAYLOADS["flare-detected"].model_validate(
+            {**build_payload(flare_detected("tn_1").model_dump(mode="json"), BASE), "x": 1}
+        )
 
 
 def test_flare_payload_is_exactly_its_allow_list() -> None:
