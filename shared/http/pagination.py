@@ -77,11 +77,22 @@ def encode_cursor(scope: str, tenant_id: str, key: Key) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None, scope: str, tenant_id: str, width: int) -> Key | None:
+def decode_cursor(
+    cursor: str | None,
+    scope: str,
+    tenant_id: str,
+    width: int | None = None,
+    *,
+    kinds: tuple[type, ...] | None = None,
+) -> Key | None:
     """The key a cursor carries (None for the first page); a 400 for one that is not a cursor
-    of this list for this tenant."""
+    of this list for this tenant. A cursor is not signed (it holds nothing a tenant may not
+    see): one made by hand is refused unless its values have the key's `kinds` (a datetime
+    with its zone, a str, an int), so no query is ever sent a value of the wrong type."""
     if cursor is None:
         return None
+    if kinds is not None:
+        width = len(kinds)
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         got_scope, tag, values = json.loads(raw)
@@ -90,7 +101,15 @@ def decode_cursor(cursor: str | None, scope: str, tenant_id: str, width: int) ->
         raise _bad_cursor("not a cursor this API gave") from exc
     if got_scope != scope or tag != _tenant_tag(tenant_id) or len(key) != width:
         raise _bad_cursor("a cursor of another list")
+    if kinds is not None and not all(map(_is_kind, key, kinds)):
+        raise _bad_cursor("not a cursor this API gave")
     return key
+
+
+def _is_kind(value: Any, kind: type) -> bool:
+    if kind is datetime:
+        return isinstance(value, datetime) and value.tzinfo is not None
+    return type(value) is kind
 
 
 def _bad_cursor(why: str) -> BadRequest:
