@@ -7,13 +7,14 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
 import pytest
 
 from services.planner import service
 from services.planner.app import build_app as build_planner
 from services.planner.settings import PlannerSettings
+from shared.http.pagination import encode_cursor
 from tests.factories.planner import ACUTE, SUBACUTE, answers
+from tests.support.pages import all_pages
 from tests.support.planner import planner_stack
 from tests.support.planner_events import quiz_completed
 from tests.support.stack import Stack, bearer
@@ -44,21 +45,6 @@ async def _quizzes(services: Stack, tenant_id: str, user_id: str, count: int, st
         await service.on_quizzes_completed(uow, planner.state.library, events)
 
 
-async def _pages(
-    client: httpx.AsyncClient, path: str, key: str, limit: int, cursor: str | None = None
-) -> AsyncIterator[dict[str, Any]]:
-    while True:
-        params: dict[str, Any] = {"limit": limit} | ({"cursor": cursor} if cursor else {})
-        response = await client.get(path, params=params, headers=bearer(key))
-        assert response.status_code == 200, response.text
-        page: dict[str, Any] = response.json()
-        assert len(page["items"]) <= limit
-        yield page
-        cursor = page["next_cursor"]
-        if cursor is None:
-            return
-
-
 async def test_versions_page_in_order_each_once_and_an_insert_between_pages_is_not_repeated(
     services: Stack,
 ) -> None:
@@ -68,22 +54,14 @@ async def test_versions_page_in_order_each_once_and_an_insert_between_pages_is_n
     path = "/v1/users/u1/plan/versions"
     await _quizzes(services, tid, "u1", 7, start=0)
 
-    seen = [
-        v["version"]
-        for page in [p async for p in _pages(client, path, key, 3)]
-        for v in page["items"]
-    ]
+    seen = [v["version"] for v in await all_pages(client, path, bearer(key), 3)]
     assert seen == [1, 2, 3, 4, 5, 6, 7]
 
     first = (await client.get(path, params={"limit": 4}, headers=bearer(key))).json()
     assert [v["version"] for v in first["items"]] == [1, 2, 3, 4]
     await _quizzes(services, tid, "u1", 2, start=10)  # versions 8 and 9, between two pages
-    rest = [
-        v["version"]
-        async for page in _pages(client, path, key, 4, first["next_cursor"])
-        for v in page["items"]
-    ]
-    assert rest == [5, 6, 7, 8, 9]
+    rest = await all_pages(client, path, bearer(key), 4, first["next_cursor"])
+    assert [v["version"] for v in rest] == [5, 6, 7, 8, 9]
 
     whole = (await client.get(path, params={"limit": 200}, headers=bearer(key))).json()
     assert len(whole["items"]) == 9 and whole["next_cursor"] is None
@@ -119,10 +97,13 @@ async def test_a_cursor_of_another_tenant_another_user_or_none_at_all_is_a_400(
     cursor = page["next_cursor"]
     assert cursor
 
+    # This list's and this tenant's, but made up: a text where the version number goes.
+    made_up = encode_cursor("plan-versions:u1", first["tenant_id"], ("x",))
     for path, key, bad in [
         ("/v1/users/u1/plan/versions", b, cursor),  # another tenant's
         ("/v1/users/u2/plan/versions", a, cursor),  # another list's
         ("/v1/users/u1/plan/versions", a, "bm90LWEtY3Vyc29y"),  # not a cursor at all
+        ("/v1/users/u1/plan/versions", a, made_up),
     ]:
         response = await client.get(path, params={"cursor": bad}, headers=bearer(key))
         assert response.status_code == 400, (path, response.text)
