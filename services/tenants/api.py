@@ -66,7 +66,7 @@ async def create_tenant(
     created = views.CreatedTenant.model_validate(outcome.body)
     key = created.api_key.model_copy(update={"propagated": await _propagated(request)})
     answer = created.model_copy(update={"api_key": key})
-    return JSONResponse(answer.model_dump(mode="json", exclude_none=True), status_code=201)
+    return JSONResponse(answer.model_dump(mode="json"), status_code=201)
 
 
 # Idempotency keys of operator calls live beside the tenants' own, under this scope.
@@ -90,12 +90,10 @@ async def _run_operator_call(
 def _without_secrets(body: dict[str, Any]) -> dict[str, Any]:
     """A replayed answer never shows a key again (it is stored nowhere in clear)."""
     if "api_key" in body:
-        return {**body, "api_key": _without_secrets(body["api_key"])}
-    return {
-        **{k: v for k, v in body.items() if k != "key"},
-        "key": None,
-        "note": "shown once, in the first answer; issue a new key if it was lost",
-    }
+        created = views.CreatedTenant.model_validate(body)
+        hidden = created.model_copy(update={"api_key": created.api_key.without_secret()})
+        return hidden.model_dump(mode="json")
+    return views.NewKey.model_validate(body).without_secret().model_dump(mode="json")
 
 
 @router.get("", summary="The tenants, oldest first, a page at a time")
@@ -156,7 +154,7 @@ async def issue_key(
         return outcome.response()
     key = views.NewKey.model_validate(outcome.body)
     answer = key.model_copy(update={"propagated": await _propagated(request)})
-    return JSONResponse(answer.model_dump(mode="json", exclude_none=True), status_code=201)
+    return JSONResponse(answer.model_dump(mode="json"), status_code=201)
 
 
 @router.delete(

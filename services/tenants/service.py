@@ -32,7 +32,7 @@ async def create_tenant(uow: UnitOfWork, name: str) -> dict[str, Any]:
     await store.add_tenant(uow.session, tenant)
     key = await _issue_key(uow, tenant, tenant.created_at)
     created = views.CreatedTenant(**views.tenant(tenant).model_dump(), api_key=key)
-    return created.model_dump(mode="json", exclude_none=True)
+    return created.model_dump(mode="json")
 
 
 async def issue_key(uow: UnitOfWork, tenant_id: str) -> dict[str, Any]:
@@ -41,7 +41,7 @@ async def issue_key(uow: UnitOfWork, tenant_id: str) -> dict[str, Any]:
     if tenant is None:
         raise _no_tenant()
     key = await _issue_key(uow, tenant, utc_now())
-    return key.model_dump(mode="json", exclude_none=True)
+    return key.model_dump(mode="json")
 
 
 async def revoke_key(uow: UnitOfWork, tenant_id: str, key_id: str) -> None:

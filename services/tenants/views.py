@@ -47,6 +47,15 @@ class NewKey(View):
     )
     note: str | None = None
 
+    def without_secret(self) -> NewKey:
+        """The answer a replay gets: stored, it never holds the key."""
+        return self.model_copy(
+            update={
+                "key": None,
+                "note": "shown once, in the first answer; issue a new key if it was lost",
+            }
+        )
+
 
 class CreatedTenant(Tenant):
     api_key: NewKey
