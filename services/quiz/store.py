@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
 
 from sqlalchemy import JSON, Column, Index, MetaData, String, Table, Uuid, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db.platform_tables import platform_tables
+from shared.db.rows import fetch_one
 from shared.db.types import UTCDateTime
+from shared.events.quiz import ReferralLevel
 
 metadata = MetaData()
 platform = platform_tables(metadata, "quiz")
@@ -32,22 +36,40 @@ Index(
 )
 
 
-async def add_response(session: AsyncSession, **values: Any) -> None:
-    await session.execute(insert(responses).values(**values))
+@dataclass(frozen=True, slots=True)
+class ResponseRecord:
+    """A row of quiz_responses: answers and reasons as stored JSON."""
+
+    response_id: uuid.UUID
+    tenant_id: str
+    user_id: str
+    questionnaire_version: str
+    answers: dict[str, Any]
+    status: Literal["accepted", "refer"]
+    referral_level: ReferralLevel | None
+    reasons: list[dict[str, Any]]
+    submitted_at: datetime
+
+    def values(self) -> dict[str, Any]:
+        """The row's column values (for a multi-row insert: `shared.db.records.Fresh`)."""
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+async def add_response(session: AsyncSession, response: ResponseRecord) -> None:
+    await session.execute(insert(responses).values(response.values()))
 
 
 async def latest_response(
     session: AsyncSession, tenant_id: str, user_id: str
-) -> dict[str, Any] | None:
-    row = (
-        await session.execute(
-            select(responses)
-            .where(responses.c.tenant_id == tenant_id, responses.c.user_id == user_id)
-            .order_by(responses.c.submitted_at.desc())
-            .limit(1)
-        )
-    ).first()
-    return dict(row._mapping) if row else None
+) -> ResponseRecord | None:
+    return await fetch_one(
+        session,
+        ResponseRecord,
+        select(responses)
+        .where(responses.c.tenant_id == tenant_id, responses.c.user_id == user_id)
+        .order_by(responses.c.submitted_at.desc())
+        .limit(1),
+    )
 
 
 def new_response_id() -> uuid.UUID:

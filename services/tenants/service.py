@@ -1,4 +1,5 @@
-"""Use cases of the tenants service: create tenants, issue and revoke their API keys."""
+"""Use cases of the tenants service: create tenants, issue and revoke their API keys; and the
+reads behind the operator's routes."""
 
 from __future__ import annotations
 
@@ -6,111 +7,123 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.tenants.store import platform, tenants
+from services.tenants import store, views
+from services.tenants.store import NewKeyRecord, TenantRecord
 from shared.db.uow import UnitOfWork
 from shared.events.base import utc_now
 from shared.events.tenants import TenantKeyIssued, TenantKeyRevoked
+from shared.http.pagination import Page, decode_cursor, page_of
+from shared.http.problems import BadRequest, NotFound, field_error
 from shared.tenancy.keys import generate_key
 
+# The operator's lists are global: their cursors are scoped to this fixed tag, not a tenant.
+OPERATOR = "operator"
 
-class NotFound(Exception):
-    pass
+
+def _no_tenant() -> NotFound:
+    return NotFound("tenant not found")
 
 
 async def create_tenant(uow: UnitOfWork, name: str) -> dict[str, Any]:
-    tenant_id = f"tn_{uuid.uuid4().hex[:24]}"
-    now = utc_now()
-    await uow.session.execute(
-        insert(tenants).values(tenant_id=tenant_id, name=name, created_at=now)
-    )
-    key = await _issue_key(uow, tenant_id, name, now)
-    return {"tenant_id": tenant_id, "name": name, "created_at": now.isoformat(), "api_key": key}
+    """The new tenant and its first key: the answer's body (`views.CreatedTenant`)."""
+    tenant = TenantRecord(tenant_id=f"tn_{uuid.uuid4().hex[:24]}", name=name, created_at=utc_now())
+    await store.add_tenant(uow.session, tenant)
+    key = await _issue_key(uow, tenant, tenant.created_at)
+    created = views.CreatedTenant(**views.tenant(tenant).model_dump(), api_key=key)
+    return created.model_dump(mode="json")
 
 
 async def issue_key(uow: UnitOfWork, tenant_id: str) -> dict[str, Any]:
-    tenant = await _tenant(uow.session, tenant_id)
-    return await _issue_key(uow, tenant_id, tenant["name"], utc_now())
+    """A new key for the tenant: the answer's body (`views.NewKey`)."""
+    tenant = await store.get_tenant(uow.session, tenant_id)
+    if tenant is None:
+        raise _no_tenant()
+    key = await _issue_key(uow, tenant, utc_now())
+    return key.model_dump(mode="json")
 
 
 async def revoke_key(uow: UnitOfWork, tenant_id: str, key_id: str) -> None:
-    keys = platform.tenant_keys
-    row = (
-        await uow.session.execute(
-            select(keys.c.key_hash, keys.c.revoked).where(
-                keys.c.key_id == key_id, keys.c.tenant_id == tenant_id
-            )
-        )
-    ).first()
-    if row is None:
-        raise NotFound(key_id)
-    if row.revoked:
+    state = await store.key_state(uow.session, tenant_id, key_id)
+    if state is None:
+        raise NotFound("key not found")
+    if state.revoked:
         return
-    await uow.session.execute(update(keys).where(keys.c.key_id == key_id).values(revoked=True))
+    await store.revoke_key(uow.session, tenant_id, key_id)
     await uow.emit(
         TenantKeyRevoked(
-            tenant_id=tenant_id, key_id=key_id, key_hash=row.key_hash, revoked_at=utc_now()
+            tenant_id=tenant_id, key_id=key_id, key_hash=state.key_hash, revoked_at=utc_now()
         )
     )
 
 
-async def list_tenants(session: AsyncSession) -> list[dict[str, Any]]:
-    rows = await session.execute(select(tenants).order_by(tenants.c.created_at))
-    return [_tenant_dict(r._mapping) for r in rows]
-
-
-async def get_tenant(session: AsyncSession, tenant_id: str) -> dict[str, Any]:
-    tenant = await _tenant(session, tenant_id)
-    keys = platform.tenant_keys
-    rows = await session.execute(
-        select(keys.c.key_id, keys.c.issued_at, keys.c.revoked)
-        .where(keys.c.tenant_id == tenant_id)
-        .order_by(keys.c.issued_at)
+async def list_tenants(session: AsyncSession, limit: int, cursor: str | None) -> Page[views.Tenant]:
+    after = decode_cursor(cursor, "tenants", OPERATOR, width=2)
+    rows = await store.page_of_tenants(session, _key(after), limit)
+    return page_of(
+        [views.tenant(r) for r in rows],
+        limit,
+        "tenants",
+        OPERATOR,
+        lambda t: (t.created_at, t.tenant_id),
     )
-    tenant["keys"] = [
-        {"key_id": r.key_id, "issued_at": r.issued_at.isoformat(), "revoked": r.revoked}
-        for r in rows
-    ]
-    return tenant
 
 
-async def _tenant(session: AsyncSession, tenant_id: str) -> dict[str, Any]:
-    row = (await session.execute(select(tenants).where(tenants.c.tenant_id == tenant_id))).first()
-    if row is None:
-        raise NotFound(tenant_id)
-    return _tenant_dict(row._mapping)
+async def get_tenant(session: AsyncSession, tenant_id: str) -> views.TenantDetail:
+    tenant = await store.get_tenant(session, tenant_id)
+    if tenant is None:
+        raise _no_tenant()
+    active = await store.count_active_keys(session, tenant_id)
+    return views.TenantDetail(**views.tenant(tenant).model_dump(), active_keys=active)
 
 
-def _tenant_dict(row: Any) -> dict[str, Any]:
-    return {
-        "tenant_id": row["tenant_id"],
-        "name": row["name"],
-        "created_at": row["created_at"].isoformat(),
-    }
+async def list_keys(
+    session: AsyncSession, tenant_id: str, limit: int, cursor: str | None
+) -> Page[views.Key]:
+    scope = f"tenant-keys:{tenant_id}"
+    after = decode_cursor(cursor, scope, OPERATOR, width=2)
+    if after is None and await store.get_tenant(session, tenant_id) is None:
+        raise _no_tenant()
+    rows = await store.page_of_keys(session, tenant_id, _key(after), limit)
+    return page_of(
+        [views.key(r) for r in rows], limit, scope, OPERATOR, lambda k: (k.issued_at, k.key_id)
+    )
 
 
-async def _issue_key(uow: UnitOfWork, tenant_id: str, name: str, now: datetime) -> dict[str, Any]:
+def _key(after: tuple[Any, ...] | None) -> tuple[datetime, str] | None:
+    """A decoded cursor's (time, id): a 400 if it carries other values (a made-up cursor)."""
+    if after is None:
+        return None
+    moment, ident = after
+    if not isinstance(moment, datetime) or not isinstance(ident, str):
+        raise BadRequest(
+            "query.cursor: not a cursor this API gave",
+            errors=[field_error("query.cursor", "not a cursor this API gave", "cursor_invalid")],
+        )
+    return moment, ident
+
+
+async def _issue_key(uow: UnitOfWork, tenant: TenantRecord, now: datetime) -> views.NewKey:
     new = generate_key()
-    await uow.session.execute(
-        insert(platform.tenant_keys).values(
+    await store.add_key(
+        uow.session,
+        NewKeyRecord(
             key_id=new.key_id,
-            tenant_id=tenant_id,
-            tenant_name=name,
+            tenant_id=tenant.tenant_id,
+            tenant_name=tenant.name,
             key_hash=new.key_hash,
             issued_at=now,
-            revoked=False,
-        )
+        ),
     )
     await uow.emit(
         TenantKeyIssued(
-            tenant_id=tenant_id,
-            tenant_name=name,
+            tenant_id=tenant.tenant_id,
+            tenant_name=tenant.name,
             key_id=new.key_id,
             key_hash=new.key_hash,
             issued_at=now,
         )
     )
     # The only time the key itself is ever shown.
-    return {"key_id": new.key_id, "key": new.key, "issued_at": now.isoformat()}
+    return views.NewKey(key_id=new.key_id, key=new.key, issued_at=now)

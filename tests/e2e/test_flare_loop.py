@@ -145,7 +145,7 @@ async def test_a_next_morning_trigger_leaves_the_plan_and_rule_one_acts_at_once(
     # Only the trigger is blamed (its harder variants may leave with it).
     assert {r["because_of"] for r in removed.values()} == {trigger}, removed
     versions = (await planner.get(f"/v1/users/{USER}/plan/versions", headers=key)).json()
-    latest = versions["versions"][-1]
+    latest = versions["items"][-1]
     assert latest["trigger"] == "removal"
     flares = (await detector.get(f"/v1/users/{USER}/flares", headers=key)).json()
     assert any(trigger in f["attributed_to"] for f in flares["flares"]), flares

@@ -80,7 +80,7 @@ async def test_quiz_to_plan_to_regenerated_plan(system: Stack) -> None:
     second = await eventually(lambda: plan_version(2))
     assert "glute-bridge" not in [e["id"] for e in second["exercises"]]
     versions = (await planner.get("/v1/users/patient-17/plan/versions", headers=key)).json()
-    assert versions["versions"][1]["why"][0]["rule"] == "immediate"
+    assert versions["items"][1]["why"][0]["rule"] == "immediate"
 
     # Red flags at a later quiz: referred, and the plan is paused.
     referred = await quiz.post(

@@ -258,7 +258,7 @@ def _plan_session_pain_and_webhooks(
         assert "glute-bridge" not in {e["id"] for e in regenerated["exercises"]}
         assert "glute-bridge" in {r["id"] for r in regenerated["removed"]}
         versions = http.get("/v1/users/patient-17/plan/versions", headers=key).json()
-        assert versions["versions"][-1]["trigger"] == "removal"
+        assert versions["items"][-1]["trigger"] == "removal"
 
         # Both events reach the endpoint, signed, thin: no pain level leaves.
         types = lambda: {json.loads(body)["type"] for body, _ in received}  # noqa: E731

@@ -3,10 +3,12 @@
 answers()                                        # the clean quiz (subacute) as QuizAnswers
 answers(ACUTE, equipment=[])                     # profiles merge like clean_answers overrides
 removal("glute-bridge", severity="confirmed")    # an ExerciseRemoved event
+user_record(paused_at=...), version_record(plan)  # the planner store's records
 """
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any, get_args
 
@@ -14,7 +16,9 @@ from hypothesis import strategies as st
 
 from services.planner.catalogue import default_library
 from services.planner.domain.library import Library
+from services.planner.domain.plan import Plan
 from services.planner.domain.removals import RemovalDecision
+from services.planner.store import RemovalRecord, UserRecord, VersionRecord
 from shared.events.flares import ExerciseRemoved, RemovalEvidence
 from shared.events.quiz_answers import (
     Direction,
@@ -107,6 +111,60 @@ def removal(
             ),
             "decided_at": datetime(2026, 11, 20, 8, 0, tzinfo=UTC),
         }
+    )
+
+
+T0 = datetime(2026, 11, 25, tzinfo=UTC)
+
+
+def user_record(**values: Any) -> UserRecord:
+    return UserRecord(
+        **{
+            "tenant_id": "tn_test",
+            "user_id": "u1",
+            "plan_id": uuid.uuid4(),
+            "current_version": 1,
+            "answers": answers().model_dump(mode="json"),
+            "response_id": uuid.uuid4(),
+            "quiz_occurred_at": T0,
+            "paused_level": None,
+            "paused_at": None,
+            "updated_at": T0,
+            **values,
+        }
+    )
+
+
+def version_record(plan: Plan, **values: Any) -> VersionRecord:
+    return VersionRecord(
+        **{
+            "plan_id": uuid.uuid4(),
+            "version": 1,
+            "tenant_id": "tn_test",
+            "user_id": "u1",
+            "trigger": "quiz",
+            "inputs": {},
+            "plan": plan.model_dump(mode="json"),
+            "changes": {},
+            "reasons": [],
+            "created_at": T0,
+            **values,
+        }
+    )
+
+
+def removal_record(event: ExerciseRemoved) -> RemovalRecord:
+    assert event.user_id is not None
+    return RemovalRecord(
+        tenant_id=event.tenant_id,
+        user_id=event.user_id,
+        exercise_id=event.exercise_id,
+        rule=event.rule,
+        severity=event.severity,
+        evidence=event.evidence.model_dump(mode="json"),
+        event_id=event.event_id,
+        decided_at=event.decided_at,
+        recorded_at=T0,
     )
 
 

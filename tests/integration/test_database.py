@@ -76,6 +76,20 @@ async def test_a_restart_at_the_head_skips_alembic_and_any_other_revision_goes_t
         await db.dispose()
 
 
+def _response(user_id: str, submitted_at: datetime) -> quiz_store.ResponseRecord:
+    return quiz_store.ResponseRecord(
+        response_id=quiz_store.new_response_id(),
+        tenant_id="tn_a",
+        user_id=user_id,
+        questionnaire_version="v",
+        answers={},
+        status="accepted",
+        referral_level=None,
+        reasons=[],
+        submitted_at=submitted_at,
+    )
+
+
 async def test_stored_times_come_back_aware_in_utc(database_url: str) -> None:
     db = quiz_db(database_url)
     await db.migrate()
@@ -84,34 +98,18 @@ async def test_stored_times_come_back_aware_in_utc(database_url: str) -> None:
         async with db.unit_of_work() as uow:
             await quiz_store.add_response(
                 uow.session,
-                response_id=quiz_store.new_response_id(),
-                tenant_id="tn_a",
-                user_id="u1",
-                questionnaire_version="v",
-                answers={},
-                status="accepted",
-                referral_level=None,
-                reasons=[],
-                submitted_at=datetime(2026, 11, 20, 8, 30, tzinfo=paris),
+                _response("u1", datetime(2026, 11, 20, 8, 30, tzinfo=paris)),
             )
         async with db.read() as session:
             row = await quiz_store.latest_response(session, "tn_a", "u1")
         assert row is not None
-        assert row["submitted_at"] == datetime(2026, 11, 20, 7, 30, tzinfo=UTC)
-        assert row["submitted_at"].tzinfo is not None
+        assert row.submitted_at == datetime(2026, 11, 20, 7, 30, tzinfo=UTC)
+        assert row.submitted_at.tzinfo is not None
         with pytest.raises(Exception, match="naive"):
             async with db.unit_of_work() as uow:
                 await quiz_store.add_response(
                     uow.session,
-                    response_id=quiz_store.new_response_id(),
-                    tenant_id="tn_a",
-                    user_id="u2",
-                    questionnaire_version="v",
-                    answers={},
-                    status="accepted",
-                    referral_level=None,
-                    reasons=[],
-                    submitted_at=datetime(2026, 11, 20, 8, 30),
+                    _response("u2", datetime(2026, 11, 20, 8, 30)),
                 )
     finally:
         await db.dispose()

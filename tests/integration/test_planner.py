@@ -10,33 +10,18 @@ from typing import Any
 import pytest
 import redis
 
-from services.planner.app import build_app as build_planner
-from services.planner.settings import PlannerSettings
-from services.tenants.app import build_app as build_tenants
-from services.tenants.settings import TenantsSettings
 from shared.events.flares import ExerciseRemoved
 from shared.events.quiz import UserReferred
 from tests.factories.planner import ACUTE, SUBACUTE, answers, removal
+from tests.support.planner import planner_stack
 from tests.support.planner_events import plans_generated, publish, quiz_completed
-from tests.support.stack import Stack, bearer, service_settings, stack
+from tests.support.stack import Stack, bearer
 from tests.support.waiting import eventually
-
-
-async def _running(redis_url: str, database_url: str, prefix: str) -> Any:
-    apps = {
-        "tenants": build_tenants(
-            service_settings(TenantsSettings, redis_url, database_url, prefix)
-        ),
-        "planner": build_planner(
-            service_settings(PlannerSettings, redis_url, database_url, prefix)
-        ),
-    }
-    return stack(apps)
 
 
 @pytest.fixture
 async def services(redis_url: str, database_url: str, prefix: str) -> AsyncIterator[Stack]:
-    async with await _running(redis_url, database_url, prefix) as running:
+    async with planner_stack(redis_url, database_url, prefix) as running:
         yield running
 
 
@@ -44,7 +29,7 @@ async def services(redis_url: str, database_url: str, prefix: str) -> AsyncItera
 async def on_sqlite(redis_url: str, tmp_path: Path, prefix: str) -> AsyncIterator[Stack]:
     """For the cases where the database engine does not matter: SQLite only."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
-    async with await _running(redis_url, url, prefix) as running:
+    async with planner_stack(redis_url, url, prefix) as running:
         yield running
 
 
@@ -62,7 +47,7 @@ async def _versions(services: Stack, key: str, user: str) -> list[dict[str, Any]
     )
     if response.status_code == 404:
         return []
-    versions: list[dict[str, Any]] = response.json()["versions"]
+    versions: list[dict[str, Any]] = response.json()["items"]
     return versions
 
 

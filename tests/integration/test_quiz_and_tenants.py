@@ -14,7 +14,9 @@ from services.quiz.settings import QuizSettings
 from services.tenants.app import build_app as build_tenants
 from services.tenants.settings import TenantsSettings
 from shared.events.quiz import QuizCompleted, UserReferred
+from shared.http.pagination import encode_cursor
 from tests.factories.quiz import clean_answers
+from tests.support.pages import all_pages
 from tests.support.settings import OPERATOR_TOKEN
 from tests.support.stack import Stack, bearer, service_settings, stack
 from tests.support.waiting import eventually
@@ -74,13 +76,18 @@ async def test_admin_endpoints_need_the_operator_token(services: Stack) -> None:
     )
     assert as_tenant.status_code == 401
     listed = await admin.get("/admin/v1/tenants", headers=bearer(OPERATOR_TOKEN))
-    assert tenant["tenant_id"] in {t["tenant_id"] for t in listed.json()["tenants"]}
+    assert tenant["tenant_id"] in {t["tenant_id"] for t in listed.json()["items"]}
     # The key itself is never shown again, nor stored.
     detail = await admin.get(
         f"/admin/v1/tenants/{tenant['tenant_id']}", headers=bearer(OPERATOR_TOKEN)
     )
     assert tenant["api_key"]["key"] not in detail.text
-    assert detail.json()["keys"][0]["key_id"] == tenant["api_key"]["key_id"]
+    assert detail.json()["active_keys"] == 1
+    keys = await admin.get(
+        f"/admin/v1/tenants/{tenant['tenant_id']}/keys", headers=bearer(OPERATOR_TOKEN)
+    )
+    assert tenant["api_key"]["key"] not in keys.text
+    assert keys.json()["items"][0]["key_id"] == tenant["api_key"]["key_id"]
 
 
 async def test_revoked_key_is_refused_everywhere_when_revocation_answers(services: Stack) -> None:
@@ -263,7 +270,7 @@ async def test_retried_tenant_creation_makes_one_tenant_and_never_shows_the_key_
     assert again.json()["api_key"]["key"] is None
     assert again.json()["api_key"]["key_id"] == first.json()["api_key"]["key_id"]
     listed = await admin.get("/admin/v1/tenants", headers=bearer(OPERATOR_TOKEN))
-    assert [t["name"] for t in listed.json()["tenants"]].count("Riverside") == 1
+    assert [t["name"] for t in listed.json()["items"]].count("Riverside") == 1
 
 
 async def test_retried_key_issue_makes_one_key(services: Stack) -> None:
@@ -276,10 +283,8 @@ async def test_retried_key_issue_makes_one_key(services: Stack) -> None:
     assert first.status_code == again.status_code == 201
     assert again.json()["key_id"] == first.json()["key_id"]
     assert again.json()["key"] is None
-    detail = await admin.get(
-        f"/admin/v1/tenants/{tenant['tenant_id']}", headers=bearer(OPERATOR_TOKEN)
-    )
-    assert len(detail.json()["keys"]) == 2  # the first key and one rotation, not two
+    keys = await admin.get(path, headers=bearer(OPERATOR_TOKEN))
+    assert len(keys.json()["items"]) == 2  # the first key and one rotation, not two
 
 
 async def test_every_replica_of_a_service_learns_every_key_and_every_revocation(
@@ -327,3 +332,118 @@ async def _without(statuses: Any, code: int) -> set[int] | None:
 async def _only(statuses: Any, code: int) -> set[int] | None:
     found: set[int] = await statuses()
     return found if found == {code} else None
+
+
+async def test_tenants_page_oldest_first_each_once_and_one_created_between_pages_comes_last(
+    services: Stack,
+) -> None:
+    admin = services.clients["tenants"]
+    made = [(await services.create_tenant(f"T{i}"))["tenant_id"] for i in range(5)]
+    listed = await all_pages(admin, "/admin/v1/tenants", bearer(OPERATOR_TOKEN), 2)
+    assert [t["tenant_id"] for t in listed] == made
+
+    first = await admin.get(
+        "/admin/v1/tenants", params={"limit": 2}, headers=bearer(OPERATOR_TOKEN)
+    )
+    assert [t["tenant_id"] for t in first.json()["items"]] == made[:2]
+    later = (await services.create_tenant("Late"))["tenant_id"]
+    rest = await all_pages(
+        admin, "/admin/v1/tenants", bearer(OPERATOR_TOKEN), 2, first.json()["next_cursor"]
+    )
+    assert [t["tenant_id"] for t in rest] == [*made[2:], later]
+
+
+async def test_a_tenants_keys_page_and_a_cursor_of_another_list_is_a_400(services: Stack) -> None:
+    admin = services.clients["tenants"]
+    tenant, other = await services.create_tenant("A"), await services.create_tenant("B")
+    path = f"/admin/v1/tenants/{tenant['tenant_id']}/keys"
+    issued = [tenant["api_key"]["key_id"]]
+    for _ in range(4):
+        issued.append((await admin.post(path, headers=bearer(OPERATOR_TOKEN))).json()["key_id"])
+    keys = await all_pages(admin, path, bearer(OPERATOR_TOKEN), 3)
+    assert [k["key_id"] for k in keys] == issued
+    assert {k["revoked"] for k in keys} == {False} and "key" not in keys[0]
+
+    page = await admin.get(path, params={"limit": 1}, headers=bearer(OPERATOR_TOKEN))
+    cursor = page.json()["next_cursor"]
+    tenants_cursor = (
+        await admin.get("/admin/v1/tenants", params={"limit": 1}, headers=bearer(OPERATOR_TOKEN))
+    ).json()["next_cursor"]
+    for wrong_path, bad in [
+        (f"/admin/v1/tenants/{other['tenant_id']}/keys", cursor),  # another tenant's keys
+        ("/admin/v1/tenants", cursor),  # another list
+        (path, tenants_cursor),
+        (path, "bm90LWEtY3Vyc29y"),  # not a cursor
+        (path, encode_cursor(f"tenant-keys:{tenant['tenant_id']}", "operator", (1, 2))),  # made up
+    ]:
+        answer = await admin.get(wrong_path, params={"cursor": bad}, headers=bearer(OPERATOR_TOKEN))
+        assert answer.status_code == 400, (wrong_path, answer.text)
+        assert answer.headers["content-type"].startswith("application/problem+json")
+        assert [e["field"] for e in answer.json()["errors"]] == ["query.cursor"]
+    for limit in ("0", "201"):
+        answer = await admin.get(path, params={"limit": limit}, headers=bearer(OPERATOR_TOKEN))
+        assert answer.status_code == 422
+
+
+async def test_unknown_tenant_key_or_quiz_is_a_not_found_problem(services: Stack) -> None:
+    tenant = await services.create_tenant()
+    admin, quiz = services.clients["tenants"], services.clients["quiz"]
+    operator = bearer(OPERATOR_TOKEN)
+    answers = [
+        await admin.get("/admin/v1/tenants/tn_nobody", headers=operator),
+        await admin.get("/admin/v1/tenants/tn_nobody/keys", headers=operator),
+        await admin.post("/admin/v1/tenants/tn_nobody/keys", headers=operator),
+        await admin.delete(
+            f"/admin/v1/tenants/{tenant['tenant_id']}/keys/k_none", headers=operator
+        ),
+        await quiz.get("/v1/users/u1/quiz", headers=bearer(tenant["api_key"]["key"])),
+    ]
+    for answer in answers:
+        assert answer.status_code == 404, answer.text
+        assert answer.headers["content-type"].startswith("application/problem+json")
+        assert answer.json()["type"] == "/problems/not-found"
+
+
+async def test_the_latest_quiz_reads_back_typed(services: Stack) -> None:
+    tenant = await services.create_tenant()
+    quiz, key = services.clients["quiz"], bearer(tenant["api_key"]["key"])
+    submitted = await quiz.post("/v1/users/u1/quiz", json=clean_answers(), headers=key)
+    assert submitted.status_code == 202 and submitted.json()["status"] == "accepted"
+    latest = (await quiz.get("/v1/users/u1/quiz", headers=key)).json()
+    assert latest["response_id"] == submitted.json()["response_id"]
+    assert latest["status"] == "accepted" and latest["level"] is None and latest["reasons"] == []
+    assert latest["answers"]["symptoms"] == clean_answers()["symptoms"]
+
+
+OPERATIONS = {
+    "quiz": {"get_questionnaire", "submit_quiz", "get_quiz"},
+    "tenants": {
+        "create_tenant",
+        "list_tenants",
+        "get_tenant",
+        "list_keys",
+        "issue_key",
+        "revoke_key",
+    },
+}
+
+
+@pytest.mark.parametrize("service", sorted(OPERATIONS))
+def test_every_answer_of_quiz_and_tenants_has_a_schema_in_the_document(service: str) -> None:
+    app = build_quiz(QuizSettings()) if service == "quiz" else build_tenants(TenantsSettings())
+    document = app.openapi()
+    seen: dict[str, list[dict[str, Any]]] = {}
+    for item in document["paths"].values():
+        for operation in item.values():
+            seen[operation["operationId"]] = [
+                answer["content"]["application/json"]["schema"]
+                for status, answer in operation["responses"].items()
+                if status.startswith("2")
+            ]
+    assert set(seen) >= OPERATIONS[service]
+    for operation in OPERATIONS[service]:
+        schemas = seen[operation]
+        assert schemas and all("$ref" in s for s in schemas), operation
+    submit = document["paths"]["/v1/users/{user_id}/quiz"]["post"] if service == "quiz" else None
+    if submit is not None:
+        assert {"200", "202"} <= set(submit["responses"])

@@ -123,9 +123,14 @@ class LibraryError(ValueError):
     """The library file breaks a rule: the service must not start with it."""
 
 
+# The library is static data served whole (`GET /v1/exercises`, no cursor): this bound, checked
+# when it is loaded, keeps that answer small.
+MAX_EXERCISES = 500
+
+
 class Library(Frozen):
     version: str = Field(min_length=1, max_length=32)
-    exercises: tuple[Exercise, ...] = Field(min_length=1)
+    exercises: tuple[Exercise, ...] = Field(min_length=1, max_length=MAX_EXERCISES)
 
     @model_validator(mode="after")
     def _coherent(self) -> Self:

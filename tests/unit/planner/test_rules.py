@@ -1,4 +1,5 @@
-"""Review findings on the library's tags, the glute gate and removal replacements."""
+"""The exclusion rules on the library's tags, the glute gate, removal replacements and session
+length."""
 
 from __future__ import annotations
 
