@@ -24,7 +24,7 @@ from shared.events.base import utc_now
 from shared.events.flares import ExerciseRemoved
 from shared.events.quiz import QuizCompleted, UserReferred
 from shared.http.pagination import Page, decode_cursor, page_of
-from shared.http.problems import BadRequest, NotFound, field_error
+from shared.http.problems import NotFound
 from shared.observability.logging import get_logger
 from shared.observability.metrics import PLANNER_REMOVALS
 
@@ -158,12 +158,7 @@ async def list_plan_versions(
 ) -> Page[views.VersionView]:
     """The user's versions, oldest first; a 404 while the user has none."""
     scope = f"plan-versions:{user_id}"
-    after = decode_cursor(cursor, scope, tenant_id, width=1)
-    if after is not None and not isinstance(after[0], int):  # a made-up cursor
-        raise BadRequest(
-            "query.cursor: not a cursor this API gave",
-            errors=[field_error("query.cursor", "not a cursor this API gave", "cursor_invalid")],
-        )
+    after = decode_cursor(cursor, scope, tenant_id, kinds=(int,))
     rows = await store.page_of_versions(
         session, tenant_id, user_id, None if after is None else after[0], limit
     )
