@@ -28,7 +28,14 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from deploy.local.proxy import PUBLIC_ROUTES, route_for
+from deploy.local.proxy import (
+    DOCS_URL,
+    OPENAPI_URL,
+    PUBLIC_ROUTES,
+    REDOC_URL,
+    SITE_FILES,
+    route_for,
+)
 from deploy.public_webhooks import webhook_components, webhooks
 from shared.http.openapi import (
     ASSETS_DIR,
@@ -51,15 +58,6 @@ operator token. Errors are RFC 9457 problem details (`application/problem+json`,
 `POST` with an `Idempotency-Key` can be retried safely: the same key gets the same answer.
 SpineFit calls your endpoints with signed webhooks (see `webhooks`). More: docs/api.md.
 """
-OPENAPI_URL = "/openapi.json"
-DOCS_URL = "/docs"
-REDOC_URL = "/redoc"
-# Where each file of the site goes, under the directory the proxy serves.
-SITE_FILES = {
-    OPENAPI_URL: "openapi.json",
-    DOCS_URL: "docs/index.html",
-    REDOC_URL: "docs/redoc.html",
-}
 _SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 _PARAMETER = re.compile(r"\{[^}/]+\}")
 

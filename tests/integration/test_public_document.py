@@ -14,9 +14,8 @@ from fastapi import FastAPI
 from openapi_spec_validator import validate
 from pydantic import BaseModel, create_model
 
-from deploy.local.proxy import PUBLIC_ROUTES, route_for
+from deploy.local.proxy import PUBLIC_ROUTES, SITE_FILES, route_for
 from deploy.public_api import (
-    SITE_FILES,
     PublicDocumentError,
     build_document,
     service_apps,
