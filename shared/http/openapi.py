@@ -65,7 +65,8 @@ DOCS_CSP = (
 )
 
 _GENERIC = {
-    400: "Two Authorization headers, or an `Idempotency-Key` outside its limits",
+    400: "Two Authorization headers, an `Idempotency-Key` outside its limits, or a `cursor`"
+    " this list did not give",
     401: "No valid credentials (`WWW-Authenticate: Bearer`)",
     413: "The body is larger than the limit (1 MiB)",
     422: "The request is not valid: `errors` names each bad field",
