@@ -6,7 +6,7 @@ UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: install run test test-loaded test-fast lint format typecheck asyncapi bench bench-flares lock clean
+.PHONY: install run test test-loaded test-fast lint format typecheck asyncapi openapi bench bench-flares lock clean
 
 $(STAMP): requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ asyncapi: install
 	@mkdir -p docs
 	$(BIN)/python -m shared.events.asyncapi > docs/asyncapi.json
 	@echo "wrote docs/asyncapi.json"
+
+# The public OpenAPI document, merged from the services (what /openapi.json serves).
+openapi: install
+	@mkdir -p docs
+	$(BIN)/python -m deploy.public_api > docs/openapi.json
+	@echo "wrote docs/openapi.json"
 
 # One part or a few: make bench BENCH_ARGS="--only bus,ingest" (bench/run.py --help lists them).
 bench: install

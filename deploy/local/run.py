@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import secrets
 import signal
+import subprocess
 import sys
 import threading
 from contextlib import ExitStack
@@ -28,6 +29,9 @@ from deploy.local.redis_local import use_redis  # noqa: E402
 DEFAULT_SERVICES = ("tenants", "quiz", "planner", "painlog", "flare_detector", "notifier")
 HOST = "127.0.0.1"
 CADDY = "caddy"
+# Under the data dir: the public OpenAPI document and docs pages the proxy serves.
+PUBLIC_SITE_DIR = "public"
+PUBLIC_SITE_TIMEOUT_S = 300.0
 
 
 def parse_services(specs: list[str]) -> dict[str, str]:
@@ -60,13 +64,72 @@ def operator_token(data_dir: Path) -> tuple[str, str]:
     return token, f"new, saved in {path}"
 
 
-def banner(base_url: str, token: str, token_source: str, redis_line: str, data_dir: Path) -> str:
+@dataclass(frozen=True)
+class Site:
+    """The child writing the public document and docs pages, its error log, where they go."""
+
+    child: subprocess.Popen[bytes]
+    log: Path
+    directory: Path
+
+
+def start_public_site(options: Options, env: dict[str, str], stack: ExitStack) -> Site | None:
+    """Write the public document and docs pages (deploy/public_api.py) in a child of their
+    own, meanwhile the services start; only for the real services (stand-ins have none)."""
+    if options.services != parse_services([]):
+        return None
+    argv = [sys.executable, "-m", "deploy.public_api", "--site", str(options.public_dir)]
+    # Its errors go to a file, read if it fails: a pipe nobody reads until then could fill.
+    log = options.data_dir / "logs" / "public-api.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w", encoding="utf-8") as errors:
+        child = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
+            argv,
+            cwd=REPO_ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
+    stack.callback(_stop, child)
+    return Site(child, log, options.public_dir)
+
+
+def _stop(child: subprocess.Popen[bytes]) -> None:
+    if child.poll() is None:
+        child.kill()
+        child.wait()
+
+
+def finish_public_site(site: Site | None) -> Path | None:
+    """The directory the proxy serves the public site from, once the child has written it."""
+    if site is None:
+        return None
+    try:
+        site.child.wait(timeout=PUBLIC_SITE_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        raise LaunchError("the public API document took too long to build") from None
+    if site.child.returncode != 0:
+        tail = "\n".join(site.log.read_text(encoding="utf-8").strip().splitlines()[-15:])
+        raise LaunchError(f"the public API document could not be built:\n{tail}")
+    return site.directory
+
+
+def banner(
+    base_url: str,
+    token: str,
+    token_source: str,
+    redis_line: str,
+    data_dir: Path,
+    docs: bool = True,
+) -> str:
+    docs_line = f"\n   API docs        {base_url}/docs  (document: {base_url}/openapi.json)"
     return f"""
 ==================================================================================
  SpineFit is running at {base_url}
    operator token  {token}  ({token_source})
    Redis           {redis_line}
-   data dir        {data_dir} (SQLite, one file per service)
+   data dir        {data_dir} (SQLite, one file per service){docs_line if docs else ""}
    logs            here, prefixed with the service name; copies in {data_dir / "logs"}
    a service       {base_url}/services/<name>/healthz | /docs | /metrics
  Try:
@@ -90,6 +153,10 @@ class Options:
     @property
     def base_url(self) -> str:
         return f"http://{HOST}:{self.port}"
+
+    @property
+    def public_dir(self) -> Path:
+        return self.data_dir / PUBLIC_SITE_DIR
 
     @property
     def ports(self) -> dict[str, int]:
@@ -126,6 +193,7 @@ def launch(
     supervisor = Supervisor(console, options.data_dir / "logs")
     console.width = max(len(name) for name in [*options.services, CADDY])
     stack.callback(supervisor.stop_all, first=[CADDY])
+    site = start_public_site(options, env, stack)
     for name, target in options.services.items():
         argv = [sys.executable, "-m", "uvicorn", target, "--host", HOST]
         argv += ["--port", str(options.ports[name]), "--lifespan", "on"]
@@ -136,12 +204,18 @@ def launch(
     supervisor.wait_ready(ready, options.ready_timeout, stop)
     if stop.is_set():
         return supervisor
+    public_dir = finish_public_site(site)
     caddy_dir = options.data_dir / "caddy"
-    argv, caddy_env = proxy.prepare_caddy(options.port, options.ports, caddy_dir, env)
+    argv, caddy_env = proxy.prepare_caddy(
+        options.port, options.ports, caddy_dir, env, public_dir=public_dir
+    )
     supervisor.start(CADDY, argv, caddy_env, cwd=caddy_dir)
     supervisor.wait_ready({CADDY: options.base_url + proxy.PROXY_HEALTH_PATH}, 15.0, stop)
     if not stop.is_set():
-        console.write(banner(options.base_url, token, token_source, redis_line, options.data_dir))
+        text = banner(
+            options.base_url, token, token_source, redis_line, options.data_dir, bool(public_dir)
+        )
+        console.write(text)
     return supervisor
 
 

@@ -24,6 +24,7 @@ from shared.http.auth import check_operator
 from shared.http.fast_post import FastPost, FastPostMiddleware
 from shared.http.limits import BodyLimitMiddleware, KeyFirstMiddleware, OperatorFirstMiddleware
 from shared.http.middleware import ServiceMiddleware
+from shared.http.openapi import install_openapi
 from shared.http.problems import install_problem_handlers
 from shared.http.ratelimit import RateLimits, SharedRateLimit
 from shared.messaging.bus import EventBus
@@ -167,6 +168,9 @@ def create_service_app(
         version="1",
         lifespan=lifespan,
         redirect_slashes=False,
+        # Served offline by `install_openapi`, not from FastAPI's CDN.
+        docs_url=None,
+        redoc_url=None,
         # An operation's id is its route function's name (`get_plan`, `list_deliveries`):
         # what a generated client calls it.
         generate_unique_id_function=lambda route: route.name,
@@ -200,6 +204,7 @@ def create_service_app(
     app.include_router(_ops_router())
     for router in routers:
         app.include_router(router)
+    install_openapi(app)  # the document's problems and headers, the docs pages offline
     return app
 
 
