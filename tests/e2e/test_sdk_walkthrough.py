@@ -11,7 +11,9 @@ mark then disarms by itself (it looks for the model in the client) and the test 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
+import pkgutil
 import sys
 import time
 from collections.abc import Iterator
@@ -27,8 +29,7 @@ from tests.support.waiting import scaled
 
 sys.path.insert(0, str(ROOT / "clients" / "python"))  # the committed client, not installed
 
-from spinefit_client import AuthenticatedClient, models
-from spinefit_client.api.painlog import report_session
+from spinefit_client import AuthenticatedClient, api, models
 from spinefit_client.api.quiz import get_questionnaire, submit_quiz
 from spinefit_client.api.tenants import create_tenant
 from spinefit_client.models import (
@@ -45,11 +46,11 @@ from spinefit_client.types import Response
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(480)]
 
 USER = "patient-17"
-# The names the typed routes give their answers (services/*/views.py) and the plan's
-# operation id: a rename there is a rename here.
+# The names the typed routes give their answers (services/*/views.py) and two operation
+# ids they rename (current_plan, report_session): a rename there is a rename here.
 TENANT, QUESTIONNAIRE = "CreatedTenant", "Questionnaire"
 PLAN, REMOVAL, EVIDENCE = "PlanView", "RemovedView", "RemovalEvidence"
-GET_PLAN = "get_plan"
+GET_PLAN, RECORD_SESSION = "get_plan", "record_session"
 
 
 def _typed(*names: str) -> pytest.MarkDecorator:
@@ -63,8 +64,13 @@ def _typed(*names: str) -> pytest.MarkDecorator:
     )
 
 
-def _operation(service: str, name: str) -> ModuleType:
-    return importlib.import_module(f"spinefit_client.api.{service}.{name}")
+def _operation(operation_id: str) -> ModuleType:
+    """The client's module for an operation, whichever service's tag it is under."""
+    for tag in pkgutil.iter_modules(api.__path__):
+        name = f"{api.__name__}.{tag.name}.{operation_id}"
+        if importlib.util.find_spec(name) is not None:
+            return importlib.import_module(name)
+    raise AssertionError(f"no operation {operation_id} in the client")
 
 
 def _client(system: System, token: str) -> AuthenticatedClient:
@@ -110,7 +116,7 @@ def submitted(tenant: AuthenticatedClient) -> list[Response[Any]]:
 
 def _plan(client: AuthenticatedClient, version: int) -> Any:
     """The user's plan once it has reached `version` (the planner works from events)."""
-    get_plan = _operation("planner", GET_PLAN)
+    get_plan = _operation(GET_PLAN)
     deadline = time.monotonic() + scaled(60)
     while True:
         plan = get_plan.sync(USER, client=client)
@@ -162,7 +168,7 @@ def test_rule_one_removes_the_exercise_with_its_evidence(
 ) -> None:
     assert isinstance(_plan(tenant, 1), getattr(models, PLAN))
     session = SessionReport.from_dict(shooting_pain_session(datetime.now(UTC)))
-    accepted = report_session.sync(USER, client=tenant, body=session)
+    accepted = _operation(RECORD_SESSION).sync(USER, client=tenant, body=session)
     assert isinstance(accepted, SessionAccepted), accepted
 
     plan = _plan(tenant, 2)
