@@ -6,7 +6,7 @@ UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: install run test test-loaded test-fast lint format typecheck asyncapi openapi bench bench-flares lock clean
+.PHONY: install run test test-loaded test-fast lint format typecheck asyncapi openapi sdk bench bench-flares lock clean
 
 $(STAMP): requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ openapi: install
 	@mkdir -p docs
 	$(BIN)/python -m deploy.public_api > docs/openapi.json
 	@echo "wrote docs/openapi.json"
+
+# The typed Python client, generated from that document into clients/python (deploy/sdk.py);
+# commit it with the change that made it differ (tests/unit/test_sdk_fresh.py checks).
+sdk: install
+	$(BIN)/python -m deploy.sdk
 
 # One part or a few: make bench BENCH_ARGS="--only bus,ingest" (bench/run.py --help lists them).
 bench: install

@@ -1,0 +1,13 @@
+from enum import StrEnum
+
+
+class ExerciseDonePainQualitiesItem(StrEnum):
+    ACHE = "ache"
+    BURNING = "burning"
+    NUMBNESS = "numbness"
+    RADIATING = "radiating"
+    SHOOTING = "shooting"
+    TINGLING = "tingling"
+
+    def __str__(self) -> str:
+        return str(self.value)
