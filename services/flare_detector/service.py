@@ -1,19 +1,24 @@
 """Use cases of the flare detector: apply one event to the user's history, emit what is new;
-describe a user's flares. The unit of work (the bus's, one per event) commits the history,
+read a page of a user's flares. The unit of work (the bus's, one per event) commits the history,
 the removal and flare records and their outbox events together, or none of them."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from services.flare_detector import store
 from services.flare_detector.domain import tiers
+from services.flare_detector.domain.decisions import Unseparable
 from services.flare_detector.domain.detector import FlareNote, record_of
-from services.flare_detector.domain.history import Decision, History
-from services.flare_detector.domain.report import describe_flares
+from services.flare_detector.domain.history import Decision
+from services.flare_detector.domain.history_json import dump_history, load_history
+from services.flare_detector.domain.report import FlareReport, describe_flares
 from services.flare_detector.domain.rules import Rules
 from shared.db.uow import UnitOfWork
 from shared.events.base import Event, utc_now
@@ -49,7 +54,7 @@ async def apply_events(uow: UnitOfWork, events: Sequence[Consumed], rules: Rules
     keys = sorted(by_user)
     stored = await store.lock_histories(session, keys, now)
     emitted = await store.removal_keys(session, keys)
-    summaries = {k: History.from_json(stored[k][0]) for k in keys}
+    summaries = {k: load_history(stored[k][0]) for k in keys}
     plans = {
         k: tiers.parts_needed(summaries[k], [record_of(e) for e in by_user[k]], rules, limit)
         for k in keys
@@ -81,10 +86,10 @@ async def apply_events(uow: UnitOfWork, events: Sequence[Consumed], rules: Rules
     for key in whole:
         # A summary the events were tried on and refused is read again; the others are
         # as loaded.
-        summary = History.from_json(stored[key][0]) if key in retried else summaries[key]
+        summary = load_history(stored[key][0]) if key in retried else summaries[key]
         applied[key] = tiers.apply_to_whole(
             summary,
-            {p: History.from_json(v) for p, v in parts.get(key, {}).items()},
+            {p: load_history(v) for p, v in parts.get(key, {}).items()},
             by_user[key],
             rules,
             now,
@@ -113,7 +118,7 @@ async def apply_events(uow: UnitOfWork, events: Sequence[Consumed], rules: Rules
             for flare in step.flares:
                 flares.setdefault((*key, flare.log_id), flare)
         if touched or result.written or result.dropped:
-            changed[key] = (result.history.to_json(), stored[key][1])
+            changed[key] = (dump_history(result.history), stored[key][1])
             dropped.extend((*key, day, kind) for day, kind in result.dropped)
             written.extend(
                 ((*key, day, kind), part, units)
@@ -123,11 +128,11 @@ async def apply_events(uow: UnitOfWork, events: Sequence[Consumed], rules: Rules
     await store.write_parts(session, dropped, written)
     notified = await store.notified_flares(session, sorted(flares))
     new_flares = [(k, f) for k, f in sorted(flares.items()) if k not in notified]
-    removed = [_removal(key, d) for key, d in removals]
+    removed = [(_removal(key, d), d) for key, d in removals]
     notes = [(_flare(k[0], k[1], f), f) for k, f in new_flares]
-    await store.add_removals(session, [_removal_row(e, now) for e in removed])
-    await store.add_flares(session, [_flare_row(e, f, now) for e, f in notes])
-    out: list[Event] = [*removed, *(e for e, _ in notes)]
+    await store.add_removals(session, [_removal_record(e, d, now) for e, d in removed])
+    await store.add_flares(session, [_flare_record(e, f, now) for e, f in notes])
+    out: list[Event] = [*(e for e, _ in removed), *(e for e, _ in notes)]
     await uow.emit(*out)
     for e in out:
         if isinstance(e, ExerciseRemoved):
@@ -155,23 +160,25 @@ def _removal(key: store.UserKey, d: Decision) -> ExerciseRemoved:
         exercise_id=d.exercise_id,
         rule=d.rule,  # type: ignore[arg-type]
         severity=d.severity,  # type: ignore[arg-type]
-        evidence=RemovalEvidence.model_validate(d.evidence),
+        # The event's model of the domain's evidence (the same fields), checked once per
+        # removal.
+        evidence=RemovalEvidence.model_validate(d.evidence, from_attributes=True),
         decided_at=d.at,
     )
 
 
-def _removal_row(e: ExerciseRemoved, now: datetime) -> dict[str, Any]:
-    return {
-        "tenant_id": e.tenant_id,
-        "user_id": e.user_id,
-        "exercise_id": e.exercise_id,
-        "rule": e.rule,
-        "severity": e.severity,
-        "event_id": e.event_id,
-        "decided_at": e.decided_at,
-        "evidence": e.evidence.model_dump(mode="json"),
-        "emitted_at": now,
-    }
+def _removal_record(e: ExerciseRemoved, d: Decision, now: datetime) -> store.StoredRemoval:
+    return store.StoredRemoval(
+        tenant_id=e.tenant_id,
+        user_id=e.user_id,
+        exercise_id=e.exercise_id,
+        rule=e.rule,
+        severity=e.severity,
+        event_id=e.event_id,
+        decided_at=e.decided_at,
+        evidence=d.evidence,
+        emitted_at=now,
+    )
 
 
 def _flare(tenant_id: str, user_id: str, f: FlareNote) -> FlareDetected:
@@ -190,44 +197,58 @@ def _flare(tenant_id: str, user_id: str, f: FlareNote) -> FlareDetected:
     )
 
 
-def _flare_row(e: FlareDetected, f: FlareNote, now: datetime) -> dict[str, Any]:
-    return {
-        "tenant_id": e.tenant_id,
-        "user_id": e.user_id,
-        "log_id": e.log_id,
-        "flare_id": e.flare_id,
-        "observed_at": e.observed_at,
-        "level": e.level,
-        "baseline": f.baseline,  # the detector's own (the event's is capped at 10)
-        "spread_further": e.spread_further,
-        "emitted_at": now,
-    }
+def _flare_record(e: FlareDetected, f: FlareNote, now: datetime) -> store.StoredFlare:
+    return store.StoredFlare(
+        tenant_id=e.tenant_id,
+        user_id=e.user_id,
+        log_id=e.log_id,
+        flare_id=e.flare_id,
+        observed_at=e.observed_at,
+        level=e.level,
+        baseline=f.baseline,  # the detector's own (the event's is capped at 10)
+        spread_further=e.spread_further,
+        emitted_at=now,
+    )
+
+
+FlareKey = tuple[datetime, str]  # (observed_at, log_id): a flare's place in the list
+
+
+@dataclass(frozen=True, slots=True)
+class UserFlares:
+    """One page of a user's flares (up to `limit + 1`: whether more follow), with what the
+    whole history says beside them: its watermark, its removals and the exercises that
+    cannot be separated."""
+
+    user_id: str
+    watermark: datetime | None
+    flares: list[FlareReport]
+    cannot_be_separated: list[Unseparable]
+    removals: list[store.StoredRemoval]
+
+
+def flare_key(flare: FlareReport) -> FlareKey:
+    return (flare.observed_at, flare.log_id)
 
 
 async def user_flares(
-    session: Any, tenant_id: str, user_id: str, rules: Rules
-) -> dict[str, Any] | None:
+    session: AsyncSession,
+    tenant_id: str,
+    user_id: str,
+    rules: Rules,
+    after: FlareKey | None,
+    limit: int,
+) -> UserFlares | None:
+    """The flares of the user's kept history after `after` (None: from the first), in event
+    time, `limit + 1` at most. None when the detector holds no history of the user."""
     stored = await store.read_history(session, tenant_id, user_id)
     if stored is None:
         return None
     removals = await store.list_removals(session, tenant_id, user_id)
     parts = (await store.read_parts(session, [(tenant_id, user_id)]))[(tenant_id, user_id)]
-    history = tiers.assemble(
-        History.from_json(stored), {p: History.from_json(v) for p, v in parts.items()}
+    history = tiers.assemble(load_history(stored), {p: load_history(v) for p, v in parts.items()})
+    report = describe_flares(history, rules, [r.key for r in removals])
+    shown = [f for f in report.flares if after is None or flare_key(f) > after]
+    return UserFlares(
+        user_id, report.watermark, shown[: limit + 1], report.cannot_be_separated, removals
     )
-    keys = [(r["exercise_id"], r["rule"], r["severity"]) for r in removals]
-    body = describe_flares(history, rules, keys)
-    return {
-        "user_id": user_id,
-        **body,
-        "removals": [
-            {
-                "exercise_id": r["exercise_id"],
-                "rule": r["rule"],
-                "severity": r["severity"],
-                "decided_at": r["decided_at"].isoformat(),
-                "evidence": r["evidence"],
-            }
-            for r in removals
-        ],
-    }

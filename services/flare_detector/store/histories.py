@@ -1,97 +1,25 @@
-"""Tables of the flare_detector service: each user's history (a summary row, locked while a
-replica applies an event to it, and a row per older day: domain/tiers.py), the removals
-emitted (once each) and the flares notified (once each). Every query filters on tenant_id."""
+"""Each user's history: the summary row (locked while a replica applies a batch to it) and
+its day parts (domain/tiers.py). The detector's hot path: statements built once per dialect."""
 
 from __future__ import annotations
 
 import functools
-import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    Column,
-    Float,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Uuid,
-    delete,
-    insert,
-    select,
-)
+from sqlalchemy import delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.db.platform_tables import platform_tables
-from shared.db.types import UTCDateTime
+from services.flare_detector.store.tables import (
+    PartRef,
+    UserKey,
+    histories,
+    history_parts,
+    users_in,
+)
 from shared.db.unnest import keys_in
-
-metadata = MetaData()
-platform = platform_tables(metadata, "flare_detector")
-
-histories = Table(
-    "flare_detector_histories",
-    metadata,
-    Column("tenant_id", String(64), primary_key=True),
-    Column("user_id", String(128), primary_key=True),
-    Column("history", JSON, nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
-)
-
-# The days of a history kept out of its row (domain/tiers.py): one row per day and kind,
-# written once when the watermark leaves the day behind, deleted when the retention drops it.
-history_parts = Table(
-    "flare_detector_history_parts",
-    metadata,
-    Column("tenant_id", String(64), primary_key=True),
-    Column("user_id", String(128), primary_key=True),
-    Column("day", String(10), primary_key=True),  # YYYY-MM-DD (UTC): sorts as the days do
-    Column("kind", String(1), primary_key=True),
-    Column("part", JSON, nullable=False),  # its records, classes and units
-    Column("units", JSON, nullable=False),  # its units alone (tiers.part_units)
-)
-
-removals = Table(
-    "flare_detector_removals",
-    metadata,
-    Column("tenant_id", String(64), primary_key=True),
-    Column("user_id", String(128), primary_key=True),
-    Column("exercise_id", String(80), primary_key=True),
-    Column("rule", String(16), primary_key=True),
-    Column("severity", String(16), primary_key=True),
-    Column("event_id", Uuid, nullable=False),
-    Column("decided_at", UTCDateTime, nullable=False),
-    Column("evidence", JSON, nullable=False),
-    Column("emitted_at", UTCDateTime, nullable=False),
-)
-
-flares = Table(
-    "flare_detector_flares",
-    metadata,
-    Column("tenant_id", String(64), primary_key=True),
-    Column("user_id", String(128), primary_key=True),
-    Column("log_id", String(128), primary_key=True),
-    Column("flare_id", Uuid, nullable=False),
-    Column("observed_at", UTCDateTime, nullable=False),
-    Column("level", Integer, nullable=False),
-    Column("baseline", Float, nullable=False),
-    Column("spread_further", Boolean, nullable=False),
-    Column("emitted_at", UTCDateTime, nullable=False),
-)
-
-
-UserKey = tuple[str, str]  # (tenant_id, user_id)
-
-
-def _users(session: AsyncSession, table: Table, keys: Sequence[UserKey]) -> Any:
-    """Rows of these users only: every query names the tenant with the user."""
-    return keys_in(session, [table.c.tenant_id, table.c.user_id], keys)
 
 
 @functools.cache
@@ -171,9 +99,6 @@ async def save_histories(
         raise RuntimeError("history changed under a lock: refusing to overwrite it")
 
 
-PartRef = tuple[str, str, str, str]  # (tenant_id, user_id, day, kind)
-
-
 async def read_part_units(
     session: AsyncSession, wanted: Sequence[PartRef]
 ) -> dict[UserKey, dict[tuple[str, str], Any]]:
@@ -203,7 +128,7 @@ async def read_parts(
     c = history_parts.c
     rows = await session.execute(
         select(c.tenant_id, c.user_id, c.day, c.kind, c.part).where(
-            _users(session, history_parts, users)
+            users_in(session, history_parts, users)
         )
     )
     for r in rows:
@@ -245,64 +170,3 @@ async def read_history(
         )
     ).first()
     return None if row is None else (row.history or {})
-
-
-async def removal_keys(
-    session: AsyncSession, keys: Sequence[UserKey]
-) -> dict[UserKey, set[tuple[str, str, str]]]:
-    """The removals already emitted to these users (a handful each), one query."""
-    found: dict[UserKey, set[tuple[str, str, str]]] = {k: set() for k in keys}
-    if not keys:
-        return found
-    rows = await session.execute(
-        select(
-            removals.c.tenant_id,
-            removals.c.user_id,
-            removals.c.exercise_id,
-            removals.c.rule,
-            removals.c.severity,
-        ).where(_users(session, removals, keys))
-    )
-    for r in rows:
-        found.setdefault((r[0], r[1]), set()).add((r[2], r[3], r[4]))
-    return found
-
-
-async def add_removals(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        await session.execute(insert(removals), rows)
-
-
-async def list_removals(
-    session: AsyncSession, tenant_id: str, user_id: str
-) -> list[dict[str, Any]]:
-    rows = await session.execute(
-        select(removals)
-        .where(removals.c.tenant_id == tenant_id, removals.c.user_id == user_id)
-        .order_by(removals.c.decided_at, removals.c.exercise_id, removals.c.severity.desc())
-    )
-    return [dict(r._mapping) for r in rows]
-
-
-async def notified_flares(
-    session: AsyncSession, candidates: Sequence[tuple[str, str, str]]
-) -> set[tuple[str, str, str]]:
-    """Which of these (tenant_id, user_id, log_id) flares were notified before, one query
-    (only the candidates: the table keeps every flare a user ever had)."""
-    if not candidates:
-        return set()
-    rows = await session.execute(
-        select(flares.c.tenant_id, flares.c.user_id, flares.c.log_id).where(
-            keys_in(session, [flares.c.tenant_id, flares.c.user_id, flares.c.log_id], candidates)
-        )
-    )
-    return {(r[0], r[1], r[2]) for r in rows}
-
-
-async def add_flares(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        await session.execute(insert(flares), rows)
-
-
-def flare_id(tenant_id: str, user_id: str, log_id: str) -> uuid.UUID:
-    return uuid.uuid5(uuid.NAMESPACE_URL, f"spinefit:flare:{tenant_id}:{user_id}:{log_id}")
