@@ -170,6 +170,35 @@ async def test_reused_ids_with_other_content_are_refused_and_the_first_report_st
     assert len(next(e for e in entries if e["kind"] == "session")["exercises"]) == 2
 
 
+async def test_a_retry_in_another_time_zone_answers_exactly_as_the_first_time(
+    services: Stack,
+) -> None:
+    """docs/painlog.md: the same id with the same content (time zones normalised) "answers
+    exactly as the first time": `observed_at` as stored, not as the retry wrote it."""
+    user = await new_user(services)
+    at = now() - timedelta(hours=3)
+    body = pain_body(at.astimezone(timezone(timedelta(hours=2))))
+    first = await user.pain(body)
+    again = await user.pain({**body, "observed_at": at.isoformat()})
+    assert first.status_code == again.status_code == 202
+    assert again.json() == first.json()
+
+
+async def test_a_retry_in_another_time_zone_with_the_same_idempotency_key_is_a_replay(
+    services: Stack,
+) -> None:
+    """The Idempotency-Key compares reports as the client ids do: zones normalised."""
+    user = await new_user(services)
+    at = now() - timedelta(hours=3)
+    body = pain_body(at.astimezone(timezone(timedelta(hours=2))))
+    first = await user.pain(body, **{"Idempotency-Key": "zone-retry"})
+    again = await user.pain(
+        {**body, "observed_at": at.isoformat()}, **{"Idempotency-Key": "zone-retry"}
+    )
+    assert first.status_code == again.status_code == 202, again.text
+    assert again.json() == first.json()
+
+
 async def test_concurrent_retries_of_one_report_make_one_event(
     services: Stack, redis_client: redis.Redis, prefix: str
 ) -> None:
