@@ -261,9 +261,8 @@ async def handler_cost(
     history = history_with(sessions, rules)
     async with db.unit_of_work() as uow:
         now = datetime.now(UTC)
-        _, version = (await store.lock_histories(uow.session, [(tenant, user)], now))[
-            (tenant, user)
-        ]
+        locked = await store.lock_histories(uow.session, [(tenant, user)], now)
+        version = locked[(tenant, user)].version
         await store.save_histories(
             uow.session, {(tenant, user): (dump_history(history), version)}, now
         )

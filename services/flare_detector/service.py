@@ -54,7 +54,7 @@ async def apply_events(uow: UnitOfWork, events: Sequence[Consumed], rules: Rules
     keys = sorted(by_user)
     stored = await store.lock_histories(session, keys, now)
     emitted = await store.removal_keys(session, keys)
-    summaries = {k: load_history(stored[k][0]) for k in keys}
+    summaries = {k: load_history(stored[k].history) for k in keys}
     plans = {
         k: tiers.parts_needed(summaries[k], [record_of(e) for e in by_user[k]], rules, limit)
         for k in keys
@@ -86,7 +86,7 @@ async def apply_events(uow: UnitOfWork, events: Sequence[Consumed], rules: Rules
     for key in whole:
         # A summary the events were tried on and refused is read again; the others are
         # as loaded.
-        summary = load_history(stored[key][0]) if key in retried else summaries[key]
+        summary = load_history(stored[key].history) if key in retried else summaries[key]
         applied[key] = tiers.apply_to_whole(
             summary,
             {p: load_history(v) for p, v in parts.get(key, {}).items()},
@@ -118,7 +118,7 @@ async def apply_events(uow: UnitOfWork, events: Sequence[Consumed], rules: Rules
             for flare in step.flares:
                 flares.setdefault((*key, flare.log_id), flare)
         if touched or result.written or result.dropped:
-            changed[key] = (dump_history(result.history), stored[key][1])
+            changed[key] = (dump_history(result.history), stored[key].version)
             dropped.extend((*key, day, kind) for day, kind in result.dropped)
             written.extend(
                 ((*key, day, kind), part, units)

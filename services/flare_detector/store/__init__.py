@@ -5,6 +5,8 @@ on tenant_id. Callers use `store.<name>`; each name lives in one of the three.""
 from __future__ import annotations
 
 from services.flare_detector.store.histories import (
+    HistoryJson,
+    StoredHistory,
     lock_histories,
     read_history,
     read_part_units,
@@ -35,9 +37,11 @@ from services.flare_detector.store.verdicts import (
 )
 
 __all__ = [
+    "HistoryJson",
     "PartRef",
     "RemovalKey",
     "StoredFlare",
+    "StoredHistory",
     "StoredRemoval",
     "UserKey",
     "add_flares",

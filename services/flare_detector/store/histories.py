@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from services.flare_detector.store.tables import (
     history_parts,
     users_in,
 )
+from shared.db.rows import records
 from shared.db.unnest import keys_in
 
 
@@ -59,9 +61,23 @@ def _dialect(session: AsyncSession) -> str:
     return session.get_bind().dialect.name
 
 
+# A history's stored form (domain/history_json.py): JSON values, read and written whole.
+HistoryJson = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredHistory:
+    """A user's history row as locked: its stored form (`{}` for a new user) and version."""
+
+    tenant_id: str
+    user_id: str
+    history: HistoryJson
+    version: int
+
+
 async def lock_histories(
     session: AsyncSession, keys: Sequence[UserKey], now: datetime
-) -> dict[UserKey, tuple[dict[str, Any] | None, int]]:
+) -> dict[UserKey, StoredHistory]:
     """The histories of a batch's users and their versions, every row locked until the
     transaction ends, in one statement: an INSERT .. ON CONFLICT DO UPDATE (a no-op update
     that takes the row lock on PostgreSQL; SQLite has one writer at a time anyway) RETURNING
@@ -77,12 +93,12 @@ async def lock_histories(
             for t, u in ordered
         ],
     )
-    return {(r.tenant_id, r.user_id): (r.history or None, r.version) for r in rows}
+    return {(h.tenant_id, h.user_id): h for h in records(StoredHistory, rows)}
 
 
 async def save_histories(
     session: AsyncSession,
-    saved: dict[UserKey, tuple[dict[str, Any], int]],
+    saved: dict[UserKey, tuple[HistoryJson, int]],
     now: datetime,
 ) -> None:
     """Write back the changed histories (key -> (history, version read)), one statement."""
@@ -159,9 +175,7 @@ async def write_parts(
         )
 
 
-async def read_history(
-    session: AsyncSession, tenant_id: str, user_id: str
-) -> dict[str, Any] | None:
+async def read_history(session: AsyncSession, tenant_id: str, user_id: str) -> HistoryJson | None:
     row = (
         await session.execute(
             select(histories.c.history).where(
