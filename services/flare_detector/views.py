@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Literal
 
@@ -77,7 +78,9 @@ class FlaresPage(Page[FlareView]):
 
 
 def flares_scope(user_id: str) -> str:
-    return f"{FLARES_SCOPE}:{user_id}"
+    """The list's name with its user's (hashed: a cursor of a long id stays well within the
+    cursor's bound, whatever its last item's id)."""
+    return f"{FLARES_SCOPE}:{hashlib.sha256(user_id.encode()).hexdigest()[:16]}"
 
 
 def _session(s: SessionBefore) -> SessionBeforeView:

@@ -3,6 +3,7 @@ schemas (the OpenAPI document's), and how a read's records become them."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import datetime
 from typing import Annotated, Literal
@@ -102,7 +103,9 @@ class TimelinePage(Page[TimelineEntry]):
 
 
 def timeline_scope(user_id: str) -> str:
-    return f"{TIMELINE_SCOPE}:{user_id}"
+    """The list's name with its user's (hashed: a cursor of a long id stays well within the
+    cursor's bound, whatever its last item's id)."""
+    return f"{TIMELINE_SCOPE}:{hashlib.sha256(user_id.encode()).hexdigest()[:16]}"
 
 
 def _entry(e: Stored, flares: dict[str, StoredFlare]) -> PainEntry | SessionEntry | RemovalEntry:

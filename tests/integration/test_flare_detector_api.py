@@ -10,6 +10,8 @@ from typing import Any
 import redis
 
 from services.flare_detector.app import build_app
+from services.flare_detector.views import flares_scope
+from services.painlog.views import timeline_scope
 from shared.http.pagination import encode_cursor
 from tests.factories.flare_sim import START, pain_event, quiz_event, session_event
 from tests.integration.test_flare_detector import CONSUMED, caught_up, publish
@@ -116,8 +118,8 @@ async def test_a_cursor_of_another_tenant_user_or_list_or_garbage_is_a_400_probl
     cursor = (await client.get("/v1/users/u-pages/flares?limit=1", headers=key)).json()[
         "next_cursor"
     ]
-    forged = encode_cursor("flare_detector.flares:u-pages", t, (1, 2))  # not a flare's key
-    timeline_cursor = encode_cursor("painlog.timeline:u-pages", t, (START, 1, "m02"))
+    forged = encode_cursor(flares_scope("u-pages"), t, (1, 2))  # this list's, not a flare's key
+    timeline_cursor = encode_cursor(timeline_scope("u-pages"), t, (START, 1, "m02"))
     refused = [
         await client.get(f"/v1/users/u-pages/flares?cursor={cursor}", headers=other_key),
         await client.get(f"/v1/users/u-other/flares?cursor={cursor}", headers=key),

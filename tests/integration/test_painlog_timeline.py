@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from services.flare_detector.views import flares_scope
 from services.painlog.app import build_app
 from shared.http.pagination import encode_cursor
 from tests.factories.painlog import pain_body, session_body
@@ -118,6 +119,19 @@ async def test_a_page_keeps_the_window_and_links_its_chart(services: Stack) -> N
     assert len((await user.timeline()).json()["items"]) == 2
 
 
+async def test_a_cursor_after_the_longest_ids_still_pages(services: Stack) -> None:
+    """The cursor carries the last entry's id: with the longest user id and client ids that
+    JSON must escape, it stays within the cursor's bound."""
+    tenant = await services.create_tenant()
+    user = User(services, tenant["api_key"]["key"], "u" * 128)
+    ids = [c * 128 for c in '"\\~']
+    for i, log_id in enumerate(ids):
+        body = pain_body(now() - timedelta(hours=3 - i), log_id=log_id)
+        assert (await user.pain(body)).status_code == 202
+    paged = await pages(user, 1)
+    assert [e["log_id"] for page in paged for e in page] == ids
+
+
 def _forged(cursor: str, key: list[Any]) -> str:
     raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     raw[2] = key
@@ -127,20 +141,23 @@ def _forged(cursor: str, key: list[Any]) -> str:
 async def test_a_cursor_of_another_tenant_user_or_list_or_no_cursor_at_all_is_a_400(
     services: Stack,
 ) -> None:
-    user = await new_user(services)
+    tenant = await services.create_tenant()
+    user = User(services, tenant["api_key"]["key"])
     other_tenant = await new_user(services)
     for u in (user, other_tenant):
         for hours in (1, 2):
             assert (await u.pain(pain_body(now() - timedelta(hours=hours)))).status_code == 202
     cursor = (await user.timeline(limit="1")).json()["next_cursor"]
     assert cursor
-    other_user = User(services, user.headers["Authorization"].split()[-1], "someone-else")
+    tenant_id, key = tenant["tenant_id"], (now(), "l-1")
+    other_user = User(services, tenant["api_key"]["key"], "someone-else")
     assert (await other_user.pain(pain_body(now() - timedelta(hours=1)))).status_code == 202
     refused = [
         await other_tenant.timeline(cursor=cursor),
         await other_user.timeline(cursor=cursor),
         await user.timeline(cursor="bm90LWEtY3Vyc29y"),  # "not-a-cursor"
-        await user.timeline(cursor=encode_cursor("flare_detector.flares:patient-17", "t", ())),
+        # The user's flares list's, for the same tenant.
+        await user.timeline(cursor=encode_cursor(flares_scope("patient-17"), tenant_id, key)),
         # A cursor of this list whose key is not an entry's: not a crash.
         await user.timeline(cursor=_forged(cursor, [1, "x", 2])),
     ]
