@@ -51,16 +51,14 @@ async def _store_once(
     event: Callable[[], Event],
     id_field: str,
 ) -> datetime:
-    """A report is stored once per client id. New: the row (one INSERT .. ON CONFLICT DO
-    NOTHING, no SELECT first) and its event; returns when it was received. The same content
-    again is a replay (the stored receipt, nothing emitted); other content under the same id
-    is refused."""
-    received_at = utc_now()
-    if await insert_if_new(
-        uow.session, table, {**row, "received_at": received_at, "fingerprint": print_}
-    ):
+    """A report is stored once per client id. New: the row (its insert values, receipt
+    included: one INSERT .. ON CONFLICT DO NOTHING, no SELECT first) and its event; returns
+    when it was received. The same content again is a replay (the stored receipt, nothing
+    emitted); other content under the same id is refused."""
+    if await insert_if_new(uow.session, table, row):
         await uow.emit(event())
         log.info("report_recorded", user_id=row["user_id"], **{id_field: row[id_field]})
+        received_at: datetime = row["received_at"]
         return received_at
     stored = await found()
     if stored is None:  # the conflicting row is committed (insert_if_new); cannot vanish
@@ -85,17 +83,6 @@ def _event(cls: type[E], report: Frozen, **envelope: Any) -> E:
     )
 
 
-def _session_row(tenant_id: str, user_id: str, report: SessionReport) -> dict[str, Any]:
-    return {
-        "tenant_id": tenant_id,
-        "user_id": user_id,
-        "session_id": report.session_id,
-        "started_at": report.started_at,
-        "completed_at": report.completed_at,
-        "exercises": [e.model_dump(mode="json") for e in report.exercises],
-    }
-
-
 def _session_done(tenant_id: str, user_id: str, report: SessionReport) -> SessionDone:
     return _event(
         SessionDone, report, tenant_id=tenant_id, user_id=user_id, occurred_at=report.completed_at
@@ -116,11 +103,7 @@ def fresh_session(tenant_id: str, user_id: str, report: SessionReport, print_: s
     received_at = utc_now()
     return Fresh(
         store.sessions,
-        {
-            **_session_row(tenant_id, user_id, report),
-            "received_at": received_at,
-            "fingerprint": print_,
-        },
+        store.session_values(tenant_id, user_id, report, received_at, print_),
         [_session_done(tenant_id, user_id, report)],
         202,
         _session_answer(report, received_at),
@@ -136,29 +119,13 @@ async def record_session(
     received_at = await _store_once(
         uow,
         store.sessions,
-        _session_row(tenant_id, user_id, report),
+        store.session_values(tenant_id, user_id, report, utc_now(), print_),
         print_,
         lambda: store.get_session(uow.session, tenant_id, user_id, report.session_id),
         lambda: _session_done(tenant_id, user_id, report),
         "session_id",
     )
     return 202, _session_answer(report, received_at)
-
-
-def _pain_row(tenant_id: str, user_id: str, report: PainReport) -> dict[str, Any]:
-    return {
-        "tenant_id": tenant_id,
-        "user_id": user_id,
-        "log_id": report.log_id,
-        "observed_at": report.observed_at,
-        "level": report.level,
-        "context": report.context,
-        "exercise_id": report.exercise_id,
-        "session_id": report.session_id,
-        "qualities": list(report.qualities),
-        "locations": list(report.locations),
-        "morning": report.morning.model_dump(mode="json") if report.morning else None,
-    }
 
 
 def _pain_logged(tenant_id: str, user_id: str, report: PainReport) -> PainLogged:
@@ -183,11 +150,7 @@ def fresh_pain(tenant_id: str, user_id: str, report: PainReport, print_: str) ->
     received_at = utc_now()
     return Fresh(
         store.pain_logs,
-        {
-            **_pain_row(tenant_id, user_id, report),
-            "received_at": received_at,
-            "fingerprint": print_,
-        },
+        store.pain_log_values(tenant_id, user_id, report, received_at, print_),
         [_pain_logged(tenant_id, user_id, report)],
         202,
         _pain_answer(report, received_at),
@@ -202,7 +165,7 @@ async def record_pain(
     received_at = await _store_once(
         uow,
         store.pain_logs,
-        _pain_row(tenant_id, user_id, report),
+        store.pain_log_values(tenant_id, user_id, report, utc_now(), print_),
         print_,
         lambda: store.get_pain_log(uow.session, tenant_id, user_id, report.log_id),
         lambda: _pain_logged(tenant_id, user_id, report),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import (
@@ -35,6 +36,7 @@ from shared.db.pages import keyset
 from shared.db.platform_tables import platform_tables
 from shared.db.rows import fetch_all, fetch_one
 from shared.db.types import UTCDateTime
+from shared.events.painlog import PainReport, SessionReport
 
 R = TypeVar("R", StoredSession, StoredPainLog, StoredRemoval)
 
@@ -106,6 +108,44 @@ removals = Table(
 )
 
 OWNED = (sessions, pain_logs, flares, removals)
+
+
+def session_values(
+    tenant_id: str, user_id: str, report: SessionReport, received_at: datetime, print_: str
+) -> dict[str, Any]:
+    """The insert values of a new session (what `insert_if_new` and the fast lane's `Fresh`
+    take), its receipt (`received_at`, the report's fingerprint) included."""
+    return {
+        "tenant_id": tenant_id,
+        "user_id": user_id,
+        "session_id": report.session_id,
+        "started_at": report.started_at,
+        "completed_at": report.completed_at,
+        "exercises": [e.model_dump(mode="json") for e in report.exercises],
+        "received_at": received_at,
+        "fingerprint": print_,
+    }
+
+
+def pain_log_values(
+    tenant_id: str, user_id: str, report: PainReport, received_at: datetime, print_: str
+) -> dict[str, Any]:
+    """The insert values of a new pain log (as `session_values`)."""
+    return {
+        "tenant_id": tenant_id,
+        "user_id": user_id,
+        "log_id": report.log_id,
+        "observed_at": report.observed_at,
+        "level": report.level,
+        "context": report.context,
+        "exercise_id": report.exercise_id,
+        "session_id": report.session_id,
+        "qualities": list(report.qualities),
+        "locations": list(report.locations),
+        "morning": report.morning.model_dump(mode="json") if report.morning else None,
+        "received_at": received_at,
+        "fingerprint": print_,
+    }
 
 
 async def get_session(
