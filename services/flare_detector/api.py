@@ -6,7 +6,7 @@ from datetime import datetime
 
 from fastapi import APIRouter, Request
 
-from services.flare_detector import service
+from services.flare_detector import reads
 from services.flare_detector.settings import FlareDetectorSettings
 from services.flare_detector.views import FlaresPage, flares_page, flares_scope
 from shared.http.auth import TenantId
@@ -18,7 +18,7 @@ from shared.http.strict_json import StrictJsonRoute
 router = APIRouter(tags=["flares"], route_class=StrictJsonRoute)
 
 
-def _after(cursor: str | None, tenant_id: str, user_id: str) -> service.FlareKey | None:
+def _after(cursor: str | None, tenant_id: str, user_id: str) -> reads.FlareKey | None:
     """The key a flares cursor carries; a 400 naming `query.cursor` for one that is not a
     cursor of this user's flares for this tenant."""
     key = decode_cursor(cursor, flares_scope(user_id), tenant_id, 2)
@@ -54,7 +54,7 @@ async def list_flares(
 ) -> FlaresPage:
     settings: FlareDetectorSettings = request.app.state.settings
     after = _after(cursor, tenant_id, user_id)
-    found = await service.user_flares(session, tenant_id, user_id, settings.rules(), after, limit)
+    found = await reads.user_flares(session, tenant_id, user_id, settings.rules(), after, limit)
     if found is None:
         raise NotFound("no history for this user")
     return flares_page(found, limit, tenant_id)

@@ -1,12 +1,13 @@
-"""Use cases of the flare detector: apply one event to the user's history, emit what is new;
-read a page of a user's flares. The unit of work (the bus's, one per event) commits the history,
-the removal and flare records and their outbox events together, or none of them."""
+"""Use cases of the flare detector that write: apply a batch of events to the users'
+histories, emit what is new (reads: `services.flare_detector.reads`). The unit of work (the
+bus's, one per batch) commits the histories, the removal and flare records and their outbox
+events together, or none of them."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,11 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.flare_detector import store
 from services.flare_detector.domain import tiers
-from services.flare_detector.domain.decisions import Unseparable
 from services.flare_detector.domain.detector import FlareNote, record_of
 from services.flare_detector.domain.history import Decision
 from services.flare_detector.domain.history_json import dump_history, load_history
-from services.flare_detector.domain.report import FlareReport, describe_flares
 from services.flare_detector.domain.rules import Rules
 from shared.db.uow import UnitOfWork
 from shared.events.base import Event, utc_now
@@ -47,13 +46,42 @@ async def apply_events(uow: UnitOfWork, events: Sequence[Consumed], rules: Rules
     if not events:
         return
     session, now = uow.session, utc_now()
-    limit = now + timedelta(hours=rules.max_clock_skew_h)
     by_user: dict[store.UserKey, list[Consumed]] = {}
     for event in events:
         by_user.setdefault((event.tenant_id, event.user_id), []).append(event)
     keys = sorted(by_user)
+    # Load.
     stored = await store.lock_histories(session, keys, now)
     emitted = await store.removal_keys(session, keys)
+    # Decide (the domain's tiers; the parts a user's events turn out to need are read).
+    applied = await _apply(session, by_user, stored, rules, now)
+    changes = _changes(by_user, applied, stored, emitted)
+    # Save.
+    await store.save_histories(session, changes.histories, now)
+    await store.write_parts(session, changes.dropped, changes.written)
+    notified = await store.notified_flares(session, sorted(changes.flares))
+    removed = [(_removal(key, d), d) for key, d in changes.removals]
+    notes = [
+        (_flare(k[0], k[1], f), f) for k, f in sorted(changes.flares.items()) if k not in notified
+    ]
+    await store.add_removals(session, [_removal_record(e, d, now) for e, d in removed])
+    await store.add_flares(session, [_flare_record(e, f, now) for e, f in notes])
+    # Emit.
+    await _emit(uow, [*(e for e, _ in removed), *(e for e, _ in notes)])
+
+
+async def _apply(
+    session: AsyncSession,
+    by_user: dict[store.UserKey, list[Consumed]],
+    stored: dict[store.UserKey, store.StoredHistory],
+    rules: Rules,
+    now: datetime,
+) -> dict[store.UserKey, tiers.Applied]:
+    """Each user's events applied to their summary, with the units of the parts its
+    checkpoints read; to the whole history (every part read) when the summary cannot hold
+    what they change."""
+    keys = sorted(by_user)
+    limit = now + timedelta(hours=rules.max_clock_skew_h)
     summaries = {k: load_history(stored[k].history) for k in keys}
     plans = {
         k: tiers.parts_needed(summaries[k], [record_of(e) for e in by_user[k]], rules, limit)
@@ -94,12 +122,29 @@ async def apply_events(uow: UnitOfWork, events: Sequence[Consumed], rules: Rules
             rules,
             now,
         )
-    changed: dict[store.UserKey, tuple[dict[str, Any], int]] = {}
-    dropped: list[store.PartRef] = []
-    written: list[tuple[store.PartRef, Any, Any]] = []
-    removals: list[tuple[store.UserKey, Decision]] = []
-    flares: dict[tuple[str, str, str], FlareNote] = {}
-    for key in keys:
+    return applied
+
+
+@dataclass
+class _Changes:
+    """What a batch changed: the histories to write back (history, version read), the parts
+    to drop and write, the removals not emitted before and the flares it found."""
+
+    histories: dict[store.UserKey, tuple[store.HistoryJson, int]] = field(default_factory=dict)
+    dropped: list[store.PartRef] = field(default_factory=list)
+    written: list[tuple[store.PartRef, Any, Any]] = field(default_factory=list)
+    removals: list[tuple[store.UserKey, Decision]] = field(default_factory=list)
+    flares: dict[tuple[str, str, str], FlareNote] = field(default_factory=dict)
+
+
+def _changes(
+    by_user: dict[store.UserKey, list[Consumed]],
+    applied: dict[store.UserKey, tiers.Applied],
+    stored: dict[store.UserKey, store.StoredHistory],
+    emitted: dict[store.UserKey, set[store.RemovalKey]],
+) -> _Changes:
+    changes = _Changes()
+    for key in sorted(by_user):
         result, done = applied[key], emitted[key]
         touched = False
         for event, step in zip(by_user[key], result.steps, strict=True):
@@ -114,25 +159,20 @@ async def apply_events(uow: UnitOfWork, events: Sequence[Consumed], rules: Rules
             for decision in step.removals:
                 if decision.key not in done:
                     done.add(decision.key)
-                    removals.append((key, decision))
+                    changes.removals.append((key, decision))
             for flare in step.flares:
-                flares.setdefault((*key, flare.log_id), flare)
+                changes.flares.setdefault((*key, flare.log_id), flare)
         if touched or result.written or result.dropped:
-            changed[key] = (dump_history(result.history), stored[key].version)
-            dropped.extend((*key, day, kind) for day, kind in result.dropped)
-            written.extend(
+            changes.histories[key] = (dump_history(result.history), stored[key].version)
+            changes.dropped.extend((*key, day, kind) for day, kind in result.dropped)
+            changes.written.extend(
                 ((*key, day, kind), part, units)
                 for (day, kind), (part, units) in result.written.items()
             )
-    await store.save_histories(session, changed, now)
-    await store.write_parts(session, dropped, written)
-    notified = await store.notified_flares(session, sorted(flares))
-    new_flares = [(k, f) for k, f in sorted(flares.items()) if k not in notified]
-    removed = [(_removal(key, d), d) for key, d in removals]
-    notes = [(_flare(k[0], k[1], f), f) for k, f in new_flares]
-    await store.add_removals(session, [_removal_record(e, d, now) for e, d in removed])
-    await store.add_flares(session, [_flare_record(e, f, now) for e, f in notes])
-    out: list[Event] = [*(e for e, _ in removed), *(e for e, _ in notes)]
+    return changes
+
+
+async def _emit(uow: UnitOfWork, out: list[Event]) -> None:
     await uow.emit(*out)
     for e in out:
         if isinstance(e, ExerciseRemoved):
@@ -208,47 +248,4 @@ def _flare_record(e: FlareDetected, f: FlareNote, now: datetime) -> store.Stored
         baseline=f.baseline,  # the detector's own (the event's is capped at 10)
         spread_further=e.spread_further,
         emitted_at=now,
-    )
-
-
-FlareKey = tuple[datetime, str]  # (observed_at, log_id): a flare's place in the list
-
-
-@dataclass(frozen=True, slots=True)
-class UserFlares:
-    """One page of a user's flares (up to `limit + 1`: whether more follow), with what the
-    whole history says beside them: its watermark, its removals and the exercises that
-    cannot be separated."""
-
-    user_id: str
-    watermark: datetime | None
-    flares: list[FlareReport]
-    cannot_be_separated: list[Unseparable]
-    removals: list[store.StoredRemoval]
-
-
-def flare_key(flare: FlareReport) -> FlareKey:
-    return (flare.observed_at, flare.log_id)
-
-
-async def user_flares(
-    session: AsyncSession,
-    tenant_id: str,
-    user_id: str,
-    rules: Rules,
-    after: FlareKey | None,
-    limit: int,
-) -> UserFlares | None:
-    """The flares of the user's kept history after `after` (None: from the first), in event
-    time, `limit + 1` at most. None when the detector holds no history of the user."""
-    stored = await store.read_history(session, tenant_id, user_id)
-    if stored is None:
-        return None
-    removals = await store.list_removals(session, tenant_id, user_id)
-    parts = (await store.read_parts(session, [(tenant_id, user_id)]))[(tenant_id, user_id)]
-    history = tiers.assemble(load_history(stored), {p: load_history(v) for p, v in parts.items()})
-    report = describe_flares(history, rules, [r.key for r in removals])
-    shown = [f for f in report.flares if after is None or flare_key(f) > after]
-    return UserFlares(
-        user_id, report.watermark, shown[: limit + 1], report.cannot_be_separated, removals
     )
