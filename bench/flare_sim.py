@@ -31,7 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from services.flare_detector.domain.decisions import advance, checkpoints_due
 from services.flare_detector.domain.detector import ingest
 from services.flare_detector.domain.flares import classify, settle
-from services.flare_detector.domain.history import History, Observation, Session
+from services.flare_detector.domain.history import History
+from services.flare_detector.domain.history_json import dump_history
+from services.flare_detector.domain.records import Observation, Session
 from services.flare_detector.domain.report import describe_flares
 from services.flare_detector.domain.rules import Rules
 from shared.events.painlog import SessionDone
@@ -259,10 +261,11 @@ async def handler_cost(
     history = history_with(sessions, rules)
     async with db.unit_of_work() as uow:
         now = datetime.now(UTC)
-        _, version = (await store.lock_histories(uow.session, [(tenant, user)], now))[
-            (tenant, user)
-        ]
-        await store.save_histories(uow.session, {(tenant, user): (history.to_json(), version)}, now)
+        locked = await store.lock_histories(uow.session, [(tenant, user)], now)
+        version = locked[(tenant, user)].version
+        await store.save_histories(
+            uow.session, {(tenant, user): (dump_history(history), version)}, now
+        )
     seconds = []
     for event in next_events(history, tenant, user, events):
         started = time.perf_counter()

@@ -2,34 +2,59 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from datetime import datetime
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 
-from services.flare_detector import service
+from services.flare_detector import reads
 from services.flare_detector.settings import FlareDetectorSettings
-from shared.db.database import Database
+from services.flare_detector.views import FlaresPage, flares_page, flares_scope
 from shared.http.auth import TenantId
-from shared.http.problems import NotFound
+from shared.http.deps import ReadSession, UserIdPath
+from shared.http.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, decode_cursor
+from shared.http.problems import BadRequest, NotFound, field_error, problems
 from shared.http.strict_json import StrictJsonRoute
 
 router = APIRouter(tags=["flares"], route_class=StrictJsonRoute)
 
-UserIdPath = Annotated[
-    str, Path(pattern=r"^[A-Za-z0-9._:@-]{1,128}$", description="The tenant's id for its user")
-]
+
+def _after(cursor: str | None, tenant_id: str, user_id: str) -> reads.FlareKey | None:
+    """The key a flares cursor carries; a 400 naming `query.cursor` for one that is not a
+    cursor of this user's flares for this tenant."""
+    key = decode_cursor(cursor, flares_scope(user_id), tenant_id, 2)
+    if key is None:
+        return None
+    at, log_id = key
+    if isinstance(at, datetime) and at.tzinfo is not None and isinstance(log_id, str):
+        return (at, log_id)
+    raise BadRequest(
+        "query.cursor: not a cursor this API gave",
+        errors=[field_error("query.cursor", "not a cursor this API gave", "cursor_invalid")],
+    )
 
 
 @router.get(
     "/v1/users/{user_id}/flares",
     summary="Detected flares, what each was attributed to, the removals and their evidence",
-    responses={404: {"description": "No session or pain log of this user for this tenant"}},
+    response_model=FlaresPage,
+    responses=problems(
+        400,
+        404,
+        _400="A cursor of another list or tenant",
+        _404="No session or pain log of this user for this tenant",
+    ),
 )
-async def get_flares(user_id: UserIdPath, tenant_id: TenantId, request: Request) -> Any:
-    db: Database = request.app.state.db
+async def list_flares(
+    user_id: UserIdPath,
+    tenant_id: TenantId,
+    request: Request,
+    session: ReadSession,
+    limit: LimitQuery = DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
+) -> FlaresPage:
     settings: FlareDetectorSettings = request.app.state.settings
-    async with db.read() as session:
-        body = await service.user_flares(session, tenant_id, user_id, settings.rules())
-    if body is None:
+    after = _after(cursor, tenant_id, user_id)
+    found = await reads.user_flares(session, tenant_id, user_id, settings.rules(), after, limit)
+    if found is None:
         raise NotFound("no history for this user")
-    return body
+    return flares_page(found, limit, tenant_id)

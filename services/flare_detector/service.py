@@ -1,19 +1,23 @@
-"""Use cases of the flare detector: apply one event to the user's history, emit what is new;
-describe a user's flares. The unit of work (the bus's, one per event) commits the history,
-the removal and flare records and their outbox events together, or none of them."""
+"""Use cases of the flare detector that write: apply a batch of events to the users'
+histories, emit what is new (reads: `services.flare_detector.reads`). The unit of work (the
+bus's, one per batch) commits the histories, the removal and flare records and their outbox
+events together, or none of them."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.flare_detector import store
 from services.flare_detector.domain import tiers
 from services.flare_detector.domain.detector import FlareNote, record_of
-from services.flare_detector.domain.history import Decision, History
-from services.flare_detector.domain.report import describe_flares
+from services.flare_detector.domain.history import Decision
+from services.flare_detector.domain.history_json import dump_history, load_history
 from services.flare_detector.domain.rules import Rules
 from shared.db.uow import UnitOfWork
 from shared.events.base import Event, utc_now
@@ -42,14 +46,43 @@ async def apply_events(uow: UnitOfWork, events: Sequence[Consumed], rules: Rules
     if not events:
         return
     session, now = uow.session, utc_now()
-    limit = now + timedelta(hours=rules.max_clock_skew_h)
     by_user: dict[store.UserKey, list[Consumed]] = {}
     for event in events:
         by_user.setdefault((event.tenant_id, event.user_id), []).append(event)
     keys = sorted(by_user)
+    # Load.
     stored = await store.lock_histories(session, keys, now)
     emitted = await store.removal_keys(session, keys)
-    summaries = {k: History.from_json(stored[k][0]) for k in keys}
+    # Decide (the domain's tiers; the parts a user's events turn out to need are read).
+    applied = await _apply(session, by_user, stored, rules, now)
+    changes = _changes(by_user, applied, stored, emitted)
+    # Save.
+    await store.save_histories(session, changes.histories, now)
+    await store.write_parts(session, changes.dropped, changes.written)
+    notified = await store.notified_flares(session, sorted(changes.flares))
+    removed = [(_removal(key, d), d) for key, d in changes.removals]
+    notes = [
+        (_flare(k[0], k[1], f), f) for k, f in sorted(changes.flares.items()) if k not in notified
+    ]
+    await store.add_removals(session, [_removal_record(e, d, now) for e, d in removed])
+    await store.add_flares(session, [_flare_record(e, f, now) for e, f in notes])
+    # Emit.
+    await _emit(uow, [*(e for e, _ in removed), *(e for e, _ in notes)])
+
+
+async def _apply(
+    session: AsyncSession,
+    by_user: dict[store.UserKey, list[Consumed]],
+    stored: dict[store.UserKey, store.StoredHistory],
+    rules: Rules,
+    now: datetime,
+) -> dict[store.UserKey, tiers.Applied]:
+    """Each user's events applied to their summary, with the units of the parts its
+    checkpoints read; to the whole history (every part read) when the summary cannot hold
+    what they change."""
+    keys = sorted(by_user)
+    limit = now + timedelta(hours=rules.max_clock_skew_h)
+    summaries = {k: load_history(stored[k].history) for k in keys}
     plans = {
         k: tiers.parts_needed(summaries[k], [record_of(e) for e in by_user[k]], rules, limit)
         for k in keys
@@ -81,20 +114,37 @@ async def apply_events(uow: UnitOfWork, events: Sequence[Consumed], rules: Rules
     for key in whole:
         # A summary the events were tried on and refused is read again; the others are
         # as loaded.
-        summary = History.from_json(stored[key][0]) if key in retried else summaries[key]
+        summary = load_history(stored[key].history) if key in retried else summaries[key]
         applied[key] = tiers.apply_to_whole(
             summary,
-            {p: History.from_json(v) for p, v in parts.get(key, {}).items()},
+            {p: load_history(v) for p, v in parts.get(key, {}).items()},
             by_user[key],
             rules,
             now,
         )
-    changed: dict[store.UserKey, tuple[dict[str, Any], int]] = {}
-    dropped: list[store.PartRef] = []
-    written: list[tuple[store.PartRef, Any, Any]] = []
-    removals: list[tuple[store.UserKey, Decision]] = []
-    flares: dict[tuple[str, str, str], FlareNote] = {}
-    for key in keys:
+    return applied
+
+
+@dataclass
+class _Changes:
+    """What a batch changed: the histories to write back (history, version read), the parts
+    to drop and write, the removals not emitted before and the flares it found."""
+
+    histories: dict[store.UserKey, tuple[store.HistoryJson, int]] = field(default_factory=dict)
+    dropped: list[store.PartRef] = field(default_factory=list)
+    written: list[tuple[store.PartRef, Any, Any]] = field(default_factory=list)
+    removals: list[tuple[store.UserKey, Decision]] = field(default_factory=list)
+    flares: dict[tuple[str, str, str], FlareNote] = field(default_factory=dict)
+
+
+def _changes(
+    by_user: dict[store.UserKey, list[Consumed]],
+    applied: dict[store.UserKey, tiers.Applied],
+    stored: dict[store.UserKey, store.StoredHistory],
+    emitted: dict[store.UserKey, set[store.RemovalKey]],
+) -> _Changes:
+    changes = _Changes()
+    for key in sorted(by_user):
         result, done = applied[key], emitted[key]
         touched = False
         for event, step in zip(by_user[key], result.steps, strict=True):
@@ -109,25 +159,20 @@ async def apply_events(uow: UnitOfWork, events: Sequence[Consumed], rules: Rules
             for decision in step.removals:
                 if decision.key not in done:
                     done.add(decision.key)
-                    removals.append((key, decision))
+                    changes.removals.append((key, decision))
             for flare in step.flares:
-                flares.setdefault((*key, flare.log_id), flare)
+                changes.flares.setdefault((*key, flare.log_id), flare)
         if touched or result.written or result.dropped:
-            changed[key] = (result.history.to_json(), stored[key][1])
-            dropped.extend((*key, day, kind) for day, kind in result.dropped)
-            written.extend(
+            changes.histories[key] = (dump_history(result.history), stored[key].version)
+            changes.dropped.extend((*key, day, kind) for day, kind in result.dropped)
+            changes.written.extend(
                 ((*key, day, kind), part, units)
                 for (day, kind), (part, units) in result.written.items()
             )
-    await store.save_histories(session, changed, now)
-    await store.write_parts(session, dropped, written)
-    notified = await store.notified_flares(session, sorted(flares))
-    new_flares = [(k, f) for k, f in sorted(flares.items()) if k not in notified]
-    removed = [_removal(key, d) for key, d in removals]
-    notes = [(_flare(k[0], k[1], f), f) for k, f in new_flares]
-    await store.add_removals(session, [_removal_row(e, now) for e in removed])
-    await store.add_flares(session, [_flare_row(e, f, now) for e, f in notes])
-    out: list[Event] = [*removed, *(e for e, _ in notes)]
+    return changes
+
+
+async def _emit(uow: UnitOfWork, out: list[Event]) -> None:
     await uow.emit(*out)
     for e in out:
         if isinstance(e, ExerciseRemoved):
@@ -155,23 +200,25 @@ def _removal(key: store.UserKey, d: Decision) -> ExerciseRemoved:
         exercise_id=d.exercise_id,
         rule=d.rule,  # type: ignore[arg-type]
         severity=d.severity,  # type: ignore[arg-type]
-        evidence=RemovalEvidence.model_validate(d.evidence),
+        # The event's model of the domain's evidence (the same fields), checked once per
+        # removal.
+        evidence=RemovalEvidence.model_validate(d.evidence, from_attributes=True),
         decided_at=d.at,
     )
 
 
-def _removal_row(e: ExerciseRemoved, now: datetime) -> dict[str, Any]:
-    return {
-        "tenant_id": e.tenant_id,
-        "user_id": e.user_id,
-        "exercise_id": e.exercise_id,
-        "rule": e.rule,
-        "severity": e.severity,
-        "event_id": e.event_id,
-        "decided_at": e.decided_at,
-        "evidence": e.evidence.model_dump(mode="json"),
-        "emitted_at": now,
-    }
+def _removal_record(e: ExerciseRemoved, d: Decision, now: datetime) -> store.StoredRemoval:
+    return store.StoredRemoval(
+        tenant_id=e.tenant_id,
+        user_id=e.user_id,
+        exercise_id=e.exercise_id,
+        rule=e.rule,
+        severity=e.severity,
+        event_id=e.event_id,
+        decided_at=e.decided_at,
+        evidence=d.evidence,
+        emitted_at=now,
+    )
 
 
 def _flare(tenant_id: str, user_id: str, f: FlareNote) -> FlareDetected:
@@ -190,44 +237,15 @@ def _flare(tenant_id: str, user_id: str, f: FlareNote) -> FlareDetected:
     )
 
 
-def _flare_row(e: FlareDetected, f: FlareNote, now: datetime) -> dict[str, Any]:
-    return {
-        "tenant_id": e.tenant_id,
-        "user_id": e.user_id,
-        "log_id": e.log_id,
-        "flare_id": e.flare_id,
-        "observed_at": e.observed_at,
-        "level": e.level,
-        "baseline": f.baseline,  # the detector's own (the event's is capped at 10)
-        "spread_further": e.spread_further,
-        "emitted_at": now,
-    }
-
-
-async def user_flares(
-    session: Any, tenant_id: str, user_id: str, rules: Rules
-) -> dict[str, Any] | None:
-    stored = await store.read_history(session, tenant_id, user_id)
-    if stored is None:
-        return None
-    removals = await store.list_removals(session, tenant_id, user_id)
-    parts = (await store.read_parts(session, [(tenant_id, user_id)]))[(tenant_id, user_id)]
-    history = tiers.assemble(
-        History.from_json(stored), {p: History.from_json(v) for p, v in parts.items()}
+def _flare_record(e: FlareDetected, f: FlareNote, now: datetime) -> store.StoredFlare:
+    return store.StoredFlare(
+        tenant_id=e.tenant_id,
+        user_id=e.user_id,
+        log_id=e.log_id,
+        flare_id=e.flare_id,
+        observed_at=e.observed_at,
+        level=e.level,
+        baseline=f.baseline,  # the detector's own (the event's is capped at 10)
+        spread_further=e.spread_further,
+        emitted_at=now,
     )
-    keys = [(r["exercise_id"], r["rule"], r["severity"]) for r in removals]
-    body = describe_flares(history, rules, keys)
-    return {
-        "user_id": user_id,
-        **body,
-        "removals": [
-            {
-                "exercise_id": r["exercise_id"],
-                "rule": r["rule"],
-                "severity": r["severity"],
-                "decided_at": r["decided_at"].isoformat(),
-                "evidence": r["evidence"],
-            }
-            for r in removals
-        ],
-    }

@@ -3,57 +3,54 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
-from typing import Annotated, Any, Literal
-from urllib.parse import urlencode
+from datetime import datetime, timedelta
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime, BaseModel
+from pydantic import AwareDatetime
 
-from services.painlog import chart_renderer, service
+from services.painlog import chart_renderer, reads, service
 from services.painlog.domain.reports import FieldProblem, future_problems
 from services.painlog.domain.reports import fingerprint as report_fingerprint
-from services.painlog.domain.timeline import Window, WindowError, resolve_window
+from services.painlog.domain.timeline import OrderKey, Window, WindowError, resolve_window
 from services.painlog.settings import PainlogSettings
+from services.painlog.views import (
+    PainAccepted,
+    SessionAccepted,
+    TimelinePage,
+    timeline_page,
+    timeline_scope,
+)
 from shared.db.database import Database
 from shared.db.uow import UnitOfWork
 from shared.events.base import utc_now
 from shared.events.painlog import PainReport, SessionReport
 from shared.http.auth import TenantId
+from shared.http.deps import USER_ID_PATTERN, IdempotencyKey, ReadSession, UserIdPath
 from shared.http.fast_post import FastPost
 from shared.http.idempotency import fingerprint, request_path, run_idempotent
-from shared.http.problems import Conflict, NotFound, Unavailable, field_error
+from shared.http.pagination import (
+    DEFAULT_LIMIT,
+    CursorQuery,
+    LimitQuery,
+    decode_cursor,
+)
+from shared.http.problems import (
+    BadRequest,
+    Conflict,
+    NotFound,
+    Unavailable,
+    field_error,
+    problems,
+)
 from shared.http.strict_json import StrictJsonRoute
 
 router = APIRouter(tags=["pain log"], route_class=StrictJsonRoute)
 
-USER_ID = r"[A-Za-z0-9._:@-]{1,128}"
-UserIdPath = Annotated[
-    str, Path(pattern=f"^{USER_ID}$", description="The tenant's id for its user")
-]
-IdempotencyKey = Annotated[
-    str | None,
-    Header(alias="Idempotency-Key", description="Retries with the same key get the same answer"),
-]
-_WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    409: {"description": "The client id was already used for a different report"},
-    422: {"description": "Invalid report; `fields` names each bad field; nothing stored"},
-}
-
-
-class SessionAccepted(BaseModel):
-    status: Literal["accepted"]
-    session_id: str
-    received_at: str
-
-
-class PainAccepted(BaseModel):
-    status: Literal["accepted"]
-    log_id: str
-    observed_at: str
-    received_at: str
+_WRITE_PROBLEMS = problems(409, _409="The client id was already used for a different report")
+_NOT_KNOWN = "Nothing logged for this user under this tenant"
 
 
 def _settings(request: Request) -> PainlogSettings:
@@ -80,10 +77,12 @@ async def _record(
     allowance = timedelta(seconds=settings.future_allowance_s)
     if problems := future_problems(report, utc_now(), allowance):
         raise _refuse("body", problems)
-    db: Database = request.app.state.db
     # The report's own fingerprint (zones normalised): the client-id check compares it, and
     # the Idempotency-Key's is made from it.
     report_print = report_fingerprint(report)
+    # The fast lane (shared.http.fast_post) calls this route's endpoint with its own
+    # arguments only: no dependency to inject `Db`.
+    db: Database = request.app.state.db
     print_ = fingerprint("POST", request_path(request), report_print)
 
     async def action(uow: UnitOfWork) -> service.Answer:
@@ -110,9 +109,10 @@ async def _record(
     "/v1/users/{user_id}/sessions",
     status_code=202,
     summary="Report a finished session; emits session-done once per session_id",
-    responses={202: {"model": SessionAccepted}, **_WRITE_RESPONSES},
+    response_model=SessionAccepted,
+    responses=_WRITE_PROBLEMS,
 )
-async def report_session(
+async def record_session(
     user_id: UserIdPath,
     report: SessionReport,
     tenant_id: TenantId,
@@ -134,9 +134,10 @@ async def report_session(
     "/v1/users/{user_id}/pain",
     status_code=202,
     summary="Log pain; emits pain-logged once per log_id. Late logs keep their observed_at",
-    responses={202: {"model": PainAccepted}, **_WRITE_RESPONSES},
+    response_model=PainAccepted,
+    responses=_WRITE_PROBLEMS,
 )
-async def report_pain(
+async def log_pain(
     user_id: UserIdPath,
     report: PainReport,
     tenant_id: TenantId,
@@ -157,15 +158,15 @@ async def report_pain(
 # The two ingest routes, served past the router in the plain case (shared.http.fast_post).
 FAST_POSTS = (
     FastPost(
-        re.compile(rf"/v1/users/(?P<user_id>{USER_ID})/sessions"),
+        re.compile(rf"/v1/users/(?P<user_id>{USER_ID_PATTERN})/sessions"),
         SessionReport,
-        report_session,
+        record_session,
         "/v1/users/{user_id}/sessions",
     ),
     FastPost(
-        re.compile(rf"/v1/users/(?P<user_id>{USER_ID})/pain"),
+        re.compile(rf"/v1/users/(?P<user_id>{USER_ID_PATTERN})/pain"),
         PainReport,
-        report_pain,
+        log_pain,
         "/v1/users/{user_id}/pain",
     ),
 )
@@ -193,62 +194,86 @@ def _window(
 WindowQuery = Annotated[Window, Depends(_window)]
 
 
-async def _timeline(
-    request: Request, tenant_id: str, user_id: str, window: Window, limit: int | None
-) -> service.Timeline:
-    db: Database = request.app.state.db
-    most = _settings(request).timeline_max_entries
-    async with db.read() as session:
-        found = await service.read_timeline(
-            session, tenant_id, user_id, window, min(limit or most, most)
-        )
-    if found is None:
-        raise NotFound("nothing logged for this user")
-    return found
+def _after(cursor: str | None, tenant_id: str, user_id: str) -> OrderKey | None:
+    """The order key a timeline cursor carries; a 400 naming `query.cursor` for one that is
+    not a cursor of this user's timeline for this tenant."""
+    key = decode_cursor(cursor, timeline_scope(user_id), tenant_id, 3)
+    if key is None:
+        return None
+    at, rank, id_ = key
+    if isinstance(at, datetime) and at.tzinfo and isinstance(rank, int) and isinstance(id_, str):
+        return (at, rank, id_)
+    raise BadRequest(
+        "query.cursor: not a cursor this API gave",
+        errors=[field_error("query.cursor", "not a cursor this API gave", "cursor_invalid")],
+    )
+
+
+# Health data: never kept by a shared cache.
+_PRIVATE = {"Cache-Control": "private, no-store"}
 
 
 @router.get(
     "/v1/users/{user_id}/pain",
-    summary="The timeline: pain logs and sessions in event time, flares, and chart links",
-    responses={404: {"description": "Nothing logged for this user under this tenant"}},
+    summary="The timeline: sessions, pain logs (with their flares) and removals in event "
+    "time, a page at a time, and chart links",
+    response_model=TimelinePage,
+    responses=problems(400, 404, _400="A cursor of another list or tenant", _404=_NOT_KNOWN),
 )
 async def get_timeline(
     user_id: UserIdPath,
     tenant_id: TenantId,
-    request: Request,
+    session: ReadSession,
+    response: Response,
     window: WindowQuery,
-    limit: Annotated[int | None, Query(ge=1, description="Most entries returned")] = None,
-) -> Any:
-    timeline = await _timeline(request, tenant_id, user_id, window, limit)
-    query = urlencode({"from": window.start.isoformat(), "to": window.end.isoformat()})
-    base = f"/v1/users/{user_id}/pain/chart"
-    body = {
-        **timeline.describe(),
-        "chart": {"svg": f"{base}.svg?{query}", "png": f"{base}.png?{query}"},
-    }
-    # Health data, like its chart: never kept by a shared cache.
-    return JSONResponse(body, headers={"Cache-Control": "private, no-store"})
+    limit: LimitQuery = DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
+) -> TimelinePage:
+    after = _after(cursor, tenant_id, user_id)
+    timeline = await reads.read_timeline(session, tenant_id, user_id, window, after, limit)
+    if timeline is None:
+        raise NotFound("nothing logged for this user")
+    response.headers.update(_PRIVATE)
+    return timeline_page(timeline, tenant_id)
 
 
 _MEDIA = {"svg": "image/svg+xml", "png": "image/png"}
 
 
+class ChartResponse(Response):
+    """An image of the timeline: SVG or PNG, as the path's extension says."""
+
+    media_type = _MEDIA["png"]
+
+
 @router.get(
     "/v1/users/{user_id}/pain/chart.{fmt}",
     summary="The timeline as a chart: pain over time, sessions marked, flares in red",
-    response_class=Response,
-    responses={200: {"content": {m: {} for m in _MEDIA.values()}}, 404: {}},
+    response_class=ChartResponse,
+    responses={
+        200: {
+            "description": "The chart, as the extension asks",
+            "content": {
+                m: {"schema": {"type": "string", "format": "binary"}} for m in _MEDIA.values()
+            },
+        },
+        **problems(404, 503, _404=_NOT_KNOWN, _503="Too many charts being drawn; retry"),
+    },
 )
-async def get_chart(
+async def get_pain_chart(
     user_id: UserIdPath,
     fmt: Literal["svg", "png"],
     tenant_id: TenantId,
     request: Request,
+    session: ReadSession,
     window: WindowQuery,
 ) -> Response:
-    timeline = await _timeline(request, tenant_id, user_id, window, None)
+    most = _settings(request).timeline_max_entries
+    timeline = await reads.read_timeline(session, tenant_id, user_id, window, None, most)
+    if timeline is None:
+        raise NotFound("nothing logged for this user")
     # Drawn in a worker process, a few at a time, once per content (chart_renderer).
     image = await chart_renderer.renderer.render(timeline.chart_data(), fmt)
     if image is None:
         raise Unavailable("too many charts being drawn; retry", headers={"Retry-After": "2"})
-    return Response(image, media_type=_MEDIA[fmt], headers={"Cache-Control": "private, no-store"})
+    return Response(image, media_type=_MEDIA[fmt], headers=_PRIVATE)

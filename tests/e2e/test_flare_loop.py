@@ -148,7 +148,7 @@ async def test_a_next_morning_trigger_leaves_the_plan_and_rule_one_acts_at_once(
     latest = versions["items"][-1]
     assert latest["trigger"] == "removal"
     flares = (await detector.get(f"/v1/users/{USER}/flares", headers=key)).json()
-    assert any(trigger in f["attributed_to"] for f in flares["flares"]), flares
+    assert any(trigger in f["attributed_to"] for f in flares["items"]), flares
     print(f"\ntrigger {trigger} removed after {exposures} exposures in the history")
 
     # Rule one: shooting pain during an exercise takes it out now, not after statistics.

@@ -153,4 +153,4 @@ async def test_pain_is_accepted_after_every_connection_was_killed(
         )
         timeline = await client.get("/v1/users/p-1/pain", headers=headers)
     assert [r.status_code for r in first + after] == [202] * 16
-    assert len(timeline.json()["entries"]) == 16
+    assert len(timeline.json()["items"]) == 16

@@ -25,6 +25,7 @@ from services.flare_detector.app import build_app
 from services.flare_detector.domain import tiers
 from services.flare_detector.domain.detector import ingest
 from services.flare_detector.domain.history import History
+from services.flare_detector.domain.history_json import load_history
 from services.flare_detector.settings import FlareDetectorSettings
 from services.tenants.app import build_app as build_tenants
 from services.tenants.settings import TenantsSettings
@@ -171,7 +172,7 @@ async def test_a_delayed_trigger_is_suspected_then_confirmed_with_its_evidence(
     key = bearer(tenant["api_key"]["key"])
     client = services.clients["flare_detector"]
     body = (await client.get("/v1/users/u-trig/flares", headers=key)).json()
-    attributed = [f for f in body["flares"] if TRIGGER in f["attributed_to"]]
+    attributed = [f for f in body["items"] if TRIGGER in f["attributed_to"]]
     assert attributed and all(f["after_sessions"] for f in attributed)
     assert {(r["exercise_id"], r["severity"]) for r in body["removals"]} >= {
         (TRIGGER, "suspected"),
@@ -219,7 +220,7 @@ async def test_two_replicas_applying_one_users_events_at_once_lose_none(
             service="flare_detector",
             metadata=store.metadata,
             tables=store.platform,
-            migrations=Path(store.__file__).parent / "migrations",
+            migrations=Path(store.__file__).parents[1] / "migrations",
         )
         for _ in range(2)
     ]
@@ -238,7 +239,7 @@ async def test_two_replicas_applying_one_users_events_at_once_lose_none(
     async with dbs[0].read() as session:
         stored = await store.read_history(session, "tn_race", "u1")
     assert stored is not None
-    assert set(History.from_json(stored).observations) == {e.log_id for e in events}
+    assert set(load_history(stored).observations) == {e.log_id for e in events}
     for db in dbs:
         await db.dispose()
 
@@ -249,7 +250,7 @@ def _database(settings: FlareDetectorSettings) -> Database:
         service="flare_detector",
         metadata=store.metadata,
         tables=store.platform,
-        migrations=Path(store.__file__).parent / "migrations",
+        migrations=Path(store.__file__).parents[1] / "migrations",
     )
 
 
@@ -383,9 +384,7 @@ async def test_a_long_history_is_kept_as_a_small_row_and_day_parts_and_decides_t
     horizon = reference.horizon(rules)
     assert horizon is not None and len(parts) > 20
     assert min(d for d, _ in parts) >= horizon.date().isoformat()
-    whole = tiers.assemble(
-        History.from_json(summary), {p: History.from_json(v) for p, v in parts.items()}
-    )
+    whole = tiers.assemble(load_history(summary), {p: load_history(v) for p, v in parts.items()})
     assert state(whole) == state(reference)
     # The row holds the last weeks only: it stops growing once days go to parts.
     assert max(sizes[-20:]) < 1.5 * max(sizes[len(sizes) // 3 : len(sizes) // 2])
@@ -404,9 +403,7 @@ async def test_a_long_history_is_kept_as_a_small_row_and_day_parts_and_decides_t
     async with db.read() as session:
         summary = await store.read_history(session, tenant, "u")
         parts = (await store.read_parts(session, [(tenant, "u")]))[(tenant, "u")]
-    whole = tiers.assemble(
-        History.from_json(summary), {p: History.from_json(v) for p, v in parts.items()}
-    )
+    whole = tiers.assemble(load_history(summary), {p: load_history(v) for p, v in parts.items()})
     assert state(whole) == state(reference)
     await db.dispose()
 
@@ -501,6 +498,4 @@ async def _assembled(db: Database, tenant: str) -> History:
         summary = await store.read_history(session, tenant, "u")
         parts = (await store.read_parts(session, [(tenant, "u")]))[(tenant, "u")]
     assert summary is not None
-    return tiers.assemble(
-        History.from_json(summary), {p: History.from_json(v) for p, v in parts.items()}
-    )
+    return tiers.assemble(load_history(summary), {p: load_history(v) for p, v in parts.items()})

@@ -96,6 +96,10 @@ async def publish(services: Stack, event: Event) -> None:
     await bus.broker.publish(event.model_dump_json().encode(), stream=bus.stream(event.TYPE))
 
 
+def at(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
 def now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
@@ -161,9 +165,38 @@ async def test_reused_ids_with_other_content_are_refused_and_the_first_report_st
 
     assert len(await emitted(redis_client, prefix, SessionDone, 1)) == 1
     assert [e.level for e in await emitted(redis_client, prefix, PainLogged, 2)] == [4, 3]
-    entries = (await user.timeline()).json()["entries"]
+    entries = (await user.timeline()).json()["items"]
     assert [e.get("level") for e in entries if e["kind"] == "pain"] == [4, 3]
     assert len(next(e for e in entries if e["kind"] == "session")["exercises"]) == 2
+
+
+async def test_a_retry_in_another_time_zone_answers_exactly_as_the_first_time(
+    services: Stack,
+) -> None:
+    """docs/painlog.md: the same id with the same content (time zones normalised) "answers
+    exactly as the first time": `observed_at` as stored, not as the retry wrote it."""
+    user = await new_user(services)
+    at = now() - timedelta(hours=3)
+    body = pain_body(at.astimezone(timezone(timedelta(hours=2))))
+    first = await user.pain(body)
+    again = await user.pain({**body, "observed_at": at.isoformat()})
+    assert first.status_code == again.status_code == 202
+    assert again.json() == first.json()
+
+
+async def test_a_retry_in_another_time_zone_with_the_same_idempotency_key_is_a_replay(
+    services: Stack,
+) -> None:
+    """The Idempotency-Key compares reports as the client ids do: zones normalised."""
+    user = await new_user(services)
+    at = now() - timedelta(hours=3)
+    body = pain_body(at.astimezone(timezone(timedelta(hours=2))))
+    first = await user.pain(body, **{"Idempotency-Key": "zone-retry"})
+    again = await user.pain(
+        {**body, "observed_at": at.isoformat()}, **{"Idempotency-Key": "zone-retry"}
+    )
+    assert first.status_code == again.status_code == 202, again.text
+    assert again.json() == first.json()
 
 
 async def test_concurrent_retries_of_one_report_make_one_event(
@@ -253,29 +286,29 @@ async def test_late_log_keeps_its_time_and_the_timeline_is_in_event_time(
     assert late.morning is not None and late.morning.sleep_hours == 5.5
 
     timeline = (await user.timeline()).json()  # the last 28 days by default
-    entries = timeline["entries"]
+    entries = timeline["items"]
     assert [e.get("log_id") or e["session_id"] for e in entries] == [
         session["session_id"],
         after["log_id"],
         morning["log_id"],
         recent["log_id"],
     ]
-    assert entries[2]["observed_at"] == morning["observed_at"]
+    assert at(entries[2]["observed_at"]) == at(morning["observed_at"])
     assert entries[2]["morning"]["hours_sat"] == 9
     assert entries[1]["exercise_id"] == "side-plank"
-    assert timeline["truncated"] is False
+    assert timeline["next_cursor"] is None
 
     window = await user.timeline(
         **{"from": (t - timedelta(days=45)).isoformat(), "to": (t - timedelta(days=1)).isoformat()}
     )
-    assert [e.get("log_id") or e["session_id"] for e in window.json()["entries"]] == [
+    assert [e.get("log_id") or e["session_id"] for e in window.json()["items"]] == [
         old["log_id"],
         session["session_id"],
         after["log_id"],
         morning["log_id"],
     ]
     limited = (await user.timeline(limit="2")).json()
-    assert len(limited["entries"]) == 2 and limited["truncated"] is True
+    assert len(limited["items"]) == 2 and limited["next_cursor"] is not None
     backwards = await user.timeline(**{"from": t.isoformat(), "to": (t - timedelta(1)).isoformat()})
     assert backwards.status_code == 422
     assert [f["field"] for f in backwards.json()["errors"]] == ["query.from"]
@@ -324,20 +357,25 @@ async def test_flares_from_the_detector_appear_on_the_timeline_and_the_chart(
 
     async def with_flare_and_removal() -> dict[str, Any]:
         body: dict[str, Any] = (await user.timeline()).json()
-        return body if body["flares"] and body["removals"] else {}
+        flared = [e for e in body["items"] if e["kind"] == "pain" and e["flare"]]
+        removed = [e for e in body["items"] if e["kind"] == "removal"]
+        return body if flared and removed else {}
 
     timeline = await eventually(with_flare_and_removal)
-    assert [f["flare_id"] for f in timeline["flares"]] == [str(flare.flare_id)]
-    assert timeline["flares"][0]["log_id"] == flared["log_id"]
-    pain = {e["log_id"]: e for e in timeline["entries"] if e["kind"] == "pain"}
-    assert pain[flared["log_id"]]["flare_id"] == str(flare.flare_id)
-    assert pain[calm["log_id"]]["flare_id"] is None
-    assert timeline["removals"][0]["exercise_id"] == "side-plank"
-    # Cut at `limit`, the timeline's flares and removals are those of the entries it shows.
+    pain = {e["log_id"]: e for e in timeline["items"] if e["kind"] == "pain"}
+    assert pain[flared["log_id"]]["flare"] == {
+        "flare_id": str(flare.flare_id),
+        "baseline": 2.0,
+        "spread_further": False,
+    }
+    assert pain[calm["log_id"]]["flare"] is None
+    # One list in event time: the removal (decided a day later) comes last.
+    assert [e["kind"] for e in timeline["items"]] == ["pain", "session", "pain", "removal"]
+    assert timeline["items"][-1]["exercise_id"] == "side-plank"
+    # Cut at `limit`, a page's flares are those of the logs it shows.
     cut = (await user.timeline(limit="2")).json()
-    assert cut["truncated"] and [e["kind"] for e in cut["entries"]] == ["pain", "session"]
-    assert cut["flares"] == [] and cut["removals"] == []
-    assert len((await user.timeline(limit="3")).json()["flares"]) == 1
+    assert cut["next_cursor"] and [e["kind"] for e in cut["items"]] == ["pain", "session"]
+    assert all(e["flare"] is None for e in cut["items"] if e["kind"] == "pain")
 
     svg = await user.client.get(timeline["chart"]["svg"], headers=user.headers)
     assert svg.status_code == 200
@@ -362,8 +400,8 @@ async def test_another_tenant_sees_nothing_and_keeps_its_own_reports_apart(
     # The same log_id under another tenant is another report, not a conflict.
     own = await second.pain({**body, "level": 2})
     assert own.status_code == 202
-    seen = (await second.timeline()).json()["entries"]
+    seen = (await second.timeline()).json()["items"]
     assert [e["level"] for e in seen] == [2]
-    assert [e["level"] for e in (await first.timeline()).json()["entries"]] == [5]
+    assert [e["level"] for e in (await first.timeline()).json()["items"]] == [5]
     logged = await emitted(redis_client, prefix, PainLogged, 2)
     assert len({e.tenant_id for e in logged}) == 2

@@ -25,14 +25,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from math import comb, exp, lgamma
 
-from services.flare_detector.domain.history import (
-    History,
-    Link,
-    Observation,
-    Session,
-    SessionOutcome,
-    Settled,
-)
+from services.flare_detector.domain.history import History, Link, SessionOutcome, Settled
+from services.flare_detector.domain.records import Observation, Session
 from services.flare_detector.domain.rules import Rules, Window
 
 REST_WINDOW = Window("rest_morning", 0, 0)

@@ -24,7 +24,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
 
 from services.flare_detector.domain.attribution import (
     INFORMATIVE,
@@ -36,16 +35,10 @@ from services.flare_detector.domain.attribution import (
     unit_counts,
     units_at,
 )
+from services.flare_detector.domain.evidence import DecisionEvidence
 from services.flare_detector.domain.flares import is_rule_one, quiz_in_effect
-from services.flare_detector.domain.history import (
-    Decision,
-    History,
-    Observation,
-    QuizSeed,
-    Session,
-    Settled,
-    in_time_order,
-)
+from services.flare_detector.domain.history import Decision, History, Settled
+from services.flare_detector.domain.records import Observation, QuizSeed, Session, in_time_order
 from services.flare_detector.domain.rules import RULE_ONE_QUALITIES, Rules
 
 
@@ -106,17 +99,17 @@ def immediate_decisions(history: History) -> list[Decision]:
             severity="confirmed",
             at=reports[0].at,
             rank=-1,
-            evidence={
-                "exposures": _exposures(history, exercise_id),
-                "flares_after": 0,
-                "flares_without": 0,
-                "sessions_without": 0,
-                "windows": ["during"],
-                "statistic": "rule_one",
-                "report_ids": [r.report_id for r in reports],
-                "note": "burning, shooting or radiating pain, or pain further down the leg, "
+            evidence=DecisionEvidence(
+                exposures=_exposures(history, exercise_id),
+                flares_after=0,
+                flares_without=0,
+                sessions_without=0,
+                windows=("during",),
+                statistic="rule_one",
+                report_ids=tuple(r.report_id for r in reports),
+                note="burning, shooting or radiating pain, or pain further down the leg, "
                 "during or right after the exercise",
-            },
+            ),
         )
         for exercise_id, reports in sorted(by_exercise.items())
     ]
@@ -346,9 +339,19 @@ def _rate(counts: tuple[int, int]) -> float:
     return (counts[0] + 0.5) / (counts[1] + 1)
 
 
+@dataclass(frozen=True, slots=True)
+class Unseparable:
+    """An exercise with flares after it that the sessions cannot tell apart from others
+    (`together`: the blamed exercises it was always done with)."""
+
+    exercise_id: str
+    reason: str
+    together: tuple[str, ...] = ()
+
+
 def unseparable(
     sessions: Sequence[Tally], blamed: Sequence[str], rules: Rules
-) -> list[dict[str, Any]]:
+) -> list[Unseparable]:
     """Exercises with flares after them that the sessions cannot tell apart from others."""
     found = []
     exercises = sorted({e for s in sessions for e in s.exercises})
@@ -359,7 +362,7 @@ def unseparable(
         if alone.flares_after < rules.suspect_min_flares:
             continue
         if alone.sessions_without == 0:
-            found.append({"exercise_id": e, "reason": "done in every session", "with": []})
+            found.append(Unseparable(e, "done in every session"))
             continue
         aside = evidence(e, sessions, blamed)
         if aside.exposures == 0:
@@ -372,9 +375,7 @@ def unseparable(
                     if e in s.exercises and s.outcome in INFORMATIVE
                 )
             ]
-            found.append(
-                {"exercise_id": e, "reason": "never done without", "with": together or list(blamed)}
-            )
+            found.append(Unseparable(e, "never done without", tuple(together or blamed)))
     return found
 
 
@@ -411,29 +412,29 @@ def _delayed(
         severity=severity,
         at=checkpoint,
         rank=rank,
-        evidence={
-            "exposures": ev.exposures,
-            "flares_after": ev.flares_after,
-            "flares_without": ev.flares_without,
-            "sessions_without": ev.sessions_without,
-            "confounded_after": ev.confounded_after,
-            "rate_with": round(ev.rate_with, 4),
-            "rate_without": round(ev.rate_without, 4),
-            "windows": [w.label for w in rules.windows],
-            "statistic": "fisher_exact_one_sided_p",
-            "value": ev.p_value,
-            "threshold": alpha,
-            "margin": margin,
-            "min_flares": minimum,
-            "set_aside_with": list(ev.set_aside),
-            "rest_mornings": ev.rest_mornings,
-            "rest_flares": ev.rest_flares,
-            "posterior_share": round(ev.share, 4),
-            "min_share": share,
-            "min_sessions_without": rules.min_sessions_without,
-            "lookback_days": rules.lookback_days,
-            "checkpoint": checkpoint.isoformat(),
-        },
+        evidence=DecisionEvidence(
+            exposures=ev.exposures,
+            flares_after=ev.flares_after,
+            flares_without=ev.flares_without,
+            sessions_without=ev.sessions_without,
+            confounded_after=ev.confounded_after,
+            rate_with=round(ev.rate_with, 4),
+            rate_without=round(ev.rate_without, 4),
+            windows=tuple(w.label for w in rules.windows),
+            statistic="fisher_exact_one_sided_p",
+            value=ev.p_value,
+            threshold=alpha,
+            margin=margin,
+            min_flares=minimum,
+            set_aside_with=tuple(ev.set_aside),
+            rest_mornings=ev.rest_mornings,
+            rest_flares=ev.rest_flares,
+            posterior_share=round(ev.share, 4),
+            min_share=share,
+            min_sessions_without=rules.min_sessions_without,
+            lookback_days=rules.lookback_days,
+            checkpoint=checkpoint,
+        ),
     )
 
 

@@ -12,10 +12,8 @@ from datetime import datetime, timedelta
 
 from services.flare_detector.domain.decisions import advance, immediate_decisions
 from services.flare_detector.domain.flares import classify, settle
-from services.flare_detector.domain.history import (
-    Decision,
-    History,
-    NeedsWholeHistory,
+from services.flare_detector.domain.history import Decision, History, NeedsWholeHistory
+from services.flare_detector.domain.records import (
     QuizSeed,
     Record,
     observation_from,

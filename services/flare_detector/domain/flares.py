@@ -25,13 +25,8 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from statistics import median
 
-from services.flare_detector.domain.history import (
-    History,
-    Observation,
-    QuizSeed,
-    Settled,
-    in_time_order,
-)
+from services.flare_detector.domain.history import History, Settled
+from services.flare_detector.domain.records import Observation, QuizSeed, in_time_order
 from services.flare_detector.domain.rules import LOCATIONS, RULE_ONE_QUALITIES, Rules
 
 

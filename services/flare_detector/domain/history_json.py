@@ -15,19 +15,17 @@ object that is still there is still what was loaded.
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from services.flare_detector.domain.history import (
-    Decision,
+from services.flare_detector.domain.evidence import DecisionEvidence
+from services.flare_detector.domain.history import Decision, History, SessionOutcome, Settled
+from services.flare_detector.domain.records import (
     ExerciseReport,
-    History,
     Observation,
     QuizSeed,
     Session,
-    SessionOutcome,
-    Settled,
     as_values,
 )
 from services.flare_detector.domain.tiers import dump_parts, load_parts
@@ -48,7 +46,7 @@ def dump_history(history: History) -> dict[str, Any]:
         "last_checkpoint": _iso(history.last_checkpoint),
         "judged_until": _iso(history.judged_until),
         "settled": {k: reuse(v, _dump_settled) for k, v in history.settled.items()},
-        "replay": [{**asdict(d), "at": d.at.isoformat()} for d in history.replay],
+        "replay": [_dump_decision(d) for d in history.replay],
         "units": [reuse(u, _dump_unit) for u in history.units.values()],
         "cold": dump_parts(history.cold),
     }
@@ -85,11 +83,58 @@ def load_history(data: dict[str, Any] | None) -> History:
         last_checkpoint=_parse(data["last_checkpoint"]),
         judged_until=_parse(data.get("judged_until")),
         settled={k: keep(_load_settled(v), v) for k, v in data["settled"].items()},
-        replay=[Decision(**{**d, "at": datetime.fromisoformat(d["at"])}) for d in data["replay"]],
+        replay=[_load_decision(d) for d in data["replay"]],
         units={u.session.session_id: u for u in units},
         cold=load_parts(data.get("cold")),
         stored=stored,
     )
+
+
+def _dump_decision(d: Decision) -> dict[str, Any]:
+    return {
+        "exercise_id": d.exercise_id,
+        "rule": d.rule,
+        "severity": d.severity,
+        "at": d.at.isoformat(),
+        "rank": d.rank,
+        "evidence": dump_evidence(d.evidence),
+    }
+
+
+def _load_decision(d: dict[str, Any]) -> Decision:
+    return Decision(
+        d["exercise_id"],
+        d["rule"],
+        d["severity"],
+        datetime.fromisoformat(d["at"]),
+        d["rank"],
+        load_evidence(d["evidence"]),
+    )
+
+
+def dump_evidence(e: DecisionEvidence) -> dict[str, Any]:
+    """A removal's evidence as JSON values: the form a history's replay keeps, and the
+    `RemovalEvidence` of its event (the same names; lists for tuples, ISO 8601 for the
+    checkpoint)."""
+    values = {name: getattr(e, name) for name in _EVIDENCE_FIELDS}
+    for name in ("windows", "report_ids", "set_aside_with"):
+        values[name] = list(values[name])
+    values["checkpoint"] = _iso(e.checkpoint)
+    return values
+
+
+def load_evidence(data: dict[str, Any]) -> DecisionEvidence:
+    """`dump_evidence` back; a form with fewer fields (older, or a rule-one removal's) gets
+    the defaults for the rest."""
+    values = {name: data[name] for name in _EVIDENCE_FIELDS if name in data}
+    for name in ("windows", "report_ids", "set_aside_with"):
+        if name in values:
+            values[name] = tuple(values[name])
+    values["checkpoint"] = _parse(data.get("checkpoint"))
+    return DecisionEvidence(**values)
+
+
+_EVIDENCE_FIELDS = tuple(f.name for f in fields(DecisionEvidence))
 
 
 def _dump_settled(v: Settled) -> list[Any]:

@@ -36,15 +36,8 @@ from typing import Any
 
 from services.flare_detector.domain.attribution import INFORMATIVE
 from services.flare_detector.domain.decisions import Report, reports_of
-from services.flare_detector.domain.history import (
-    History,
-    NeedsWholeHistory,
-    Observation,
-    QuizSeed,
-    Record,
-    Session,
-    SessionOutcome,
-)
+from services.flare_detector.domain.history import History, NeedsWholeHistory, SessionOutcome
+from services.flare_detector.domain.records import Observation, QuizSeed, Record, Session
 from services.flare_detector.domain.rules import Rules
 
 SESSIONS, MORNINGS = "s", "o"  # the two kinds of part
@@ -464,7 +457,9 @@ class Applied:
 
 
 def _stored(parts: dict[PartKey, History]) -> dict[PartKey, tuple[dict[str, Any], list[Any]]]:
-    return {k: (p.to_json(), part_units(p)) for k, p in parts.items()}
+    from services.flare_detector.domain.history_json import dump_history  # it imports this
+
+    return {k: (dump_history(p), part_units(p)) for k, p in parts.items()}
 
 
 def apply_to_summary(
@@ -507,8 +502,9 @@ def apply_to_whole(
     it again: a stored part the events changed (or that is gone) is replaced; the others,
     usually nearly all, are left as they are."""
     from services.flare_detector.domain.detector import ingest
+    from services.flare_detector.domain.history_json import dump_history  # it imports this
 
-    before = {key: part.to_json() for key, part in parts.items()}
+    before = {key: dump_history(part) for key, part in parts.items()}
     history = assemble(summary, parts)
     steps = [ingest(history, e, rules, now) for e in events]
     split_now = _stored(split(history, rules, whole_below))

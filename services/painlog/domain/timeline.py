@@ -6,14 +6,19 @@ it arrived), so a morning log sent two days late sits where it was felt.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Literal, Protocol, TypeVar
 
-EntryKind = Literal["session", "pain"]
-# At one instant a session is shown before the pain it may have caused.
-_KIND_ORDER: dict[str, int] = {"session": 0, "pain": 1}
+EntryKind = Literal["session", "pain", "removal"]
+# At one instant a session is shown before the pain it may have caused, and that pain before
+# the removal it may have caused.
+_KIND_ORDER: dict[str, int] = {"session": 0, "pain": 1, "removal": 2}
+KIND_RANK: dict[str, int] = _KIND_ORDER
+# An entry's place in the timeline: unique within one user's timeline (ids are unique per
+# kind), so a page can start strictly after the last entry of the one before.
+OrderKey = tuple[datetime, int, str]
 
 
 class WindowError(ValueError):
@@ -61,18 +66,36 @@ def _in_utc_range(at: datetime, margin_days: int) -> bool:
     return True
 
 
-@dataclass(frozen=True)
+class Timed(Protocol):
+    """Anything on the timeline: its kind, its event time and its own id."""
+
+    @property
+    def kind(self) -> EntryKind: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def id(self) -> str: ...
+
+
+T = TypeVar("T", bound=Timed)
+
+
+@dataclass(frozen=True, slots=True)
 class Entry:
     kind: EntryKind
     at: datetime
     id: str
-    data: Mapping[str, Any] = field(default_factory=dict)
 
 
-def in_event_time(entries: Iterable[Entry], limit: int) -> tuple[list[Entry], bool]:
-    """The first `limit` entries in event time (ties: sessions first, then by id), and
-    whether any were left out."""
-    ordered = sorted(entries, key=lambda e: (e.at, _KIND_ORDER[e.kind], e.id))
+def order_key(entry: Timed) -> OrderKey:
+    """Event time; at one instant sessions, then pain, then removals; then by id."""
+    return (entry.at, _KIND_ORDER[entry.kind], entry.id)
+
+
+def in_event_time(entries: Iterable[T], limit: int) -> tuple[list[T], bool]:
+    """The first `limit` entries in event time (`order_key`), and whether any were left
+    out."""
+    ordered = sorted(entries, key=order_key)
     return ordered[:limit], len(ordered) > limit
 
 

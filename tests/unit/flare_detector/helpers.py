@@ -11,6 +11,7 @@ from typing import Any
 
 from services.flare_detector.domain.detector import ingest, record_of
 from services.flare_detector.domain.history import Decision, History
+from services.flare_detector.domain.history_json import dump_history, load_history
 from services.flare_detector.domain.rules import Rules
 from services.flare_detector.domain.tiers import (
     NeedsWholeHistory,
@@ -35,6 +36,14 @@ def feed(events: Iterable[SimEvent], rules: Rules | None = None) -> tuple[Histor
         for decision in ingest(history, event, rules).removals:
             emitted.setdefault(decision.key, decision)
     return history, emitted
+
+
+def event_time(e: SimEvent) -> datetime:
+    """A simulated event's event time (a session's end, a log's observation, a quiz's)."""
+    at: datetime = (
+        getattr(e, "completed_at", None) or getattr(e, "observed_at", None) or e.occurred_at
+    )
+    return at
 
 
 def day(n: float, hour: float = 0) -> datetime:
@@ -80,7 +89,7 @@ class TieredStore:
     written: int = 0
 
     def apply(self, events: list[SimEvent]) -> Any:
-        summary = History.from_json(self.summary)
+        summary = load_history(self.summary)
         needed = parts_needed(summary, [record_of(e) for e in events], self.rules, None)
         try:
             if needed is None:
@@ -90,9 +99,9 @@ class TieredStore:
             applied = apply_to_summary(summary, loaded, events, self.rules, None, self.whole_below)
             self.windowed += 1
         except NeedsWholeHistory:
-            parts = {k: History.from_json(v) for k, v in self.parts.items()}
+            parts = {k: load_history(v) for k, v in self.parts.items()}
             applied = apply_to_whole(
-                History.from_json(self.summary), parts, events, self.rules, None, self.whole_below
+                load_history(self.summary), parts, events, self.rules, None, self.whole_below
             )
             self.whole += 1
         for key in applied.dropped:
@@ -102,12 +111,12 @@ class TieredStore:
         for key, (part, units) in applied.written.items():
             self.parts[key] = _through_json(part)
             self.units[key] = _through_json(units)
-        self.summary = _through_json(applied.history.to_json())
+        self.summary = _through_json(dump_history(applied.history))
         return applied.steps
 
     def assembled(self) -> History:
-        parts = {k: History.from_json(v) for k, v in self.parts.items()}
-        return assemble(History.from_json(self.summary), parts)
+        parts = {k: load_history(v) for k, v in self.parts.items()}
+        return assemble(load_history(self.summary), parts)
 
 
 def _through_json(value: Any) -> Any:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from services.flare_detector.domain import decisions
 from services.flare_detector.domain.attribution import fisher_one_sided, outcomes, tally_counts
-from services.flare_detector.domain.decisions import _decide, decide_at
+from services.flare_detector.domain.decisions import Unseparable, _decide, decide_at
 from services.flare_detector.domain.detector import ingest
 from services.flare_detector.domain.flares import classify
 from services.flare_detector.domain.history import Decision, History
@@ -50,9 +50,9 @@ def test_fisher_exact_tail_matches_hand_computed_values() -> None:
 def test_burning_shooting_or_radiating_pain_removes_the_exercise_at_once(quality: str) -> None:
     _, removed = feed([session(1, ["bird-dog", "clamshell"], qualities={"bird-dog": (quality,)})])
     assert set(removed) == {("bird-dog", "immediate", "confirmed")}
-    assert removed["bird-dog", "immediate", "confirmed"].evidence["report_ids"] == [
-        "session:s1:bird-dog"
-    ]
+    assert removed["bird-dog", "immediate", "confirmed"].evidence.report_ids == (
+        "session:s1:bird-dog",
+    )
 
 
 def test_an_after_exercise_log_with_shooting_pain_removes_that_exercise() -> None:
@@ -110,8 +110,8 @@ def test_an_exercise_followed_by_next_morning_flares_is_suspected_then_confirmed
     assert ("hip-hinge", "delayed", "confirmed") in removed
     assert {k[0] for k in removed} == {"hip-hinge"}
     ev = removed["hip-hinge", "delayed", "suspected"].evidence
-    assert ev["flares_after"] >= 2 and ev["flares_without"] == 0
-    assert ev["value"] <= ev["threshold"] == Rules().suspect_alpha
+    assert ev.flares_after >= 2 and ev.flares_without == 0
+    assert ev.value <= ev.threshold == Rules().suspect_alpha
 
 
 def test_exercises_together_in_every_flaring_session_are_not_all_blamed() -> None:
@@ -134,9 +134,7 @@ def test_an_exercise_done_in_every_session_is_never_blamed_and_is_reported_unsep
     history, removed = feed(weeks(plan, flaring))
     assert not any(k[0] == "glute-bridge" for k in removed)
     report = describe_flares(history, Rules(), removed)
-    assert {"exercise_id": "glute-bridge", "reason": "done in every session", "with": []} in (
-        report["cannot_be_separated"]
-    )
+    assert Unseparable("glute-bridge", "done in every session") in report.cannot_be_separated
 
 
 def test_flares_explained_by_lifting_the_day_before_do_not_blame_an_exercise() -> None:
@@ -186,8 +184,8 @@ def test_rest_mornings_count_as_the_control_when_few_sessions_go_without_the_exe
     assert ("hip-hinge", "delayed", "suspected") in removed
     assert {k[0] for k in removed} == {"hip-hinge"}
     ev = removed["hip-hinge", "delayed", "suspected"].evidence
-    assert ev["sessions_without"] == 1 and ev["rest_mornings"] >= 5 and ev["rest_flares"] == 0
-    assert ev["posterior_share"] >= ev["min_share"]
+    assert ev.sessions_without == 1 and ev.rest_mornings >= 5 and ev.rest_flares == 0
+    assert ev.posterior_share >= ev.min_share
     _, without_rest = feed(events, replace(Rules(), rest_mornings_as_control=False))
     assert not any(k[0] == "hip-hinge" for k in without_rest)
 

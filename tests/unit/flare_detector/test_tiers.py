@@ -21,6 +21,7 @@ import pytest
 from services.flare_detector.domain.attribution import units_at
 from services.flare_detector.domain.detector import ingest, record_of
 from services.flare_detector.domain.history import History
+from services.flare_detector.domain.history_json import load_history
 from services.flare_detector.domain.rules import Rules
 from services.flare_detector.domain.tiers import (
     INFORMATIVE_COUNT,
@@ -125,7 +126,7 @@ def test_a_new_version_of_a_record_kept_in_a_part_is_applied_to_the_whole_histor
     old = next(e for e in events[:100] if e.event_type == "pain-logged")
     later = old.model_copy(update={"observed_at": events[199].occurred_at, "level": 9})
     store = compare(events[:200])
-    summary = History.from_json(store.summary)
+    summary = load_history(store.summary)
     assert summary.cold is not None and summary.cold.holds(old.log_id)
     needed = parts_needed(summary, [record_of(later)], RULES, None)
     assert needed is not None  # at or after the watermark: tried on the summary ...
@@ -148,7 +149,7 @@ def test_a_checkpoint_counts_the_same_units_from_the_parts_as_from_the_records(k
     counts, plus the units of the days the lookback starts in, equal the whole history's."""
     store = compare(three_months(kind, 13), check_every=50)
     whole = store.assembled()
-    summary = History.from_json(store.summary)
+    summary = load_history(store.summary)
     assert summary.cold is not None and summary.latest is not None
     summary.cold.loaded = {k: load_units(v) for k, v in store.units.items()}
     mark = summary.latest - RULES.lateness
@@ -161,7 +162,7 @@ def test_a_checkpoint_counts_the_same_units_from_the_parts_as_from_the_records(k
     assert checked
     # Without the parts, a lookback that starts inside a day (or leaves one behind) cannot
     # be counted: the event goes to the whole history.
-    fresh = History.from_json(store.summary)
+    fresh = load_history(store.summary)
     assert fresh.cold is not None
     with pytest.raises(NeedsWholeHistory):
         for hour in range(0, 24 * 4, 1):
@@ -181,7 +182,7 @@ def test_a_short_history_stays_one_row_until_it_reaches_the_size_where_parts_pay
             kept = len(reference.sessions) + len(reference.observations)
             assert kept >= WHOLE_BELOW
         if whole_until is None:
-            assert History.from_json(store.summary).cold is None
+            assert load_history(store.summary).cold is None
     assert whole_until is not None and whole_until > 30
     assert state(store.assembled()) == state(reference)
     # Equal to the reference all along, through the switch to parts.
@@ -216,7 +217,7 @@ def test_a_part_with_no_informative_unit_is_not_read_and_the_summary_decides_the
     and every event still decides as the whole history does."""
     store = compare(three_months("daily", 23), check_every=10)
     assert store.windowed > 0.9 * (store.windowed + store.whole)
-    summary = History.from_json(store.summary)
+    summary = load_history(store.summary)
     assert summary.cold is not None and summary.latest is not None
     empty = {k for k, entry in summary.cold.parts.items() if informative_count(entry) == 0}
     mornings = {k for k in summary.cold.parts if k[1] == MORNINGS}
@@ -241,7 +242,7 @@ def test_a_summary_stored_before_parts_had_a_unit_count_reads_them_as_before() -
             return
         for entry in store.summary["cold"]["parts"]:
             del entry[INFORMATIVE_COUNT:]
-        summary = History.from_json(store.summary)
+        summary = load_history(store.summary)
         assert summary.cold is not None and summary.latest is not None
         later = pain_event("tn", "u", "l", summary.latest + timedelta(hours=24), 2, "next_morning")
         needed.extend(parts_needed(summary, [record_of(later)], RULES, None) or ())
