@@ -240,7 +240,7 @@ def deliveries_list(endpoint_id: str) -> str:
 def page_start(cursor: str | None, scope: str, tenant_id: str) -> PageKey | None:
     """The key a page starts after; a 400 naming `query.cursor` for a cursor that is not
     one of this list's, or holds what no key of it does (one made by hand)."""
-    key = decode_cursor(cursor, scope, tenant_id, kinds=(datetime, str))
+    key = decode_cursor(cursor, scope, tenant_id, (datetime, str))
     return None if key is None else (key[0], key[1])
 
 

@@ -158,7 +158,7 @@ async def list_plan_versions(
 ) -> Page[views.VersionView]:
     """The user's versions, oldest first; a 404 while the user has none."""
     scope = f"plan-versions:{user_id}"
-    after = decode_cursor(cursor, scope, tenant_id, kinds=(int,))
+    after = decode_cursor(cursor, scope, tenant_id, (int,))
     rows = await store.page_of_versions(
         session, tenant_id, user_id, None if after is None else after[0], limit
     )

@@ -59,7 +59,7 @@ async def revoke_key(uow: UnitOfWork, tenant_id: str, key_id: str) -> None:
 
 
 async def list_tenants(session: AsyncSession, limit: int, cursor: str | None) -> Page[views.Tenant]:
-    after = decode_cursor(cursor, "tenants", OPERATOR, kinds=(datetime, str))
+    after = decode_cursor(cursor, "tenants", OPERATOR, (datetime, str))
     rows = await store.page_of_tenants(session, _key(after), limit)
     return page_of(
         [views.tenant(r) for r in rows],
@@ -82,7 +82,7 @@ async def list_keys(
     session: AsyncSession, tenant_id: str, limit: int, cursor: str | None
 ) -> Page[views.Key]:
     scope = f"tenant-keys:{tenant_id}"
-    after = decode_cursor(cursor, scope, OPERATOR, kinds=(datetime, str))
+    after = decode_cursor(cursor, scope, OPERATOR, (datetime, str))
     if after is None and await store.get_tenant(session, tenant_id) is None:
         raise _no_tenant()
     rows = await store.page_of_keys(session, tenant_id, _key(after), limit)

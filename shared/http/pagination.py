@@ -13,7 +13,7 @@ import base64
 import binascii
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -78,12 +78,7 @@ def encode_cursor(scope: str, tenant_id: str, key: Key) -> str:
 
 
 def decode_cursor(
-    cursor: str | None,
-    scope: str,
-    tenant_id: str,
-    width: int | None = None,
-    *,
-    kinds: tuple[type, ...] | None = None,
+    cursor: str | None, scope: str, tenant_id: str, kinds: tuple[type, ...]
 ) -> Key | None:
     """The key a cursor carries (None for the first page); a 400 for one that is not a cursor
     of this list for this tenant. A cursor is not signed (it holds nothing a tenant may not
@@ -91,17 +86,15 @@ def decode_cursor(
     with its zone, a str, an int), so no query is ever sent a value of the wrong type."""
     if cursor is None:
         return None
-    if kinds is not None:
-        width = len(kinds)
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         got_scope, tag, values = json.loads(raw)
         key = tuple(_unvalue(v) for v in values)
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as exc:
         raise _bad_cursor("not a cursor this API gave") from exc
-    if got_scope != scope or tag != _tenant_tag(tenant_id) or len(key) != width:
+    if got_scope != scope or tag != _tenant_tag(tenant_id) or len(key) != len(kinds):
         raise _bad_cursor("a cursor of another list")
-    if kinds is not None and not all(map(_is_kind, key, kinds)):
+    if not all(map(_is_kind, key, kinds)):
         raise _bad_cursor("not a cursor this API gave")
     return key
 
@@ -119,7 +112,9 @@ def _bad_cursor(why: str) -> BadRequest:
     )
 
 
-def page_of(items: Sequence[T], limit: int, scope: str, tenant_id: str, key_of: Any) -> Page[T]:
+def page_of(
+    items: Sequence[T], limit: int, scope: str, tenant_id: str, key_of: Callable[[T], Key]
+) -> Page[T]:
     """The page of `items` (up to `limit + 1` fetched): `next_cursor` set when there was more."""
     shown = list(items[:limit])
     more = len(items) > limit

@@ -141,11 +141,6 @@ def _says_something(schema: dict[str, Any]) -> bool:
     return bool(TYPED_KEYS & set(schema)) or schema.get("type", "object") != "object"
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="the routes' response models come with the services' branches (issue 12); flip to "
-    "a plain test once they have landed",
-)
 def test_every_operation_has_a_typed_success_answer(document: dict[str, Any]) -> None:
     untyped = [where for where, operation in _ops(document) if not _typed_2xx(operation)]
     assert untyped == [], f"{len(untyped)} operations without a 2xx schema: {untyped}"

@@ -17,8 +17,8 @@ AT = datetime(2026, 12, 6, 21, 0, 5, 123456, tzinfo=UTC)
 
 def test_a_cursor_gives_back_the_key_it_was_made_from() -> None:
     cursor = encode_cursor("deliveries", "t-1", (AT, "dlv_1"))
-    assert decode_cursor(cursor, "deliveries", "t-1", kinds=(datetime, str)) == (AT, "dlv_1")
-    assert decode_cursor(None, "deliveries", "t-1", kinds=(datetime, str)) is None
+    assert decode_cursor(cursor, "deliveries", "t-1", (datetime, str)) == (AT, "dlv_1")
+    assert decode_cursor(None, "deliveries", "t-1", (datetime, str)) is None
 
 
 @pytest.mark.parametrize(
@@ -27,7 +27,7 @@ def test_a_cursor_gives_back_the_key_it_was_made_from() -> None:
 def test_a_cursor_of_another_list_or_tenant_is_refused(scope: str, tenant: str) -> None:
     cursor = encode_cursor("deliveries", "t-1", (AT, "dlv_1"))
     with pytest.raises(BadRequest) as refused:
-        decode_cursor(cursor, scope, tenant, kinds=(datetime, str))
+        decode_cursor(cursor, scope, tenant, (datetime, str))
     assert refused.value.problem.extras["errors"][0]["field"] == "query.cursor"
 
 
@@ -52,12 +52,12 @@ def _forged(values: list[object]) -> str:
 def test_a_cursor_made_by_hand_is_refused(cursor: str) -> None:
     kinds: tuple[type, ...] = (datetime,) if "dA" in cursor else (int,)
     with pytest.raises(BadRequest):
-        decode_cursor(cursor, "versions", "t-1", kinds=kinds)
+        decode_cursor(cursor, "versions", "t-1", kinds)
 
 
 def test_a_page_has_a_next_cursor_only_when_there_is_more() -> None:
     more = page_of([1, 2, 3], 2, "versions", "t-1", lambda v: (v,))
     assert more.items == [1, 2]
-    assert decode_cursor(more.next_cursor, "versions", "t-1", kinds=(int,)) == (2,)
+    assert decode_cursor(more.next_cursor, "versions", "t-1", (int,)) == (2,)
     last = page_of([1, 2], 2, "versions", "t-1", lambda v: (v,))
     assert last.items == [1, 2] and last.next_cursor is None

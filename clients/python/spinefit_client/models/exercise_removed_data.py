@@ -6,13 +6,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..models.exercise_removed_data_rule import ExerciseRemovedDataRule
 from ..models.exercise_removed_data_severity import ExerciseRemovedDataSeverity
 
 if TYPE_CHECKING:
-    from ..models.exercise_removed_data_links import ExerciseRemovedDataLinks
+    from ..models.plan_and_flares_links import PlanAndFlaresLinks
 
 
 T = TypeVar("T", bound="ExerciseRemovedData")
@@ -20,27 +19,27 @@ T = TypeVar("T", bound="ExerciseRemovedData")
 
 @_attrs_define
 class ExerciseRemovedData:
-    """
+    """Which exercise and which rule; never the evidence.
+
     Attributes:
         decided_at (datetime.datetime):
         event_id (UUID):
         exercise_id (str):
-        links (ExerciseRemovedDataLinks): Where to fetch the details, with the tenant's API key
+        links (PlanAndFlaresLinks):
         occurred_at (datetime.datetime):
         rule (ExerciseRemovedDataRule):
         severity (ExerciseRemovedDataSeverity):
-        user_id (str):
+        user_id (str): The tenant's id for its user
     """
 
     decided_at: datetime.datetime
     event_id: UUID
     exercise_id: str
-    links: ExerciseRemovedDataLinks
+    links: PlanAndFlaresLinks
     occurred_at: datetime.datetime
     rule: ExerciseRemovedDataRule
     severity: ExerciseRemovedDataSeverity
     user_id: str
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         decided_at = self.decided_at.isoformat()
@@ -60,7 +59,7 @@ class ExerciseRemovedData:
         user_id = self.user_id
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "decided_at": decided_at,
@@ -78,7 +77,7 @@ class ExerciseRemovedData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.exercise_removed_data_links import ExerciseRemovedDataLinks  # noqa: PLC0415
+        from ..models.plan_and_flares_links import PlanAndFlaresLinks  # noqa: PLC0415
 
         d = dict(src_dict)
         decided_at = datetime.datetime.fromisoformat(d.pop("decided_at"))
@@ -87,7 +86,7 @@ class ExerciseRemovedData:
 
         exercise_id = d.pop("exercise_id")
 
-        links = ExerciseRemovedDataLinks.from_dict(d.pop("links"))
+        links = PlanAndFlaresLinks.from_dict(d.pop("links"))
 
         occurred_at = datetime.datetime.fromisoformat(d.pop("occurred_at"))
 
@@ -108,21 +107,4 @@ class ExerciseRemovedData:
             user_id=user_id,
         )
 
-        exercise_removed_data.additional_properties = d
         return exercise_removed_data
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

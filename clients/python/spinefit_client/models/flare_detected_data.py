@@ -6,10 +6,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
-    from ..models.flare_detected_data_links import FlareDetectedDataLinks
+    from ..models.flares_links import FlaresLinks
 
 
 T = TypeVar("T", bound="FlareDetectedData")
@@ -17,23 +16,23 @@ T = TypeVar("T", bound="FlareDetectedData")
 
 @_attrs_define
 class FlareDetectedData:
-    """
+    """Which flare and when; never the pain level or the baseline.
+
     Attributes:
         event_id (UUID):
         flare_id (UUID):
-        links (FlareDetectedDataLinks): Where to fetch the details, with the tenant's API key
+        links (FlaresLinks):
         observed_at (datetime.datetime):
         occurred_at (datetime.datetime):
-        user_id (str):
+        user_id (str): The tenant's id for its user
     """
 
     event_id: UUID
     flare_id: UUID
-    links: FlareDetectedDataLinks
+    links: FlaresLinks
     observed_at: datetime.datetime
     occurred_at: datetime.datetime
     user_id: str
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         event_id = str(self.event_id)
@@ -49,7 +48,7 @@ class FlareDetectedData:
         user_id = self.user_id
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "event_id": event_id,
@@ -65,14 +64,14 @@ class FlareDetectedData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.flare_detected_data_links import FlareDetectedDataLinks  # noqa: PLC0415
+        from ..models.flares_links import FlaresLinks  # noqa: PLC0415
 
         d = dict(src_dict)
         event_id = UUID(d.pop("event_id"))
 
         flare_id = UUID(d.pop("flare_id"))
 
-        links = FlareDetectedDataLinks.from_dict(d.pop("links"))
+        links = FlaresLinks.from_dict(d.pop("links"))
 
         observed_at = datetime.datetime.fromisoformat(d.pop("observed_at"))
 
@@ -89,21 +88,4 @@ class FlareDetectedData:
             user_id=user_id,
         )
 
-        flare_detected_data.additional_properties = d
         return flare_detected_data
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any, Literal, TypeVar, cast
 
@@ -14,23 +15,23 @@ class PainAccepted:
     """
     Attributes:
         log_id (str):
-        observed_at (str):
-        received_at (str):
+        observed_at (datetime.datetime): In UTC
+        received_at (datetime.datetime):
         status (Literal['accepted']):
     """
 
     log_id: str
-    observed_at: str
-    received_at: str
+    observed_at: datetime.datetime
+    received_at: datetime.datetime
     status: Literal["accepted"]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         log_id = self.log_id
 
-        observed_at = self.observed_at
+        observed_at = self.observed_at.isoformat()
 
-        received_at = self.received_at
+        received_at = self.received_at.isoformat()
 
         status = self.status
 
@@ -52,9 +53,9 @@ class PainAccepted:
         d = dict(src_dict)
         log_id = d.pop("log_id")
 
-        observed_at = d.pop("observed_at")
+        observed_at = datetime.datetime.fromisoformat(d.pop("observed_at"))
 
-        received_at = d.pop("received_at")
+        received_at = datetime.datetime.fromisoformat(d.pop("received_at"))
 
         status = cast(Literal["accepted"], d.pop("status"))
         if status != "accepted":

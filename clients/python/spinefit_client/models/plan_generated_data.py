@@ -6,12 +6,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..models.plan_generated_data_trigger import PlanGeneratedDataTrigger
 
 if TYPE_CHECKING:
-    from ..models.plan_generated_data_links import PlanGeneratedDataLinks
+    from ..models.plan_links import PlanLinks
 
 
 T = TypeVar("T", bound="PlanGeneratedData")
@@ -22,22 +21,21 @@ class PlanGeneratedData:
     """
     Attributes:
         event_id (UUID):
-        links (PlanGeneratedDataLinks): Where to fetch the details, with the tenant's API key
+        links (PlanLinks):
         occurred_at (datetime.datetime):
         plan_id (UUID):
         trigger (PlanGeneratedDataTrigger):
-        user_id (str):
+        user_id (str): The tenant's id for its user
         version (int):
     """
 
     event_id: UUID
-    links: PlanGeneratedDataLinks
+    links: PlanLinks
     occurred_at: datetime.datetime
     plan_id: UUID
     trigger: PlanGeneratedDataTrigger
     user_id: str
     version: int
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         event_id = str(self.event_id)
@@ -55,7 +53,7 @@ class PlanGeneratedData:
         version = self.version
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "event_id": event_id,
@@ -72,12 +70,12 @@ class PlanGeneratedData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.plan_generated_data_links import PlanGeneratedDataLinks  # noqa: PLC0415
+        from ..models.plan_links import PlanLinks  # noqa: PLC0415
 
         d = dict(src_dict)
         event_id = UUID(d.pop("event_id"))
 
-        links = PlanGeneratedDataLinks.from_dict(d.pop("links"))
+        links = PlanLinks.from_dict(d.pop("links"))
 
         occurred_at = datetime.datetime.fromisoformat(d.pop("occurred_at"))
 
@@ -99,21 +97,4 @@ class PlanGeneratedData:
             version=version,
         )
 
-        plan_generated_data.additional_properties = d
         return plan_generated_data
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

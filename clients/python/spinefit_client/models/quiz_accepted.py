@@ -2,27 +2,31 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, Literal, TypeVar, cast
+from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="QuizAccepted")
 
 
 @_attrs_define
 class QuizAccepted:
-    """
+    """No red flag: a plan will be generated.
+
     Attributes:
-        response_id (str):
-        status (Literal['accepted']):
+        response_id (UUID):
+        status (Literal['accepted'] | Unset):  Default: 'accepted'.
     """
 
-    response_id: str
-    status: Literal["accepted"]
+    response_id: UUID
+    status: Literal["accepted"] | Unset = "accepted"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        response_id = self.response_id
+        response_id = str(self.response_id)
 
         status = self.status
 
@@ -31,19 +35,20 @@ class QuizAccepted:
         field_dict.update(
             {
                 "response_id": response_id,
-                "status": status,
             }
         )
+        if status is not UNSET:
+            field_dict["status"] = status
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        response_id = d.pop("response_id")
+        response_id = UUID(d.pop("response_id"))
 
-        status = cast(Literal["accepted"], d.pop("status"))
-        if status != "accepted":
+        status = cast(Literal["accepted"] | Unset, d.pop("status", UNSET))
+        if status != "accepted" and not isinstance(status, Unset):
             raise ValueError(f"status must match const 'accepted', got '{status}'")
 
         quiz_accepted = cls(

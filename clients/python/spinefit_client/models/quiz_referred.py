@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.quiz_referred_level import QuizReferredLevel
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.referral_reason import ReferralReason
@@ -17,18 +19,19 @@ T = TypeVar("T", bound="QuizReferred")
 
 @_attrs_define
 class QuizReferred:
-    """
+    """Red flags: see a clinician; no plan.
+
     Attributes:
         level (QuizReferredLevel):
         reasons (list[ReferralReason]):
-        response_id (str):
-        status (Literal['refer']):
+        response_id (UUID):
+        status (Literal['refer'] | Unset):  Default: 'refer'.
     """
 
     level: QuizReferredLevel
     reasons: list[ReferralReason]
-    response_id: str
-    status: Literal["refer"]
+    response_id: UUID
+    status: Literal["refer"] | Unset = "refer"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -39,7 +42,7 @@ class QuizReferred:
             reasons_item = reasons_item_data.to_dict()
             reasons.append(reasons_item)
 
-        response_id = self.response_id
+        response_id = str(self.response_id)
 
         status = self.status
 
@@ -50,9 +53,10 @@ class QuizReferred:
                 "level": level,
                 "reasons": reasons,
                 "response_id": response_id,
-                "status": status,
             }
         )
+        if status is not UNSET:
+            field_dict["status"] = status
 
         return field_dict
 
@@ -70,10 +74,10 @@ class QuizReferred:
 
             reasons.append(reasons_item)
 
-        response_id = d.pop("response_id")
+        response_id = UUID(d.pop("response_id"))
 
-        status = cast(Literal["refer"], d.pop("status"))
-        if status != "refer":
+        status = cast(Literal["refer"] | Unset, d.pop("status", UNSET))
+        if status != "refer" and not isinstance(status, Unset):
             raise ValueError(f"status must match const 'refer', got '{status}'")
 
         quiz_referred = cls(

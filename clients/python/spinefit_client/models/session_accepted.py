@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any, Literal, TypeVar, cast
 
@@ -13,18 +14,18 @@ T = TypeVar("T", bound="SessionAccepted")
 class SessionAccepted:
     """
     Attributes:
-        received_at (str):
+        received_at (datetime.datetime):
         session_id (str):
         status (Literal['accepted']):
     """
 
-    received_at: str
+    received_at: datetime.datetime
     session_id: str
     status: Literal["accepted"]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        received_at = self.received_at
+        received_at = self.received_at.isoformat()
 
         session_id = self.session_id
 
@@ -45,7 +46,7 @@ class SessionAccepted:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        received_at = d.pop("received_at")
+        received_at = datetime.datetime.fromisoformat(d.pop("received_at"))
 
         session_id = d.pop("session_id")
 

@@ -6,10 +6,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
-    from ..models.user_referred_data_links import UserReferredDataLinks
+    from ..models.quiz_links import QuizLinks
 
 
 T = TypeVar("T", bound="UserReferredData")
@@ -17,21 +16,22 @@ T = TypeVar("T", bound="UserReferredData")
 
 @_attrs_define
 class UserReferredData:
-    """
-    Attributes:
-        event_id (UUID):
-        links (UserReferredDataLinks): Where to fetch the details, with the tenant's API key
-        occurred_at (datetime.datetime):
-        response_id (UUID):
-        user_id (str):
+    """Which quiz response; its referral level (how urgent) and its reasons (which red
+    flags) are health data and stay behind the API.
+
+        Attributes:
+            event_id (UUID):
+            links (QuizLinks):
+            occurred_at (datetime.datetime):
+            response_id (UUID):
+            user_id (str): The tenant's id for its user
     """
 
     event_id: UUID
-    links: UserReferredDataLinks
+    links: QuizLinks
     occurred_at: datetime.datetime
     response_id: UUID
     user_id: str
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         event_id = str(self.event_id)
@@ -45,7 +45,7 @@ class UserReferredData:
         user_id = self.user_id
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "event_id": event_id,
@@ -60,12 +60,12 @@ class UserReferredData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.user_referred_data_links import UserReferredDataLinks  # noqa: PLC0415
+        from ..models.quiz_links import QuizLinks  # noqa: PLC0415
 
         d = dict(src_dict)
         event_id = UUID(d.pop("event_id"))
 
-        links = UserReferredDataLinks.from_dict(d.pop("links"))
+        links = QuizLinks.from_dict(d.pop("links"))
 
         occurred_at = datetime.datetime.fromisoformat(d.pop("occurred_at"))
 
@@ -81,21 +81,4 @@ class UserReferredData:
             user_id=user_id,
         )
 
-        user_referred_data.additional_properties = d
         return user_referred_data
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

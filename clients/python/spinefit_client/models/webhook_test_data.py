@@ -4,7 +4,6 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="WebhookTestData")
 
@@ -19,7 +18,6 @@ class WebhookTestData:
 
     endpoint_id: str
     message: str
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         endpoint_id = self.endpoint_id
@@ -27,7 +25,7 @@ class WebhookTestData:
         message = self.message
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "endpoint_id": endpoint_id,
@@ -49,21 +47,4 @@ class WebhookTestData:
             message=message,
         )
 
-        webhook_test_data.additional_properties = d
         return webhook_test_data
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

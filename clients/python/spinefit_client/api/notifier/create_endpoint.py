@@ -5,6 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.endpoint_created import EndpointCreated
 from ...models.new_endpoint import NewEndpoint
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
@@ -32,9 +33,12 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Problem | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> EndpointCreated | Problem | None:
     if response.status_code == 201:
-        response_201 = response.json()
+        response_201 = EndpointCreated.from_dict(response.json())
+
         return response_201
 
     if response.status_code == 400:
@@ -46,6 +50,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         response_401 = Problem.from_dict(response.json())
 
         return response_401
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
 
     if response.status_code == 413:
         response_413 = Problem.from_dict(response.json())
@@ -73,7 +82,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Problem]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[EndpointCreated | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -87,7 +98,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: NewEndpoint,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Any | Problem]:
+) -> Response[EndpointCreated | Problem]:
     """Register an endpoint; its signing secret is shown in this answer only
 
     Args:
@@ -99,7 +110,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem]
+        Response[EndpointCreated | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -119,7 +130,7 @@ def sync(
     client: AuthenticatedClient,
     body: NewEndpoint,
     idempotency_key: str | Unset = UNSET,
-) -> Any | Problem | None:
+) -> EndpointCreated | Problem | None:
     """Register an endpoint; its signing secret is shown in this answer only
 
     Args:
@@ -131,7 +142,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        EndpointCreated | Problem
     """
 
     return sync_detailed(
@@ -146,7 +157,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: NewEndpoint,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Any | Problem]:
+) -> Response[EndpointCreated | Problem]:
     """Register an endpoint; its signing secret is shown in this answer only
 
     Args:
@@ -158,7 +169,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem]
+        Response[EndpointCreated | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -176,7 +187,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: NewEndpoint,
     idempotency_key: str | Unset = UNSET,
-) -> Any | Problem | None:
+) -> EndpointCreated | Problem | None:
     """Register an endpoint; its signing secret is shown in this answer only
 
     Args:
@@ -188,7 +199,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        EndpointCreated | Problem
     """
 
     return (

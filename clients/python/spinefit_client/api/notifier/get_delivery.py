@@ -6,7 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.get_delivery_response_get_delivery import GetDeliveryResponseGetDelivery
+from ...models.delivery_view import DeliveryView
 from ...models.problem import Problem
 from ...types import Response
 
@@ -27,11 +27,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> GetDeliveryResponseGetDelivery | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> DeliveryView | Problem | None:
     if response.status_code == 200:
-        response_200 = GetDeliveryResponseGetDelivery.from_dict(response.json())
+        response_200 = DeliveryView.from_dict(response.json())
 
         return response_200
 
@@ -44,6 +42,11 @@ def _parse_response(
         response_401 = Problem.from_dict(response.json())
 
         return response_401
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -68,7 +71,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[GetDeliveryResponseGetDelivery | Problem]:
+) -> Response[DeliveryView | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -82,8 +85,8 @@ def sync_detailed(
     delivery_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[GetDeliveryResponseGetDelivery | Problem]:
-    """One delivery
+) -> Response[DeliveryView | Problem]:
+    """One delivery, with its attempts
 
     Args:
         endpoint_id (str):
@@ -94,7 +97,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetDeliveryResponseGetDelivery | Problem]
+        Response[DeliveryView | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -114,8 +117,8 @@ def sync(
     delivery_id: str,
     *,
     client: AuthenticatedClient,
-) -> GetDeliveryResponseGetDelivery | Problem | None:
-    """One delivery
+) -> DeliveryView | Problem | None:
+    """One delivery, with its attempts
 
     Args:
         endpoint_id (str):
@@ -126,7 +129,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetDeliveryResponseGetDelivery | Problem
+        DeliveryView | Problem
     """
 
     return sync_detailed(
@@ -141,8 +144,8 @@ async def asyncio_detailed(
     delivery_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[GetDeliveryResponseGetDelivery | Problem]:
-    """One delivery
+) -> Response[DeliveryView | Problem]:
+    """One delivery, with its attempts
 
     Args:
         endpoint_id (str):
@@ -153,7 +156,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetDeliveryResponseGetDelivery | Problem]
+        Response[DeliveryView | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -171,8 +174,8 @@ async def asyncio(
     delivery_id: str,
     *,
     client: AuthenticatedClient,
-) -> GetDeliveryResponseGetDelivery | Problem | None:
-    """One delivery
+) -> DeliveryView | Problem | None:
+    """One delivery, with its attempts
 
     Args:
         endpoint_id (str):
@@ -183,7 +186,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetDeliveryResponseGetDelivery | Problem
+        DeliveryView | Problem
     """
 
     return (

@@ -6,7 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.get_endpoint_response_get_endpoint import GetEndpointResponseGetEndpoint
+from ...models.endpoint_view import EndpointView
 from ...models.problem import Problem
 from ...types import Response
 
@@ -25,11 +25,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> GetEndpointResponseGetEndpoint | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> EndpointView | Problem | None:
     if response.status_code == 200:
-        response_200 = GetEndpointResponseGetEndpoint.from_dict(response.json())
+        response_200 = EndpointView.from_dict(response.json())
 
         return response_200
 
@@ -42,6 +40,11 @@ def _parse_response(
         response_401 = Problem.from_dict(response.json())
 
         return response_401
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -66,7 +69,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[GetEndpointResponseGetEndpoint | Problem]:
+) -> Response[EndpointView | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -79,7 +82,7 @@ def sync_detailed(
     endpoint_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[GetEndpointResponseGetEndpoint | Problem]:
+) -> Response[EndpointView | Problem]:
     """One endpoint; `disabled_reason` says why off
 
     Args:
@@ -90,7 +93,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetEndpointResponseGetEndpoint | Problem]
+        Response[EndpointView | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -108,7 +111,7 @@ def sync(
     endpoint_id: str,
     *,
     client: AuthenticatedClient,
-) -> GetEndpointResponseGetEndpoint | Problem | None:
+) -> EndpointView | Problem | None:
     """One endpoint; `disabled_reason` says why off
 
     Args:
@@ -119,7 +122,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetEndpointResponseGetEndpoint | Problem
+        EndpointView | Problem
     """
 
     return sync_detailed(
@@ -132,7 +135,7 @@ async def asyncio_detailed(
     endpoint_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[GetEndpointResponseGetEndpoint | Problem]:
+) -> Response[EndpointView | Problem]:
     """One endpoint; `disabled_reason` says why off
 
     Args:
@@ -143,7 +146,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetEndpointResponseGetEndpoint | Problem]
+        Response[EndpointView | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -159,7 +162,7 @@ async def asyncio(
     endpoint_id: str,
     *,
     client: AuthenticatedClient,
-) -> GetEndpointResponseGetEndpoint | Problem | None:
+) -> EndpointView | Problem | None:
     """One endpoint; `disabled_reason` says why off
 
     Args:
@@ -170,7 +173,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetEndpointResponseGetEndpoint | Problem
+        EndpointView | Problem
     """
 
     return (

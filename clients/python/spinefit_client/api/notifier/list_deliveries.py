@@ -6,8 +6,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.list_deliveries_response_list_deliveries import ListDeliveriesResponseListDeliveries
 from ...models.list_deliveries_status_type_0 import ListDeliveriesStatusType0
+from ...models.page_delivery_view import PageDeliveryView
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -17,6 +17,7 @@ def _get_kwargs(
     *,
     status: ListDeliveriesStatusType0 | None | Unset = UNSET,
     limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -31,6 +32,13 @@ def _get_kwargs(
     params["status"] = json_status
 
     params["limit"] = limit
+
+    json_cursor: None | str | Unset
+    if isinstance(cursor, Unset):
+        json_cursor = UNSET
+    else:
+        json_cursor = cursor
+    params["cursor"] = json_cursor
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -47,9 +55,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ListDeliveriesResponseListDeliveries | Problem | None:
+) -> PageDeliveryView | Problem | None:
     if response.status_code == 200:
-        response_200 = ListDeliveriesResponseListDeliveries.from_dict(response.json())
+        response_200 = PageDeliveryView.from_dict(response.json())
 
         return response_200
 
@@ -62,6 +70,11 @@ def _parse_response(
         response_401 = Problem.from_dict(response.json())
 
         return response_401
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -86,7 +99,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ListDeliveriesResponseListDeliveries | Problem]:
+) -> Response[PageDeliveryView | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -101,26 +114,30 @@ def sync_detailed(
     client: AuthenticatedClient,
     status: ListDeliveriesStatusType0 | None | Unset = UNSET,
     limit: int | Unset = 50,
-) -> Response[ListDeliveriesResponseListDeliveries | Problem]:
+    cursor: None | str | Unset = UNSET,
+) -> Response[PageDeliveryView | Problem]:
     """Deliveries, newest first, each with its attempts and next retry
 
     Args:
         endpoint_id (str):
         status (ListDeliveriesStatusType0 | None | Unset):
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): At most this many items (1-200) Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page; omitted for the first
+            page
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListDeliveriesResponseListDeliveries | Problem]
+        Response[PageDeliveryView | Problem]
     """
 
     kwargs = _get_kwargs(
         endpoint_id=endpoint_id,
         status=status,
         limit=limit,
+        cursor=cursor,
     )
 
     response = client.get_httpx_client().request(
@@ -136,20 +153,23 @@ def sync(
     client: AuthenticatedClient,
     status: ListDeliveriesStatusType0 | None | Unset = UNSET,
     limit: int | Unset = 50,
-) -> ListDeliveriesResponseListDeliveries | Problem | None:
+    cursor: None | str | Unset = UNSET,
+) -> PageDeliveryView | Problem | None:
     """Deliveries, newest first, each with its attempts and next retry
 
     Args:
         endpoint_id (str):
         status (ListDeliveriesStatusType0 | None | Unset):
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): At most this many items (1-200) Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page; omitted for the first
+            page
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListDeliveriesResponseListDeliveries | Problem
+        PageDeliveryView | Problem
     """
 
     return sync_detailed(
@@ -157,6 +177,7 @@ def sync(
         client=client,
         status=status,
         limit=limit,
+        cursor=cursor,
     ).parsed
 
 
@@ -166,26 +187,30 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     status: ListDeliveriesStatusType0 | None | Unset = UNSET,
     limit: int | Unset = 50,
-) -> Response[ListDeliveriesResponseListDeliveries | Problem]:
+    cursor: None | str | Unset = UNSET,
+) -> Response[PageDeliveryView | Problem]:
     """Deliveries, newest first, each with its attempts and next retry
 
     Args:
         endpoint_id (str):
         status (ListDeliveriesStatusType0 | None | Unset):
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): At most this many items (1-200) Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page; omitted for the first
+            page
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListDeliveriesResponseListDeliveries | Problem]
+        Response[PageDeliveryView | Problem]
     """
 
     kwargs = _get_kwargs(
         endpoint_id=endpoint_id,
         status=status,
         limit=limit,
+        cursor=cursor,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -199,20 +224,23 @@ async def asyncio(
     client: AuthenticatedClient,
     status: ListDeliveriesStatusType0 | None | Unset = UNSET,
     limit: int | Unset = 50,
-) -> ListDeliveriesResponseListDeliveries | Problem | None:
+    cursor: None | str | Unset = UNSET,
+) -> PageDeliveryView | Problem | None:
     """Deliveries, newest first, each with its attempts and next retry
 
     Args:
         endpoint_id (str):
         status (ListDeliveriesStatusType0 | None | Unset):
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): At most this many items (1-200) Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page; omitted for the first
+            page
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListDeliveriesResponseListDeliveries | Problem
+        PageDeliveryView | Problem
     """
 
     return (
@@ -221,5 +249,6 @@ async def asyncio(
             client=client,
             status=status,
             limit=limit,
+            cursor=cursor,
         )
     ).parsed

@@ -5,16 +5,34 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.list_endpoints_response_list_endpoints import ListEndpointsResponseListEndpoints
+from ...models.page_endpoint_view import PageEndpointView
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs() -> dict[str, Any]:
+def _get_kwargs(
+    *,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+    json_cursor: None | str | Unset
+    if isinstance(cursor, Unset):
+        json_cursor = UNSET
+    else:
+        json_cursor = cursor
+    params["cursor"] = json_cursor
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/v1/webhooks/endpoints",
+        "params": params,
     }
 
     return _kwargs
@@ -22,9 +40,9 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ListEndpointsResponseListEndpoints | Problem | None:
+) -> PageEndpointView | Problem | None:
     if response.status_code == 200:
-        response_200 = ListEndpointsResponseListEndpoints.from_dict(response.json())
+        response_200 = PageEndpointView.from_dict(response.json())
 
         return response_200
 
@@ -37,6 +55,11 @@ def _parse_response(
         response_401 = Problem.from_dict(response.json())
 
         return response_401
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
 
     if response.status_code == 429:
         response_429 = Problem.from_dict(response.json())
@@ -56,7 +79,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ListEndpointsResponseListEndpoints | Problem]:
+) -> Response[PageEndpointView | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -68,18 +91,28 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[ListEndpointsResponseListEndpoints | Problem]:
-    """The tenant's endpoints (never their secrets)
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+) -> Response[PageEndpointView | Problem]:
+    """The tenant's endpoints, oldest first (never their secrets)
+
+    Args:
+        limit (int | Unset): At most this many items (1-200) Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page; omitted for the first
+            page
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListEndpointsResponseListEndpoints | Problem]
+        Response[PageEndpointView | Problem]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        limit=limit,
+        cursor=cursor,
+    )
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -91,37 +124,56 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-) -> ListEndpointsResponseListEndpoints | Problem | None:
-    """The tenant's endpoints (never their secrets)
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+) -> PageEndpointView | Problem | None:
+    """The tenant's endpoints, oldest first (never their secrets)
+
+    Args:
+        limit (int | Unset): At most this many items (1-200) Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page; omitted for the first
+            page
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListEndpointsResponseListEndpoints | Problem
+        PageEndpointView | Problem
     """
 
     return sync_detailed(
         client=client,
+        limit=limit,
+        cursor=cursor,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[ListEndpointsResponseListEndpoints | Problem]:
-    """The tenant's endpoints (never their secrets)
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+) -> Response[PageEndpointView | Problem]:
+    """The tenant's endpoints, oldest first (never their secrets)
+
+    Args:
+        limit (int | Unset): At most this many items (1-200) Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page; omitted for the first
+            page
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListEndpointsResponseListEndpoints | Problem]
+        Response[PageEndpointView | Problem]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        limit=limit,
+        cursor=cursor,
+    )
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -131,19 +183,28 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-) -> ListEndpointsResponseListEndpoints | Problem | None:
-    """The tenant's endpoints (never their secrets)
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+) -> PageEndpointView | Problem | None:
+    """The tenant's endpoints, oldest first (never their secrets)
+
+    Args:
+        limit (int | Unset): At most this many items (1-200) Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page; omitted for the first
+            page
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListEndpointsResponseListEndpoints | Problem
+        PageEndpointView | Problem
     """
 
     return (
         await asyncio_detailed(
             client=client,
+            limit=limit,
+            cursor=cursor,
         )
     ).parsed

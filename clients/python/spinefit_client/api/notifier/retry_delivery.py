@@ -6,6 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.delivery_queued import DeliveryQueued
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -32,9 +33,12 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Problem | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> DeliveryQueued | Problem | None:
     if response.status_code == 202:
-        response_202 = response.json()
+        response_202 = DeliveryQueued.from_dict(response.json())
+
         return response_202
 
     if response.status_code == 400:
@@ -46,6 +50,16 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         response_401 = Problem.from_dict(response.json())
 
         return response_401
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -68,7 +82,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Problem]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[DeliveryQueued | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -83,7 +99,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Any | Problem]:
+) -> Response[DeliveryQueued | Problem]:
     """Send a delivery again now, with the same webhook-id
 
     Args:
@@ -96,7 +112,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem]
+        Response[DeliveryQueued | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -118,7 +134,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     idempotency_key: str | Unset = UNSET,
-) -> Any | Problem | None:
+) -> DeliveryQueued | Problem | None:
     """Send a delivery again now, with the same webhook-id
 
     Args:
@@ -131,7 +147,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        DeliveryQueued | Problem
     """
 
     return sync_detailed(
@@ -148,7 +164,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Any | Problem]:
+) -> Response[DeliveryQueued | Problem]:
     """Send a delivery again now, with the same webhook-id
 
     Args:
@@ -161,7 +177,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem]
+        Response[DeliveryQueued | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -181,7 +197,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     idempotency_key: str | Unset = UNSET,
-) -> Any | Problem | None:
+) -> DeliveryQueued | Problem | None:
     """Send a delivery again now, with the same webhook-id
 
     Args:
@@ -194,7 +210,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        DeliveryQueued | Problem
     """
 
     return (

@@ -7,8 +7,8 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.endpoint_changes import EndpointChanges
+from ...models.endpoint_view import EndpointView
 from ...models.problem import Problem
-from ...models.update_endpoint_response_update_endpoint import UpdateEndpointResponseUpdateEndpoint
 from ...types import Response
 
 
@@ -34,11 +34,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Problem | UpdateEndpointResponseUpdateEndpoint | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> EndpointView | Problem | None:
     if response.status_code == 200:
-        response_200 = UpdateEndpointResponseUpdateEndpoint.from_dict(response.json())
+        response_200 = EndpointView.from_dict(response.json())
 
         return response_200
 
@@ -51,6 +49,11 @@ def _parse_response(
         response_401 = Problem.from_dict(response.json())
 
         return response_401
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
 
     if response.status_code == 413:
         response_413 = Problem.from_dict(response.json())
@@ -80,7 +83,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Problem | UpdateEndpointResponseUpdateEndpoint]:
+) -> Response[EndpointView | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -94,7 +97,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: EndpointChanges,
-) -> Response[Problem | UpdateEndpointResponseUpdateEndpoint]:
+) -> Response[EndpointView | Problem]:
     """Change url, description, event types; enable, disable
 
     Args:
@@ -106,7 +109,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | UpdateEndpointResponseUpdateEndpoint]
+        Response[EndpointView | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -126,7 +129,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: EndpointChanges,
-) -> Problem | UpdateEndpointResponseUpdateEndpoint | None:
+) -> EndpointView | Problem | None:
     """Change url, description, event types; enable, disable
 
     Args:
@@ -138,7 +141,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | UpdateEndpointResponseUpdateEndpoint
+        EndpointView | Problem
     """
 
     return sync_detailed(
@@ -153,7 +156,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: EndpointChanges,
-) -> Response[Problem | UpdateEndpointResponseUpdateEndpoint]:
+) -> Response[EndpointView | Problem]:
     """Change url, description, event types; enable, disable
 
     Args:
@@ -165,7 +168,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | UpdateEndpointResponseUpdateEndpoint]
+        Response[EndpointView | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -183,7 +186,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: EndpointChanges,
-) -> Problem | UpdateEndpointResponseUpdateEndpoint | None:
+) -> EndpointView | Problem | None:
     """Change url, description, event types; enable, disable
 
     Args:
@@ -195,7 +198,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | UpdateEndpointResponseUpdateEndpoint
+        EndpointView | Problem
     """
 
     return (

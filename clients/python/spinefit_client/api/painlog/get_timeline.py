@@ -8,25 +8,29 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
+from ...models.timeline_page import TimelinePage
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     user_id: str,
     *,
-    limit: int | None | Unset = UNSET,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
     from_: datetime.datetime | None | Unset = UNSET,
     to: datetime.datetime | None | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
 
-    json_limit: int | None | Unset
-    if isinstance(limit, Unset):
-        json_limit = UNSET
+    params["limit"] = limit
+
+    json_cursor: None | str | Unset
+    if isinstance(cursor, Unset):
+        json_cursor = UNSET
     else:
-        json_limit = limit
-    params["limit"] = json_limit
+        json_cursor = cursor
+    params["cursor"] = json_cursor
 
     json_from_: None | str | Unset
     if isinstance(from_, Unset):
@@ -59,9 +63,10 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | TimelinePage | None:
     if response.status_code == 200:
-        response_200 = response.json()
+        response_200 = TimelinePage.from_dict(response.json())
+
         return response_200
 
     if response.status_code == 400:
@@ -100,7 +105,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Problem]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | TimelinePage]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -113,15 +120,19 @@ def sync_detailed(
     user_id: str,
     *,
     client: AuthenticatedClient,
-    limit: int | None | Unset = UNSET,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
     from_: datetime.datetime | None | Unset = UNSET,
     to: datetime.datetime | None | Unset = UNSET,
-) -> Response[Any | Problem]:
-    """The timeline: pain logs and sessions in event time, flares, and chart links
+) -> Response[Problem | TimelinePage]:
+    """The timeline: sessions, pain logs (with their flares) and removals in event time, a page at a time,
+    and chart links
 
     Args:
         user_id (str): The tenant's id for its user
-        limit (int | None | Unset): Most entries returned
+        limit (int | Unset): At most this many items (1-200) Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page; omitted for the first
+            page
         from_ (datetime.datetime | None | Unset): ISO 8601 with zone; default: `to` minus 28 days
         to (datetime.datetime | None | Unset): ISO 8601 with zone; default: now
 
@@ -130,12 +141,13 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem]
+        Response[Problem | TimelinePage]
     """
 
     kwargs = _get_kwargs(
         user_id=user_id,
         limit=limit,
+        cursor=cursor,
         from_=from_,
         to=to,
     )
@@ -151,15 +163,19 @@ def sync(
     user_id: str,
     *,
     client: AuthenticatedClient,
-    limit: int | None | Unset = UNSET,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
     from_: datetime.datetime | None | Unset = UNSET,
     to: datetime.datetime | None | Unset = UNSET,
-) -> Any | Problem | None:
-    """The timeline: pain logs and sessions in event time, flares, and chart links
+) -> Problem | TimelinePage | None:
+    """The timeline: sessions, pain logs (with their flares) and removals in event time, a page at a time,
+    and chart links
 
     Args:
         user_id (str): The tenant's id for its user
-        limit (int | None | Unset): Most entries returned
+        limit (int | Unset): At most this many items (1-200) Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page; omitted for the first
+            page
         from_ (datetime.datetime | None | Unset): ISO 8601 with zone; default: `to` minus 28 days
         to (datetime.datetime | None | Unset): ISO 8601 with zone; default: now
 
@@ -168,13 +184,14 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        Problem | TimelinePage
     """
 
     return sync_detailed(
         user_id=user_id,
         client=client,
         limit=limit,
+        cursor=cursor,
         from_=from_,
         to=to,
     ).parsed
@@ -184,15 +201,19 @@ async def asyncio_detailed(
     user_id: str,
     *,
     client: AuthenticatedClient,
-    limit: int | None | Unset = UNSET,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
     from_: datetime.datetime | None | Unset = UNSET,
     to: datetime.datetime | None | Unset = UNSET,
-) -> Response[Any | Problem]:
-    """The timeline: pain logs and sessions in event time, flares, and chart links
+) -> Response[Problem | TimelinePage]:
+    """The timeline: sessions, pain logs (with their flares) and removals in event time, a page at a time,
+    and chart links
 
     Args:
         user_id (str): The tenant's id for its user
-        limit (int | None | Unset): Most entries returned
+        limit (int | Unset): At most this many items (1-200) Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page; omitted for the first
+            page
         from_ (datetime.datetime | None | Unset): ISO 8601 with zone; default: `to` minus 28 days
         to (datetime.datetime | None | Unset): ISO 8601 with zone; default: now
 
@@ -201,12 +222,13 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem]
+        Response[Problem | TimelinePage]
     """
 
     kwargs = _get_kwargs(
         user_id=user_id,
         limit=limit,
+        cursor=cursor,
         from_=from_,
         to=to,
     )
@@ -220,15 +242,19 @@ async def asyncio(
     user_id: str,
     *,
     client: AuthenticatedClient,
-    limit: int | None | Unset = UNSET,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
     from_: datetime.datetime | None | Unset = UNSET,
     to: datetime.datetime | None | Unset = UNSET,
-) -> Any | Problem | None:
-    """The timeline: pain logs and sessions in event time, flares, and chart links
+) -> Problem | TimelinePage | None:
+    """The timeline: sessions, pain logs (with their flares) and removals in event time, a page at a time,
+    and chart links
 
     Args:
         user_id (str): The tenant's id for its user
-        limit (int | None | Unset): Most entries returned
+        limit (int | Unset): At most this many items (1-200) Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page; omitted for the first
+            page
         from_ (datetime.datetime | None | Unset): ISO 8601 with zone; default: `to` minus 28 days
         to (datetime.datetime | None | Unset): ISO 8601 with zone; default: now
 
@@ -237,7 +263,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        Problem | TimelinePage
     """
 
     return (
@@ -245,6 +271,7 @@ async def asyncio(
             user_id=user_id,
             client=client,
             limit=limit,
+            cursor=cursor,
             from_=from_,
             to=to,
         )

@@ -6,7 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.get_exercise_response_get_exercise import GetExerciseResponseGetExercise
+from ...models.exercise import Exercise
 from ...models.problem import Problem
 from ...types import Response
 
@@ -25,11 +25,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> GetExerciseResponseGetExercise | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Exercise | Problem | None:
     if response.status_code == 200:
-        response_200 = GetExerciseResponseGetExercise.from_dict(response.json())
+        response_200 = Exercise.from_dict(response.json())
 
         return response_200
 
@@ -69,9 +67,7 @@ def _parse_response(
         return None
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[GetExerciseResponseGetExercise | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Exercise | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -84,7 +80,7 @@ def sync_detailed(
     exercise_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[GetExerciseResponseGetExercise | Problem]:
+) -> Response[Exercise | Problem]:
     """One exercise of the library
 
     Args:
@@ -95,7 +91,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetExerciseResponseGetExercise | Problem]
+        Response[Exercise | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -113,7 +109,7 @@ def sync(
     exercise_id: str,
     *,
     client: AuthenticatedClient,
-) -> GetExerciseResponseGetExercise | Problem | None:
+) -> Exercise | Problem | None:
     """One exercise of the library
 
     Args:
@@ -124,7 +120,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetExerciseResponseGetExercise | Problem
+        Exercise | Problem
     """
 
     return sync_detailed(
@@ -137,7 +133,7 @@ async def asyncio_detailed(
     exercise_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[GetExerciseResponseGetExercise | Problem]:
+) -> Response[Exercise | Problem]:
     """One exercise of the library
 
     Args:
@@ -148,7 +144,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetExerciseResponseGetExercise | Problem]
+        Response[Exercise | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -164,7 +160,7 @@ async def asyncio(
     exercise_id: str,
     *,
     client: AuthenticatedClient,
-) -> GetExerciseResponseGetExercise | Problem | None:
+) -> Exercise | Problem | None:
     """One exercise of the library
 
     Args:
@@ -175,7 +171,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetExerciseResponseGetExercise | Problem
+        Exercise | Problem
     """
 
     return (

@@ -5,7 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.list_exercises_response_list_exercises import ListExercisesResponseListExercises
+from ...models.exercise_library import ExerciseLibrary
 from ...models.problem import Problem
 from ...types import Response
 
@@ -22,9 +22,9 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ListExercisesResponseListExercises | Problem | None:
+) -> ExerciseLibrary | Problem | None:
     if response.status_code == 200:
-        response_200 = ListExercisesResponseListExercises.from_dict(response.json())
+        response_200 = ExerciseLibrary.from_dict(response.json())
 
         return response_200
 
@@ -56,7 +56,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ListExercisesResponseListExercises | Problem]:
+) -> Response[ExerciseLibrary | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -68,15 +68,15 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[ListExercisesResponseListExercises | Problem]:
-    """The exercise library, with tags, phases and doses
+) -> Response[ExerciseLibrary | Problem]:
+    """The exercise library, with tags, phases and doses (whole: it is bounded)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListExercisesResponseListExercises | Problem]
+        Response[ExerciseLibrary | Problem]
     """
 
     kwargs = _get_kwargs()
@@ -91,15 +91,15 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-) -> ListExercisesResponseListExercises | Problem | None:
-    """The exercise library, with tags, phases and doses
+) -> ExerciseLibrary | Problem | None:
+    """The exercise library, with tags, phases and doses (whole: it is bounded)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListExercisesResponseListExercises | Problem
+        ExerciseLibrary | Problem
     """
 
     return sync_detailed(
@@ -110,15 +110,15 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[ListExercisesResponseListExercises | Problem]:
-    """The exercise library, with tags, phases and doses
+) -> Response[ExerciseLibrary | Problem]:
+    """The exercise library, with tags, phases and doses (whole: it is bounded)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListExercisesResponseListExercises | Problem]
+        Response[ExerciseLibrary | Problem]
     """
 
     kwargs = _get_kwargs()
@@ -131,15 +131,15 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-) -> ListExercisesResponseListExercises | Problem | None:
-    """The exercise library, with tags, phases and doses
+) -> ExerciseLibrary | Problem | None:
+    """The exercise library, with tags, phases and doses (whole: it is bounded)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListExercisesResponseListExercises | Problem
+        ExerciseLibrary | Problem
     """
 
     return (

@@ -6,6 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
+from ...models.questionnaire import Questionnaire
 from ...types import Response
 
 
@@ -19,9 +20,12 @@ def _get_kwargs() -> dict[str, Any]:
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Problem | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | Questionnaire | None:
     if response.status_code == 200:
-        response_200 = response.json()
+        response_200 = Questionnaire.from_dict(response.json())
+
         return response_200
 
     if response.status_code == 400:
@@ -50,7 +54,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Problem]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | Questionnaire]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -62,7 +68,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[Any | Problem]:
+) -> Response[Problem | Questionnaire]:
     """The versioned questionnaire
 
     Raises:
@@ -70,7 +76,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem]
+        Response[Problem | Questionnaire]
     """
 
     kwargs = _get_kwargs()
@@ -85,7 +91,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-) -> Any | Problem | None:
+) -> Problem | Questionnaire | None:
     """The versioned questionnaire
 
     Raises:
@@ -93,7 +99,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        Problem | Questionnaire
     """
 
     return sync_detailed(
@@ -104,7 +110,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[Any | Problem]:
+) -> Response[Problem | Questionnaire]:
     """The versioned questionnaire
 
     Raises:
@@ -112,7 +118,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem]
+        Response[Problem | Questionnaire]
     """
 
     kwargs = _get_kwargs()
@@ -125,7 +131,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-) -> Any | Problem | None:
+) -> Problem | Questionnaire | None:
     """The versioned questionnaire
 
     Raises:
@@ -133,7 +139,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        Problem | Questionnaire
     """
 
     return (

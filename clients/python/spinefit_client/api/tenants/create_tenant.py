@@ -5,6 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.created_tenant import CreatedTenant
 from ...models.new_tenant import NewTenant
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
@@ -32,9 +33,12 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Problem | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> CreatedTenant | Problem | None:
     if response.status_code == 201:
-        response_201 = response.json()
+        response_201 = CreatedTenant.from_dict(response.json())
+
         return response_201
 
     if response.status_code == 400:
@@ -78,7 +82,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Problem]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[CreatedTenant | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -92,7 +98,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: NewTenant,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Any | Problem]:
+) -> Response[CreatedTenant | Problem]:
     """Create a tenant; its first API key is shown once
 
     Args:
@@ -104,7 +110,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem]
+        Response[CreatedTenant | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -124,7 +130,7 @@ def sync(
     client: AuthenticatedClient,
     body: NewTenant,
     idempotency_key: str | Unset = UNSET,
-) -> Any | Problem | None:
+) -> CreatedTenant | Problem | None:
     """Create a tenant; its first API key is shown once
 
     Args:
@@ -136,7 +142,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        CreatedTenant | Problem
     """
 
     return sync_detailed(
@@ -151,7 +157,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: NewTenant,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Any | Problem]:
+) -> Response[CreatedTenant | Problem]:
     """Create a tenant; its first API key is shown once
 
     Args:
@@ -163,7 +169,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem]
+        Response[CreatedTenant | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -181,7 +187,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: NewTenant,
     idempotency_key: str | Unset = UNSET,
-) -> Any | Problem | None:
+) -> CreatedTenant | Problem | None:
     """Create a tenant; its first API key is shown once
 
     Args:
@@ -193,7 +199,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        CreatedTenant | Problem
     """
 
     return (

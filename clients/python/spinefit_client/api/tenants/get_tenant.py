@@ -6,8 +6,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.get_tenant_response_get_tenant import GetTenantResponseGetTenant
 from ...models.problem import Problem
+from ...models.tenant_detail import TenantDetail
 from ...types import Response
 
 
@@ -25,11 +25,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> GetTenantResponseGetTenant | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | TenantDetail | None:
     if response.status_code == 200:
-        response_200 = GetTenantResponseGetTenant.from_dict(response.json())
+        response_200 = TenantDetail.from_dict(response.json())
 
         return response_200
 
@@ -42,6 +40,11 @@ def _parse_response(
         response_401 = Problem.from_dict(response.json())
 
         return response_401
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -71,7 +74,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[GetTenantResponseGetTenant | Problem]:
+) -> Response[Problem | TenantDetail]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -84,18 +87,18 @@ def sync_detailed(
     tenant_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[GetTenantResponseGetTenant | Problem]:
-    """A tenant and its keys (ids only)
+) -> Response[Problem | TenantDetail]:
+    """A tenant and how many active keys it has
 
     Args:
-        tenant_id (str):
+        tenant_id (str): The tenant's id (`tn_...`)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetTenantResponseGetTenant | Problem]
+        Response[Problem | TenantDetail]
     """
 
     kwargs = _get_kwargs(
@@ -113,18 +116,18 @@ def sync(
     tenant_id: str,
     *,
     client: AuthenticatedClient,
-) -> GetTenantResponseGetTenant | Problem | None:
-    """A tenant and its keys (ids only)
+) -> Problem | TenantDetail | None:
+    """A tenant and how many active keys it has
 
     Args:
-        tenant_id (str):
+        tenant_id (str): The tenant's id (`tn_...`)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetTenantResponseGetTenant | Problem
+        Problem | TenantDetail
     """
 
     return sync_detailed(
@@ -137,18 +140,18 @@ async def asyncio_detailed(
     tenant_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[GetTenantResponseGetTenant | Problem]:
-    """A tenant and its keys (ids only)
+) -> Response[Problem | TenantDetail]:
+    """A tenant and how many active keys it has
 
     Args:
-        tenant_id (str):
+        tenant_id (str): The tenant's id (`tn_...`)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetTenantResponseGetTenant | Problem]
+        Response[Problem | TenantDetail]
     """
 
     kwargs = _get_kwargs(
@@ -164,18 +167,18 @@ async def asyncio(
     tenant_id: str,
     *,
     client: AuthenticatedClient,
-) -> GetTenantResponseGetTenant | Problem | None:
-    """A tenant and its keys (ids only)
+) -> Problem | TenantDetail | None:
+    """A tenant and how many active keys it has
 
     Args:
-        tenant_id (str):
+        tenant_id (str): The tenant's id (`tn_...`)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetTenantResponseGetTenant | Problem
+        Problem | TenantDetail
     """
 
     return (

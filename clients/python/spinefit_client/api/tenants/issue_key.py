@@ -6,6 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.new_key import NewKey
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -30,9 +31,10 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> NewKey | Problem | None:
     if response.status_code == 201:
-        response_201 = response.json()
+        response_201 = NewKey.from_dict(response.json())
+
         return response_201
 
     if response.status_code == 400:
@@ -44,6 +46,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         response_401 = Problem.from_dict(response.json())
 
         return response_401
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -71,7 +78,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[NewKey | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -85,11 +92,11 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Any | Problem]:
+) -> Response[NewKey | Problem]:
     """Issue another API key (rotation)
 
     Args:
-        tenant_id (str):
+        tenant_id (str): The tenant's id (`tn_...`)
         idempotency_key (str | Unset):
 
     Raises:
@@ -97,7 +104,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem]
+        Response[NewKey | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -117,11 +124,11 @@ def sync(
     *,
     client: AuthenticatedClient,
     idempotency_key: str | Unset = UNSET,
-) -> Any | Problem | None:
+) -> NewKey | Problem | None:
     """Issue another API key (rotation)
 
     Args:
-        tenant_id (str):
+        tenant_id (str): The tenant's id (`tn_...`)
         idempotency_key (str | Unset):
 
     Raises:
@@ -129,7 +136,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        NewKey | Problem
     """
 
     return sync_detailed(
@@ -144,11 +151,11 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Any | Problem]:
+) -> Response[NewKey | Problem]:
     """Issue another API key (rotation)
 
     Args:
-        tenant_id (str):
+        tenant_id (str): The tenant's id (`tn_...`)
         idempotency_key (str | Unset):
 
     Raises:
@@ -156,7 +163,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem]
+        Response[NewKey | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -174,11 +181,11 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     idempotency_key: str | Unset = UNSET,
-) -> Any | Problem | None:
+) -> NewKey | Problem | None:
     """Issue another API key (rotation)
 
     Args:
-        tenant_id (str):
+        tenant_id (str): The tenant's id (`tn_...`)
         idempotency_key (str | Unset):
 
     Raises:
@@ -186,7 +193,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        NewKey | Problem
     """
 
     return (

@@ -5,26 +5,42 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.list_tenants_response_list_tenants import ListTenantsResponseListTenants
+from ...models.page_tenant import PageTenant
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs() -> dict[str, Any]:
+def _get_kwargs(
+    *,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+    json_cursor: None | str | Unset
+    if isinstance(cursor, Unset):
+        json_cursor = UNSET
+    else:
+        json_cursor = cursor
+    params["cursor"] = json_cursor
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/admin/v1/tenants",
+        "params": params,
     }
 
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ListTenantsResponseListTenants | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> PageTenant | Problem | None:
     if response.status_code == 200:
-        response_200 = ListTenantsResponseListTenants.from_dict(response.json())
+        response_200 = PageTenant.from_dict(response.json())
 
         return response_200
 
@@ -37,6 +53,11 @@ def _parse_response(
         response_401 = Problem.from_dict(response.json())
 
         return response_401
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
 
     if response.status_code == 429:
         response_429 = Problem.from_dict(response.json())
@@ -61,7 +82,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ListTenantsResponseListTenants | Problem]:
+) -> Response[PageTenant | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -73,18 +94,28 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[ListTenantsResponseListTenants | Problem]:
-    """List tenants
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+) -> Response[PageTenant | Problem]:
+    """The tenants, oldest first, a page at a time
+
+    Args:
+        limit (int | Unset): At most this many items (1-200) Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page; omitted for the first
+            page
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListTenantsResponseListTenants | Problem]
+        Response[PageTenant | Problem]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        limit=limit,
+        cursor=cursor,
+    )
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -96,37 +127,56 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-) -> ListTenantsResponseListTenants | Problem | None:
-    """List tenants
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+) -> PageTenant | Problem | None:
+    """The tenants, oldest first, a page at a time
+
+    Args:
+        limit (int | Unset): At most this many items (1-200) Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page; omitted for the first
+            page
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListTenantsResponseListTenants | Problem
+        PageTenant | Problem
     """
 
     return sync_detailed(
         client=client,
+        limit=limit,
+        cursor=cursor,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[ListTenantsResponseListTenants | Problem]:
-    """List tenants
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+) -> Response[PageTenant | Problem]:
+    """The tenants, oldest first, a page at a time
+
+    Args:
+        limit (int | Unset): At most this many items (1-200) Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page; omitted for the first
+            page
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListTenantsResponseListTenants | Problem]
+        Response[PageTenant | Problem]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        limit=limit,
+        cursor=cursor,
+    )
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -136,19 +186,28 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-) -> ListTenantsResponseListTenants | Problem | None:
-    """List tenants
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+) -> PageTenant | Problem | None:
+    """The tenants, oldest first, a page at a time
+
+    Args:
+        limit (int | Unset): At most this many items (1-200) Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page; omitted for the first
+            page
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListTenantsResponseListTenants | Problem
+        PageTenant | Problem
     """
 
     return (
         await asyncio_detailed(
             client=client,
+            limit=limit,
+            cursor=cursor,
         )
     ).parsed

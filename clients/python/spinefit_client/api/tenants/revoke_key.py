@@ -7,7 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
-from ...models.revoke_key_response_revoke_key import RevokeKeyResponseRevokeKey
+from ...models.revoked_key import RevokedKey
 from ...types import Response
 
 
@@ -27,11 +27,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Problem | RevokeKeyResponseRevokeKey | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | RevokedKey | None:
     if response.status_code == 200:
-        response_200 = RevokeKeyResponseRevokeKey.from_dict(response.json())
+        response_200 = RevokedKey.from_dict(response.json())
 
         return response_200
 
@@ -44,6 +42,11 @@ def _parse_response(
         response_401 = Problem.from_dict(response.json())
 
         return response_401
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -73,7 +76,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Problem | RevokeKeyResponseRevokeKey]:
+) -> Response[Problem | RevokedKey]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -87,19 +90,19 @@ def sync_detailed(
     key_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Problem | RevokeKeyResponseRevokeKey]:
+) -> Response[Problem | RevokedKey]:
     """Revoke an API key; answers once every running service refuses it (or after 5 s)
 
     Args:
-        tenant_id (str):
-        key_id (str):
+        tenant_id (str): The tenant's id (`tn_...`)
+        key_id (str): The key's id
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | RevokeKeyResponseRevokeKey]
+        Response[Problem | RevokedKey]
     """
 
     kwargs = _get_kwargs(
@@ -119,19 +122,19 @@ def sync(
     key_id: str,
     *,
     client: AuthenticatedClient,
-) -> Problem | RevokeKeyResponseRevokeKey | None:
+) -> Problem | RevokedKey | None:
     """Revoke an API key; answers once every running service refuses it (or after 5 s)
 
     Args:
-        tenant_id (str):
-        key_id (str):
+        tenant_id (str): The tenant's id (`tn_...`)
+        key_id (str): The key's id
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | RevokeKeyResponseRevokeKey
+        Problem | RevokedKey
     """
 
     return sync_detailed(
@@ -146,19 +149,19 @@ async def asyncio_detailed(
     key_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Problem | RevokeKeyResponseRevokeKey]:
+) -> Response[Problem | RevokedKey]:
     """Revoke an API key; answers once every running service refuses it (or after 5 s)
 
     Args:
-        tenant_id (str):
-        key_id (str):
+        tenant_id (str): The tenant's id (`tn_...`)
+        key_id (str): The key's id
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | RevokeKeyResponseRevokeKey]
+        Response[Problem | RevokedKey]
     """
 
     kwargs = _get_kwargs(
@@ -176,19 +179,19 @@ async def asyncio(
     key_id: str,
     *,
     client: AuthenticatedClient,
-) -> Problem | RevokeKeyResponseRevokeKey | None:
+) -> Problem | RevokedKey | None:
     """Revoke an API key; answers once every running service refuses it (or after 5 s)
 
     Args:
-        tenant_id (str):
-        key_id (str):
+        tenant_id (str): The tenant's id (`tn_...`)
+        key_id (str): The key's id
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | RevokeKeyResponseRevokeKey
+        Problem | RevokedKey
     """
 
     return (

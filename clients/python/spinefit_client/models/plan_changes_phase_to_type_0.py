@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class PlanChangesPhaseToType0(StrEnum):
+    ACUTE = "acute"
+    RECOVERY = "recovery"
+    SUBACUTE = "subacute"
+
+    def __str__(self) -> str:
+        return str(self.value)

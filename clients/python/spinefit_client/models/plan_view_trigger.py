@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class PlanViewTrigger(StrEnum):
+    PROGRESSION = "progression"
+    QUIZ = "quiz"
+    REMOVAL = "removal"
+
+    def __str__(self) -> str:
+        return str(self.value)

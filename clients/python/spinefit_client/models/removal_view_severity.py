@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class RemovalViewSeverity(StrEnum):
+    CONFIRMED = "confirmed"
+    SUSPECTED = "suspected"
+
+    def __str__(self) -> str:
+        return str(self.value)
