@@ -23,12 +23,8 @@ from schemathesis.specs.openapi.checks import status_code_conformance
 
 from deploy.local.proxy import public_site_route, render_caddyfile
 from shared.http.openapi import DOCS_CSP
-from tests.e2e import test_walkthrough
-from tests.e2e.test_walkthrough import System
+from tests.e2e.conftest import System
 from tests.support.waiting import scaled
-
-# The running system, started as the walk-through starts it (once for this module).
-system = test_walkthrough.system
 
 ROOT = Path(__file__).resolve().parents[2]
 OFF_SITE = re.compile(r"cdn|jsdelivr|unpkg|googleapis|https?://", re.IGNORECASE)
