@@ -23,12 +23,11 @@ from services.painlog.views import (
     timeline_page,
     timeline_scope,
 )
-from shared.db.database import Database
 from shared.db.uow import UnitOfWork
 from shared.events.base import utc_now
 from shared.events.painlog import PainReport, SessionReport
 from shared.http.auth import TenantId
-from shared.http.deps import USER_ID_PATTERN, IdempotencyKey, ReadSession, UserIdPath
+from shared.http.deps import USER_ID_PATTERN, IdempotencyKey, ReadSession, UserIdPath, database
 from shared.http.fast_post import FastPost
 from shared.http.idempotency import fingerprint, request_path, run_idempotent
 from shared.http.pagination import (
@@ -81,7 +80,7 @@ async def _record(
     report_print = report_fingerprint(report)
     # The fast lane (shared.http.fast_post) calls this route's endpoint with its own
     # arguments only: no dependency to inject `Db`.
-    db: Database = request.app.state.db
+    db = database(request)
     print_ = fingerprint("POST", request_path(request), report_print)
 
     async def action(uow: UnitOfWork) -> service.Answer:

@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.types import Scope
 
-from shared.db.database import Database
+from shared.http.deps import database
 from shared.http.limits import CHECKED_OPERATOR, CHECKED_TENANT, TWO_AUTHORIZATIONS
 from shared.http.problems import BadRequest, Unauthorized, Unavailable
 from shared.http.ratelimit import RateLimits
@@ -51,7 +51,7 @@ class TenantKey(HTTPBearer):
             # This process's map of its replica: no query per request (shared.tenancy.replica).
             tenant_id = replica.tenant_for(credentials.credentials)
         else:
-            db: Database = request.app.state.db
+            db = database(request)
             async with db.read() as session:
                 tenant_id = await tenant_for_key(session, db.tables, credentials.credentials)
         if tenant_id is None:

@@ -38,15 +38,19 @@ IdempotencyKey = Annotated[
 ]
 
 
-def _db(request: Request) -> Database:
+def database(request: Request) -> Database:
+    """The service's database (what `Db` injects; called as it is where nothing injects,
+    e.g. a route the fast lane calls with its own arguments)."""
     db: Database = request.app.state.db
     return db
 
 
-async def _read_session(db: Annotated[Database, Depends(_db)]) -> AsyncIterator[AsyncSession]:
+async def _read_session(
+    db: Annotated[Database, Depends(database)],
+) -> AsyncIterator[AsyncSession]:
     async with db.read() as session:
         yield session
 
 
-Db = Annotated[Database, Depends(_db)]
+Db = Annotated[Database, Depends(database)]
 ReadSession = Annotated[AsyncSession, Depends(_read_session)]
