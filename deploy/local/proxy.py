@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from shared.http.limits import too_large
-from shared.http.problems import problem_bytes
+from shared.http.problems import TYPE_URI, problem_bytes
 
 # The public HTTP contract. In a pattern, `*` between slashes is one path segment (a user
 # id); a trailing `/*` is anything below that prefix.
@@ -36,7 +37,8 @@ PUBLIC_ROUTES: dict[str, tuple[str, ...]] = {
 SERVICES_PREFIX = "/services/"
 # Answered by the proxy itself.
 PROXY_HEALTH_PATH = "/healthz"
-NOT_FOUND_BODY = '{"detail": "Not Found"}'
+# A path no service owns: the services' own answer to a path they have no route for.
+NOT_FOUND_BODY = problem_bytes(404).decode()
 # Keep-alive between the proxy and the services: the proxy drops an idle upstream connection
 # well before the service would close it, so it never sends a request on a connection the
 # service is closing at that moment (Caddy does not retry a request with a body: a valid
@@ -75,6 +77,46 @@ TOO_LARGE_ROUTE = f"""\
         respond `{TOO_LARGE_BODY}` 413
     }}
 """
+
+# What the proxy answers when it cannot pass a request on (Caddy's own errors): an upstream
+# refusing connections or failing mid-answer (502), none left to try (503), one too slow
+# (504), a body over the limit sent without a length (413, found while streaming it on).
+PROXY_PROBLEMS: dict[int, dict[str, Any]] = {
+    413: too_large(BODY_LIMIT_BYTES),
+    500: {"detail": "the proxy failed to answer; retry later"},
+    502: {"detail": "the service for this path did not answer; retry later"},
+    503: {"detail": "no instance of the service for this path is available; retry later"},
+    504: {"detail": "the service for this path timed out; retry later", "code": "gateway-timeout"},
+}
+# Any other status Caddy may raise, with Caddy's own status and phrase.
+OTHER_PROBLEM_BODY = (
+    f'{{"type":"{TYPE_URI.format(type="error")}","title":"{{err.status_text}}",'
+    '"status":{err.status_code}}'
+)
+
+
+def _error_route(status: int | None, body: str) -> str:
+    # An error answer loses the headers set before the error: the request id is set again.
+    close = "        header Connection close\n" if status == 413 else ""
+    return f"""\
+    handle_errors{f" {status}" if status else ""} {{
+        header ?X-Request-ID {{http.request.header.X-Request-ID}}
+        header Content-Type application/problem+json
+{close}        respond `{body}` {status or "{err.status_code}"}
+    }}
+"""
+
+
+# Caddy's errors as problem details (the same shape as the services'), in every site block of
+# both Caddyfiles.
+ERROR_ROUTES = (
+    "    # The proxy's own errors (an upstream down or slow): problem details.\n"
+    + "".join(
+        _error_route(status, problem_bytes(status, **problem).decode())
+        for status, problem in PROXY_PROBLEMS.items()
+    )
+    + _error_route(None, OTHER_PROBLEM_BODY)
+)
 
 
 def path_regex(patterns: Iterable[str]) -> str:
@@ -151,7 +193,7 @@ http://:{listen_port} {{
 
     @metrics path /services/*/metrics /services/*/metrics/*
     handle @metrics {{
-        header Content-Type application/json
+        header Content-Type application/problem+json
         respond `{not_found}` 404
     }}
 """
@@ -177,10 +219,11 @@ _BY_NAME = """\
 """
 _TAIL = """\
     handle {{
-        header Content-Type application/json
+        header Content-Type application/problem+json
         respond `{not_found}` 404
     }}
-}}
+
+{errors}}}
 """
 
 
@@ -215,9 +258,14 @@ def render_caddyfile(
     for name, port in upstreams.items():
         prefix = f"{SERVICES_PREFIX}{name}"
         parts.append(_BY_NAME.format(prefix=prefix, port=port, keepalive=keepalive))
-    parts.append(_TAIL.format(not_found=NOT_FOUND_BODY))
-    # Tabs, as `caddy fmt` writes them (Caddy warns about unformatted input otherwise).
-    return re.sub(r"(?m)^(?:    )+", lambda m: "\t" * (len(m.group(0)) // 4), "".join(parts))
+    parts.append(_TAIL.format(not_found=NOT_FOUND_BODY, errors=ERROR_ROUTES))
+    return tabbed("".join(parts))
+
+
+def tabbed(text: str) -> str:
+    """`text` indented with tabs, as `caddy fmt` writes it (Caddy warns about unformatted
+    input otherwise): how the blocks above read in a Caddyfile."""
+    return re.sub(r"(?m)^(?:    )+", lambda m: "\t" * (len(m.group(0)) // 4), text)
 
 
 def prepare_caddy(

@@ -30,6 +30,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from deploy.local.proxy import (  # noqa: E402
+    NOT_FOUND_BODY,
     PUBLIC_ROUTES,
     path_regex,
     prepare_caddy,
@@ -113,7 +114,7 @@ def test_caddyfile_has_a_route_per_service_and_caddy_accepts_it(tmp_path: Path) 
         assert f"handle_path /services/{name}/* {{" in caddyfile
         assert f"header_up X-Forwarded-Prefix /services/{name}" in caddyfile
         assert caddyfile.count(f"reverse_proxy 127.0.0.1:{port}") == 2
-    assert 'respond `{"detail": "Not Found"}` 404' in caddyfile
+    assert f"respond `{NOT_FOUND_BODY}` 404" in caddyfile
 
     validate = [argv[0], "validate", *argv[2:]]
     result = subprocess.run(validate, env=env, capture_output=True, text=True, timeout=30)
@@ -379,7 +380,8 @@ def test_launcher_serves_every_route_through_one_base_url_and_stops_on_ctrl_c(
         for path in NOT_ROUTED:
             response = client.get(path)
             assert response.status_code == 404, path
-            assert response.json() == {"detail": "Not Found"}
+            assert response.headers["content-type"] == "application/problem+json"
+            assert response.json() == json.loads(NOT_FOUND_BODY)
         health = client.get("/healthz")
         assert health.status_code == 200
         assert health.json() == {"status": "ok"}
