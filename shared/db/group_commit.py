@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from sqlalchemy import Engine
 
 from shared.db.pg_bulk import store_many_pg
-from shared.db.records import NewRecord, store_many, store_many_sync, store_or_otherwise
+from shared.db.record_groups import store_many, store_many_sync
+from shared.db.records import NewRecord, store_or_otherwise
 from shared.db.uow import UnitOfWork, inside_unit_of_work
 
 if TYPE_CHECKING:
