@@ -96,11 +96,13 @@ OTHER_PROBLEM_BODY = (
 
 
 def _error_route(status: int | None, body: str) -> str:
-    # An error answer loses the headers set before the error: the request id is set again.
+    # An error answer loses the headers set before the error: the request id is set again
+    # (where the request has one: the internal listener mints none).
     close = "        header Connection close\n" if status == 413 else ""
     return f"""\
     handle_errors{f" {status}" if status else ""} {{
-        header ?X-Request-ID {{http.request.header.X-Request-ID}}
+        @request_id header X-Request-ID *
+        header @request_id X-Request-ID {{http.request.header.X-Request-ID}}
         header Content-Type application/problem+json
 {close}        respond `{body}` {status or "{err.status_code}"}
     }}
