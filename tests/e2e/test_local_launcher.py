@@ -30,13 +30,13 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from deploy.local.proxy import (  # noqa: E402
-    NOT_FOUND_BODY,
     PUBLIC_ROUTES,
     path_regex,
     prepare_caddy,
     render_caddyfile,
     route_for,
 )
+from deploy.local.proxy_problems import NOT_FOUND_BODY  # noqa: E402
 from tests.support.waiting import scaled  # noqa: E402
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]

@@ -2,7 +2,7 @@
 the services' own shape: a path no service owns (404), a service that is down (502), slow
 (504) or has no instance left (503), a body over the limit (413).
 
-The bodies are made by `shared.http.problems` (deploy/local/proxy.py), checked here in both
+The bodies are made by `shared.http.problems` (deploy/local/proxy_problems.py), checked in both
 Caddyfiles, then met through a real Caddy in front of one live and one stopped service.
 """
 
@@ -16,13 +16,12 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from deploy.local.proxy import (
+from deploy.local.proxy import render_caddyfile, tabbed
+from deploy.local.proxy_problems import (
     BODY_LIMIT_BYTES,
     ERROR_ROUTES,
     NOT_FOUND_BODY,
     PROXY_PROBLEMS,
-    render_caddyfile,
-    tabbed,
 )
 from shared.http.problems import PROBLEM_JSON, Problem, install_problem_handlers
 from tests.support.caddy import painlog_behind_caddy
