@@ -19,8 +19,10 @@ install: $(STAMP)
 run: install
 	$(BIN)/python deploy/local/run.py
 
+# With the coverage of shared/ and services/, held to the floor of pyproject.toml's
+# [tool.coverage.report] (README.md, "Tests", says why that one).
 test: install
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --cov=shared --cov=services
 
 # The suite on a loaded machine, as CI's: two CPU-bound processes keep both cores busy
 # meanwhile (scripts/burn_cpu.py; they stop with the suite, or after 40 minutes at most).

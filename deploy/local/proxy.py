@@ -12,9 +12,13 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from shared.http.limits import too_large
+# The answers the proxy makes itself (problem details): `deploy.local.proxy_problems`.
+from deploy.local.proxy_problems import BODY_LIMIT_BYTES as BODY_LIMIT_BYTES
+from deploy.local.proxy_problems import ERROR_ROUTES, NOT_FOUND_BODY, TOO_LARGE_ROUTE
+from deploy.local.proxy_problems import PROXY_PROBLEMS as PROXY_PROBLEMS
+from deploy.local.proxy_problems import TOO_LARGE_BODY as TOO_LARGE_BODY
+from deploy.local.proxy_problems import longer_than as longer_than
 from shared.http.openapi import ASSETS_PATH, DOCS_CSP
-from shared.http.problems import problem_bytes
 
 # The public HTTP contract. In a pattern, `*` between slashes is one path segment (a user
 # id); a trailing `/*` is anything below that prefix.
@@ -37,7 +41,6 @@ PUBLIC_ROUTES: dict[str, tuple[str, ...]] = {
 SERVICES_PREFIX = "/services/"
 # Answered by the proxy itself.
 PROXY_HEALTH_PATH = "/healthz"
-NOT_FOUND_BODY = '{"detail": "Not Found"}'
 # The public OpenAPI document and its docs pages (deploy/public_api.py writes them): static
 # files the proxy serves from one directory, each URL from its file (the assets under
 # ASSETS_PATH by their own names).
@@ -55,38 +58,6 @@ SITE_FILES = {
 # POST would come back 502). Both the launcher and deploy/ (Caddyfile, Dockerfile) use them.
 SERVICE_KEEPALIVE_S = 75
 PROXY_UPSTREAM_KEEPALIVE_S = 30
-# The services' body limit (SPINEFIT_MAX_BODY_BYTES' default), held at the edge too. A body
-# declared larger is refused by the proxy before any of it goes on: a service refusing it
-# after its headers closes the connection while Caddy is still sending it, and Caddy then
-# answers 502 (about one in seven such posts) instead of passing on the service's 413.
-BODY_LIMIT_BYTES = 1024 * 1024
-TOO_LARGE_BODY = problem_bytes(413, **too_large(BODY_LIMIT_BYTES)).decode()
-
-
-def longer_than(limit: int) -> str:
-    """An anchored expression matching a decimal number greater than `limit` (RE2 and
-    Python `re` agree on it): any with more digits, or as many and larger at the first
-    digit where it differs. Caddy has no numeric header matcher but header_regexp."""
-    digits = str(limit)
-    alternatives = [f"[1-9][0-9]{{{len(digits)},}}"]
-    for i, digit in enumerate(digits):
-        if digit != "9":
-            low = int(digit) + 1
-            rest = len(digits) - i - 1
-            tail = f"[0-9]{{{rest}}}" if rest else ""
-            alternatives.append(f"{digits[:i]}[{low}-9]{tail}")
-    return "^0*(?:" + "|".join(alternatives) + ")$"
-
-
-# The proxy's own 413 (the same answer as the services'), in both Caddyfiles.
-TOO_LARGE_ROUTE = f"""\
-    @too_large header_regexp Content-Length `{longer_than(BODY_LIMIT_BYTES)}`
-    handle @too_large {{
-        header Content-Type application/problem+json
-        header Connection close
-        respond `{TOO_LARGE_BODY}` 413
-    }}
-"""
 
 
 def public_site_route(directory: Path | str) -> str:
@@ -181,7 +152,7 @@ http://:{listen_port} {{
 
     @metrics path /services/*/metrics /services/*/metrics/*
     handle @metrics {{
-        header Content-Type application/json
+        header Content-Type application/problem+json
         respond `{not_found}` 404
     }}
 """
@@ -207,10 +178,11 @@ _BY_NAME = """\
 """
 _TAIL = """\
     handle {{
-        header Content-Type application/json
+        header Content-Type application/problem+json
         respond `{not_found}` 404
     }}
-}}
+
+{errors}}}
 """
 
 
@@ -249,9 +221,14 @@ def render_caddyfile(
     for name, port in upstreams.items():
         prefix = f"{SERVICES_PREFIX}{name}"
         parts.append(_BY_NAME.format(prefix=prefix, port=port, keepalive=keepalive))
-    parts.append(_TAIL.format(not_found=NOT_FOUND_BODY))
-    # Tabs, as `caddy fmt` writes them (Caddy warns about unformatted input otherwise).
-    return re.sub(r"(?m)^(?:    )+", lambda m: "\t" * (len(m.group(0)) // 4), "".join(parts))
+    parts.append(_TAIL.format(not_found=NOT_FOUND_BODY, errors=ERROR_ROUTES))
+    return tabbed("".join(parts))
+
+
+def tabbed(text: str) -> str:
+    """`text` indented with tabs, as `caddy fmt` writes it (Caddy warns about unformatted
+    input otherwise): how the blocks above read in a Caddyfile."""
+    return re.sub(r"(?m)^(?:    )+", lambda m: "\t" * (len(m.group(0)) // 4), text)
 
 
 def prepare_caddy(

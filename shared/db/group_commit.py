@@ -21,22 +21,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
-import functools
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from sqlalchemy import Engine
-
-from shared.db.pg_bulk import store_many_pg
-from shared.db.records import NewRecord, store_many, store_many_sync, store_or_otherwise
-from shared.db.uow import UnitOfWork, inside_unit_of_work
+from shared.db.group_store import (
+    Alone,
+    GroupStats,
+    Queued,
+    Write,
+    in_transaction,
+    records_in_thread,
+    records_on_server,
+)
+from shared.db.records import NewRecord
+from shared.db.uow import UnitOfWork
 
 if TYPE_CHECKING:
     from shared.db.database import Database
 
+# How a group is stored is `shared.db.group_store`; these names stay importable from here.
+__all__ = ["MAX_BATCH", "PG_GROUPS_IN_FLIGHT", "GroupCommitter", "GroupStats", "Write"]
+
 T = TypeVar("T")
-Write = Callable[[UnitOfWork], Awaitable[Any]]
 
 MAX_BATCH = 64
 # PostgreSQL: groups in flight at once. One at a time, every request waited for the whole
@@ -47,45 +53,12 @@ MAX_BATCH = 64
 PG_GROUPS_IN_FLIGHT = 2
 
 
-class _Alone:
-    """A PostgreSQL group's answer to a record it did not store: its caller stores it in a
-    transaction of its own (`taken`: a key was taken, so that is its `otherwise`)."""
-
-    def __init__(self, *, taken: bool) -> None:
-        self.taken = taken
-
-
-_TAKEN = _Alone(taken=True)
-_FAILED = _Alone(taken=False)
-
-
-@dataclass
-class _Queued:
-    write: Write
-    future: asyncio.Future[Any]
-    context: contextvars.Context
-    record: NewRecord | None = None
-    uow: UnitOfWork | None = field(default=None)
-    result: Any = None
-    error: BaseException | None = None
-    done: bool = False
-
-
-@dataclass
-class GroupStats:
-    """What the committer did so far (tests and metrics read it)."""
-
-    transactions: int = 0
-    writes: int = 0
-    largest: int = 0
-
-
 class GroupCommitter:
     def __init__(self, db: Database, *, max_batch: int = MAX_BATCH) -> None:
         self.db = db
         self.max_batch = max_batch
         self.stats = GroupStats()
-        self._queue: list[_Queued] = []
+        self._queue: list[Queued] = []
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._slots = asyncio.Semaphore(1 if db.is_sqlite else PG_GROUPS_IN_FLIGHT)
@@ -99,7 +72,7 @@ class GroupCommitter:
         """Store `record` with the next group's other new records (a statement per table for
         all of them), or run its `otherwise` if a key was taken; the result once committed."""
         outcome = await self._submit(record.otherwise, record)
-        if isinstance(outcome, _Alone):  # PostgreSQL: this caller's own transaction
+        if isinstance(outcome, Alone):  # PostgreSQL: this caller's own transaction
             if outcome.taken:
                 return await self.db.write(record.otherwise)
             return await self.db.write_new_alone(record)
@@ -107,7 +80,7 @@ class GroupCommitter:
 
     async def _submit(self, write: Write, record: NewRecord | None) -> Any:
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._queue.append(_Queued(write, future, contextvars.copy_context(), record))
+        self._queue.append(Queued(write, future, contextvars.copy_context(), record))
         self._wakeup.set()
         if self._task is None or self._task.done():
             # An empty context: the committer itself carries no request's fields.
@@ -152,159 +125,20 @@ class GroupCommitter:
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
 
-    async def _commit_then_release(self, group: list[_Queued]) -> None:
+    async def _commit_then_release(self, group: list[Queued]) -> None:
         try:
             await self._commit(group)
         finally:
             self._slots.release()
 
-    async def _commit(self, group: list[_Queued]) -> None:
+    async def _commit(self, group: list[Queued]) -> None:
         if not self.db.is_sqlite:
-            await self._records_on_server(group)
+            await records_on_server(self.db, group, self.stats)
             return
         records = [q for q in group if q.record is not None]
         if records and self.db.sync_sqlite is not None:
             # New records first, in one hop to a thread: one transaction of bulk statements.
-            await self._records_in_thread(records)
+            await records_in_thread(self.db, records, self.stats)
             group = [q for q in group if not q.done]
         if group:
-            await self._in_transaction(group)
-
-    async def _records_in_thread(self, group: list[_Queued]) -> None:
-        """Store the group's new records in one synchronous transaction and answer those
-        stored; the others (a key taken, or a failure to find) stay for the async path."""
-        db, sync = self.db, self.db.sync_sqlite
-        assert sync is not None
-        records = [q.record for q in group if q.record is not None]
-
-        def store(engine: Engine) -> list[bool]:
-            with engine.begin() as conn:
-                return store_many_sync(conn, db.tables, records)
-
-        try:
-            async with db.writer_lock():
-                stored = await sync.run(store)
-        except Exception:
-            # Rolled back: each record on its own, so a failure is its caller's alone.
-            for queued, record in zip(group, records, strict=True):
-                queued.write = functools.partial(store_or_otherwise, record=record)
-                queued.record = None
-            return
-        self._count(len(group))
-        if any(stored):
-            db.outbox_signal.set()
-        for queued, record, new in zip(group, records, stored, strict=True):
-            if new:
-                queued.done = True
-                if not queued.future.done():
-                    queued.future.set_result(record.result)
-            else:
-                queued.record = None  # a key was taken: its `otherwise`, as a plain write
-
-    async def _records_on_server(self, group: list[_Queued]) -> None:
-        """PostgreSQL: the group's new records in one transaction (`store_many_pg`: an
-        INSERT .. ON CONFLICT DO NOTHING RETURNING per table, one outbox insert);
-        each caller is answered once it committed, or told to store its record alone."""
-        db = self.db
-        records = [q.record for q in group if q.record is not None]
-        try:
-            async with db.engine.connect() as conn:
-                # asyncpg itself, in a transaction of its own (`shared.db.pg_bulk`).
-                raw: Any = (await conn.get_raw_connection()).driver_connection
-                async with raw.transaction():
-                    stored = await store_many_pg(raw, db.tables, records)
-        except Exception:
-            # Rolled back, nothing stored: each on its own, so a failure is its caller's.
-            for queued in group:
-                if not queued.future.done():
-                    queued.future.set_result(_FAILED)
-            return
-        except BaseException:
-            for queued in group:
-                queued.future.cancel()
-            raise
-        self._count(len(group))
-        if any(stored):
-            db.outbox_signal.set()
-        for queued, record, new in zip(group, records, stored, strict=True):
-            if not queued.future.done():
-                queued.future.set_result(record.result if new else _TAKEN)
-
-    def _count(self, writes: int) -> None:
-        self.stats.transactions += 1
-        self.stats.writes += writes
-        self.stats.largest = max(self.stats.largest, writes)
-
-    async def _in_transaction(self, group: list[_Queued]) -> None:
-        db = self.db
-        try:
-            async with db.writer_lock(), db.sessions() as session:
-                async with session.begin():
-                    await self._records(session, [q for q in group if q.record is not None])
-                    for queued in group:
-                        if not queued.done:
-                            await self._one(session, queued)
-                self._count(len(group))
-        except BaseException as exc:
-            # Nothing of this group is stored: every caller hears why.
-            for queued in group:
-                if queued.future.done():
-                    continue
-                if isinstance(exc, Exception):
-                    queued.future.set_exception(queued.error or exc)
-                else:
-                    queued.future.cancel()
-            if not isinstance(exc, Exception):
-                raise
-            return
-        committed = {id(q.uow): q.uow for q in group if q.error is None and q.uow is not None}
-        for uow in committed.values():
-            for hook in uow.after_commit:
-                hook()
-        if any(uow.emitted for uow in committed.values()):
-            db.outbox_signal.set()
-        for queued in group:
-            if queued.future.done():
-                continue
-            if queued.error is not None:
-                queued.future.set_exception(queued.error)
-            else:
-                queued.future.set_result(queued.result)
-
-    async def _records(self, session: Any, group: list[_Queued]) -> None:
-        """The group's new records, all at once; those not stored run one by one after."""
-        records = [q.record for q in group if q.record is not None]
-        if not group:
-            return
-        if len(group) == 1:  # alone: its own savepoint (`_one`) is enough
-            group[0].write = functools.partial(store_or_otherwise, record=records[0])
-            return
-        uow = UnitOfWork(session, self.db.tables)
-        try:
-            async with session.begin_nested():
-                stored = await store_many(uow, records)
-        except Exception:
-            # Not a taken key (that is no error) but a failure: find it, each on its own.
-            for queued, record in zip(group, records, strict=True):
-                queued.write = functools.partial(store_or_otherwise, record=record)
-            return
-        for queued, record, new in zip(group, records, stored, strict=True):
-            if new:
-                queued.result, queued.uow, queued.done = record.result, uow, True
-
-    async def _one(self, session: Any, queued: _Queued) -> None:
-        """One write in its own savepoint, in its caller's context."""
-        uow = UnitOfWork(session, self.db.tables)
-        try:
-            async with session.begin_nested():
-                queued.result = await asyncio.create_task(
-                    _in_unit_of_work(queued.write, uow), context=queued.context
-                )
-            queued.uow = uow
-        except Exception as exc:
-            queued.error = exc
-
-
-async def _in_unit_of_work(write: Write, uow: UnitOfWork) -> Any:
-    with inside_unit_of_work():
-        return await write(uow)
+            await in_transaction(self.db, group, self.stats)

@@ -1,4 +1,4 @@
-"""A group's new records on PostgreSQL through asyncpg itself (`shared.db.records.store_plan`).
+"""A group's new records on PostgreSQL through asyncpg itself (`record_groups.store_plan`).
 
 Through SQLAlchemy each of a group's statements is built into an execution context, its
 parameters processed one by one and expanded into a multi-row VALUES, and run in a greenlet:
@@ -20,7 +20,8 @@ from typing import Any
 from sqlalchemy import Table
 
 from shared.db.platform_tables import PlatformTables
-from shared.db.records import InsertAll, InsertNew, NewRecord, PlanRun, Statement, store_plan
+from shared.db.record_groups import InsertAll, InsertNew, PlanRun, Statement, store_plan
+from shared.db.records import NewRecord
 from shared.db.unnest import DIALECT, array_of, arrays, insert_sql
 
 

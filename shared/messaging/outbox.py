@@ -12,11 +12,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-from datetime import timedelta
 from typing import Any
 
 from redis.asyncio import Redis
-from sqlalchemy import Connection, Engine, bindparam, delete, func, select, update
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -25,10 +23,9 @@ from tenacity import (
 )
 
 from shared.db.database import Database
-from shared.db.engine import READ_ONLY
-from shared.events.base import utc_now
 from shared.events.streams import PRIORITY_LANE, lane_name, stream_name
 from shared.messaging import envelope
+from shared.messaging.outbox_rows import PUBLISHED_RETENTION, OutboxRows, by_id
 from shared.observability.logging import get_logger
 from shared.observability.metrics import (
     OUTBOX_PENDING,
@@ -36,9 +33,18 @@ from shared.observability.metrics import (
     OUTBOX_RELAY_FAILURES,
 )
 
+# The statements on the outbox table are `shared.messaging.outbox_rows`; its names stay here.
+__all__ = [
+    "LINGER_ABOVE",
+    "LINGER_S",
+    "PUBLISHED_RETENTION",
+    "XADD_ALL",
+    "XADD_CHUNK",
+    "OutboxRelay",
+]
+
 log = get_logger(__name__)
 
-PUBLISHED_RETENTION = timedelta(days=3)
 LINGER_S = 0.005
 # A pass that found fewer rows than this means commits are sparse: the next one is relayed
 # at once (no linger), so an event at low load, a rule-one removal say, waits for nothing.
@@ -82,8 +88,7 @@ class OutboxRelay:
         # One pass at a time per relay: on SQLite rows are read without a lock, so two
         # overlapping passes would publish the same rows twice.
         self._lock = asyncio.Lock()
-        self._claim_statement: Any = None
-        self._select_statement: Any = None
+        self.statements = OutboxRows(db, batch=batch)
         self._xadd_all = redis.register_script(XADD_ALL)
 
     @property
@@ -176,7 +181,7 @@ class OutboxRelay:
             # SQLite file: the read and the mark each one hop to a thread through the
             # synchronous engine (through aiosqlite every statement, BEGIN and COMMIT
             # included, is a hop of its own).
-            rows = await db.sync_sqlite.run(self._unpublished_sync)
+            rows = await db.sync_sqlite.run(self.statements.unpublished_sync)
             pending = 0
             if rows:
                 await self._publish(rows)
@@ -184,28 +189,28 @@ class OutboxRelay:
             if rows or sweep:
                 async with db.writer_lock():
                     pending = await db.sync_sqlite.run(
-                        functools.partial(self._mark_sync, rows=rows, sweep=sweep)
+                        functools.partial(self.statements.mark_sync, rows=rows, sweep=sweep)
                     )
         elif db.is_sqlite:  # in memory: one connection, the async engine
             async with db.read() as session:
-                rows = list((await session.execute(self._select_unpublished())).all())
+                rows = list((await session.execute(self.statements.select_unpublished())).all())
             if rows:
                 await self._publish(rows)
             self._passed_publishing(number)
             async with db.engine.begin() as conn:
-                pending = await conn.run_sync(self._mark_on, rows, sweep)
+                pending = await conn.run_sync(self.statements.mark_on, rows, sweep)
         else:
             # PostgreSQL: the rows are claimed and marked in one statement (UPDATE ..
             # RETURNING on rows locked with SKIP LOCKED, so replicas never take the same),
             # published, then committed; if publishing fails the mark is rolled back.
             pending = 0
             async with db.engine.begin() as conn:
-                rows = sorted((await conn.execute(*self._claim())).all(), key=_by_id)
+                rows = sorted((await conn.execute(*self.statements.claim())).all(), key=by_id)
                 if rows:
                     await self._publish(rows)
                 self._passed_publishing(number)
                 if len(rows) >= self.batch or sweep:  # else nothing to count or delete
-                    pending = await conn.run_sync(self._bookkeeping, len(rows), sweep)
+                    pending = await conn.run_sync(self.statements.bookkeeping, len(rows), sweep)
         OUTBOX_PENDING.labels(db.service).set(pending)
         counts: dict[str, int] = {}
         for row in rows:
@@ -213,86 +218,6 @@ class OutboxRelay:
         for event_type, count in counts.items():
             OUTBOX_PUBLISHED.labels(db.service, event_type).inc(count)
         return len(rows)
-
-    def _select_unpublished(self) -> Any:
-        if self._select_statement is None:
-            self._select_statement = self._build_select()
-        return self._select_statement
-
-    def _build_select(self) -> Any:
-        outbox = self.db.tables.outbox
-        return (
-            select(*self._published_columns())
-            .where(outbox.c.published_at.is_(None))
-            .order_by(outbox.c.id)
-            .limit(self.batch)
-        )
-
-    def _published_columns(self) -> list[Any]:
-        c = self.db.tables.outbox.c
-        return [c.id, c.event_type, c.payload, c.correlation_id, c.priority]
-
-    def _claim(self) -> tuple[Any, dict[str, Any]]:
-        if self._claim_statement is None:
-            self._claim_statement = self._build_claim()
-        return self._claim_statement, {"now": utc_now()}
-
-    def _build_claim(self) -> Any:
-        """Built once: a statement built per pass is coerced and given a cache key each
-        time (more CPU than its round trip)."""
-        outbox = self.db.tables.outbox
-        oldest = (
-            select(outbox.c.id)
-            .where(outbox.c.published_at.is_(None))
-            .order_by(outbox.c.id)
-            .limit(self.batch)
-            .with_for_update(skip_locked=True)
-        )
-        stmt = (
-            update(outbox)
-            .where(outbox.c.id.in_(oldest.scalar_subquery()))
-            .values(published_at=bindparam("now"), attempts=outbox.c.attempts + 1)
-            .returning(*self._published_columns())
-        )
-        return stmt
-
-    def _unpublished_sync(self, engine: Engine) -> list[Any]:
-        # A read transaction (deferred BEGIN): it takes no write lock.
-        with engine.connect().execution_options(**{READ_ONLY: True}) as conn, conn.begin():
-            return list(conn.execute(self._select_unpublished()).all())
-
-    def _mark_sync(self, engine: Engine, *, rows: list[Any], sweep: bool) -> int:
-        with engine.begin() as conn:
-            return self._mark_on(conn, rows, sweep)
-
-    def _mark_on(self, conn: Connection, rows: list[Any], sweep: bool) -> int:
-        """Mark `rows` published, in one statement; then the bookkeeping."""
-        outbox = self.db.tables.outbox
-        if rows:
-            conn.execute(
-                update(outbox)
-                .where(outbox.c.id.in_([r.id for r in rows]))
-                .values(published_at=utc_now(), attempts=outbox.c.attempts + 1)
-            )
-        return self._bookkeeping(conn, len(rows), sweep)
-
-    def _bookkeeping(self, conn: Connection, relayed: int, sweep: bool) -> int:
-        """How many rows wait (no query when this pass took all there were); on a `sweep`
-        pass the published rows past their retention are deleted."""
-        outbox = self.db.tables.outbox
-        pending = 0
-        if relayed >= self.batch:
-            pending = (
-                conn.scalar(
-                    select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
-                )
-                or 0
-            )
-        if sweep:
-            conn.execute(
-                delete(outbox).where(outbox.c.published_at < utc_now() - PUBLISHED_RETENTION)
-            )
-        return pending
 
     async def _publish(self, rows: list[Any]) -> None:
         """Every row to its stream (and an urgent one to its priority lane first), in id order
@@ -317,7 +242,3 @@ class OutboxRelay:
                         keys=[stream],
                         args=[self.maxlen, *entries[start : start + XADD_CHUNK]],
                     )
-
-
-def _by_id(row: Any) -> int:
-    return int(row.id)

@@ -36,6 +36,7 @@ from deploy.local.proxy import (  # noqa: E402
     render_caddyfile,
     route_for,
 )
+from deploy.local.proxy_problems import NOT_FOUND_BODY  # noqa: E402
 from tests.support.waiting import scaled  # noqa: E402
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
@@ -113,7 +114,7 @@ def test_caddyfile_has_a_route_per_service_and_caddy_accepts_it(tmp_path: Path) 
         assert f"handle_path /services/{name}/* {{" in caddyfile
         assert f"header_up X-Forwarded-Prefix /services/{name}" in caddyfile
         assert caddyfile.count(f"reverse_proxy 127.0.0.1:{port}") == 2
-    assert 'respond `{"detail": "Not Found"}` 404' in caddyfile
+    assert f"respond `{NOT_FOUND_BODY}` 404" in caddyfile
 
     validate = [argv[0], "validate", *argv[2:]]
     result = subprocess.run(validate, env=env, capture_output=True, text=True, timeout=30)
@@ -379,7 +380,8 @@ def test_launcher_serves_every_route_through_one_base_url_and_stops_on_ctrl_c(
         for path in NOT_ROUTED:
             response = client.get(path)
             assert response.status_code == 404, path
-            assert response.json() == {"detail": "Not Found"}
+            assert response.headers["content-type"] == "application/problem+json"
+            assert response.json() == json.loads(NOT_FOUND_BODY)
         health = client.get("/healthz")
         assert health.status_code == 200
         assert health.json() == {"status": "ok"}

@@ -11,10 +11,7 @@ idle connections, is a smoke check of the generated configuration, not proof.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,19 +22,17 @@ import pytest
 from deploy.local import run
 from deploy.local.proxy import (
     BODY_LIMIT_BYTES,
-    PROXY_HEALTH_PATH,
     PROXY_UPSTREAM_KEEPALIVE_S,
     SERVICE_KEEPALIVE_S,
     TOO_LARGE_BODY,
     TOO_LARGE_ROUTE,
     longer_than,
-    prepare_caddy,
     render_caddyfile,
+    tabbed,
 )
 from shared.http.limits import BodyLimitMiddleware
 from shared.settings import ServiceSettings
-from tests.e2e.test_local_launcher import _free_ports
-from tests.support.waiting import scaled
+from tests.support.caddy import painlog_behind_caddy
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
 
@@ -87,7 +82,7 @@ def test_the_proxy_holds_request_bodies_to_the_services_limit(tmp_path: Path) ->
     assert limit == BODY_LIMIT_BYTES == 1024 * 1024
     # The proxy's 413 is the services' own answer, word for word.
     assert TOO_LARGE_BODY.encode() == BodyLimitMiddleware(None, max_bytes=limit).answer  # type: ignore[arg-type]
-    refusal = re.sub(r"(?m)^(?:    )+", lambda m: "\t" * (len(m.group(0)) // 4), TOO_LARGE_ROUTE)
+    refusal = tabbed(TOO_LARGE_ROUTE)
     for caddyfile in (local, production):
         assert re.search(r"request_body \{\s+max_size 1MiB\s+\}", caddyfile), caddyfile[:600]
         assert refusal in caddyfile  # a declared length over the limit: the proxy's 413
@@ -105,52 +100,13 @@ def test_the_length_expression_matches_exactly_the_numbers_over_the_limit(limit:
         assert not over.match(text), text
 
 
-def _wait_ok(url: str, proc: subprocess.Popen[bytes], what: str) -> None:
-    deadline = time.monotonic() + scaled(60)
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, f"{what} exited with {proc.returncode}"
-        try:
-            if httpx.get(url, timeout=2, trust_env=False).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.05)
-    raise AssertionError(f"{what} not ready at {url}")
-
-
 @pytest.fixture
 def proxied(tmp_path: Path) -> Iterator[str]:
     """A fake painlog on uvicorn with a 1 s keep-alive behind Caddy (0.4 s upstream)."""
-    service_port, proxy_port = _free_ports(2)
-    service = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "uvicorn", "tests.e2e.fake_services:painlog"),
-            *("--host", "127.0.0.1", "--port", str(service_port), "--timeout-keep-alive", "1"),
-            *("--log-level", "warning"),
-        ],
-        cwd=REPO_ROOT,
-        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
-    )
-    argv, env = prepare_caddy(
-        proxy_port,
-        {"painlog": service_port},
-        tmp_path / "caddy",
-        os.environ,
-        upstream_keepalive_s=0.4,
-    )
-    caddy = subprocess.Popen(argv, env=env, cwd=tmp_path)
-    try:
-        _wait_ok(f"http://127.0.0.1:{service_port}/readyz", service, "the service")
-        _wait_ok(f"http://127.0.0.1:{proxy_port}{PROXY_HEALTH_PATH}", caddy, "Caddy")
-        yield f"http://127.0.0.1:{proxy_port}"
-    finally:
-        for proc in (caddy, service):
-            proc.terminate()
-        for proc in (caddy, service):
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with painlog_behind_caddy(
+        tmp_path / "caddy", service_keepalive_s=1, upstream_keepalive_s=0.4
+    ) as base_url:
+        yield base_url
 
 
 def test_the_proxy_refuses_a_body_over_the_limit(proxied: str) -> None:
