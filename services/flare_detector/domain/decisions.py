@@ -25,17 +25,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from services.flare_detector.domain.attribution import (
+from services.flare_detector.domain.attribution import close_units, unit_counts, units_at
+from services.flare_detector.domain.evidence import DecisionEvidence
+from services.flare_detector.domain.exercise_evidence import (
     INFORMATIVE,
     Evidence,
     Tally,
-    close_units,
     evidence,
     posterior_share,
-    unit_counts,
-    units_at,
 )
-from services.flare_detector.domain.evidence import DecisionEvidence
 from services.flare_detector.domain.flares import is_rule_one, quiz_in_effect
 from services.flare_detector.domain.history import Decision, History, Settled
 from services.flare_detector.domain.records import Observation, QuizSeed, Session, in_time_order

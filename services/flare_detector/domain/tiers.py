@@ -34,15 +34,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from services.flare_detector.domain.attribution import INFORMATIVE
 from services.flare_detector.domain.decisions import Report, reports_of
+from services.flare_detector.domain.exercise_evidence import INFORMATIVE
 from services.flare_detector.domain.history import History, NeedsWholeHistory, SessionOutcome
 from services.flare_detector.domain.records import Observation, QuizSeed, Record, Session
 from services.flare_detector.domain.rules import Rules
 
 SESSIONS, MORNINGS = "s", "o"  # the two kinds of part
 PartKey = tuple[str, str]  # (UTC day as YYYY-MM-DD, kind): the order of the days
-UnitKey = tuple[tuple[str, ...], str, bool]  # (exercises, outcome, rest): attribution.Tally
+UnitKey = tuple[tuple[str, ...], str, bool]  # (exercises, outcome, rest): a Tally's key
 
 __all__ = ["NeedsWholeHistory"]
 
