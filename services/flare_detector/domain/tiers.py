@@ -34,10 +34,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from services.flare_detector.domain.decisions import Report, reports_of
 from services.flare_detector.domain.exercise_evidence import INFORMATIVE
 from services.flare_detector.domain.history import History, NeedsWholeHistory, SessionOutcome
 from services.flare_detector.domain.records import Observation, QuizSeed, Record, Session
+from services.flare_detector.domain.rule_one import Report, reports_of
 from services.flare_detector.domain.rules import Rules
 
 SESSIONS, MORNINGS = "s", "o"  # the two kinds of part
