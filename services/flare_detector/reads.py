@@ -10,10 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.flare_detector import store
 from services.flare_detector.domain import tiers
-from services.flare_detector.domain.decisions import Unseparable
 from services.flare_detector.domain.history_json import load_history
 from services.flare_detector.domain.report import FlareReport, describe_flares
 from services.flare_detector.domain.rules import Rules
+from services.flare_detector.domain.separation import Unseparable
 
 FlareKey = tuple[datetime, str]  # (observed_at, log_id): a flare's place in the list
 

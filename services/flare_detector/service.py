@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.flare_detector import store
-from services.flare_detector.domain import tiers
+from services.flare_detector.domain import parts_json, tiers, tiers_apply
 from services.flare_detector.domain.detector import FlareNote, record_of
 from services.flare_detector.domain.history import Decision
 from services.flare_detector.domain.history_json import dump_history, load_history
@@ -76,7 +76,7 @@ async def _apply(
     stored: dict[store.UserKey, store.StoredHistory],
     rules: Rules,
     now: datetime,
-) -> dict[store.UserKey, tiers.Applied]:
+) -> dict[store.UserKey, tiers_apply.Applied]:
     """Each user's events applied to their summary, with the units of the parts its
     checkpoints read; to the whole history (every part read) when the summary cannot hold
     what they change."""
@@ -90,7 +90,7 @@ async def _apply(
     whole = [k for k in keys if plans[k] is None]
     wanted = [(*k, day, kind) for k in keys for day, kind in plans[k] or ()]
     units = await store.read_part_units(session, wanted)
-    applied: dict[store.UserKey, tiers.Applied] = {}
+    applied: dict[store.UserKey, tiers_apply.Applied] = {}
     retried: set[store.UserKey] = set()
     for key in keys:
         plan = plans[key]
@@ -98,9 +98,9 @@ async def _apply(
             continue
         loaded = units.get(key, {})
         try:
-            applied[key] = tiers.apply_to_summary(
+            applied[key] = tiers_apply.apply_to_summary(
                 summaries[key],
-                {p: tiers.load_units(loaded[p]) for p in plan if p in loaded},
+                {p: parts_json.load_units(loaded[p]) for p in plan if p in loaded},
                 by_user[key],
                 rules,
                 now,
@@ -115,7 +115,7 @@ async def _apply(
         # A summary the events were tried on and refused is read again; the others are
         # as loaded.
         summary = load_history(stored[key].history) if key in retried else summaries[key]
-        applied[key] = tiers.apply_to_whole(
+        applied[key] = tiers_apply.apply_to_whole(
             summary,
             {p: load_history(v) for p, v in parts.get(key, {}).items()},
             by_user[key],
@@ -139,7 +139,7 @@ class _Changes:
 
 def _changes(
     by_user: dict[store.UserKey, list[Consumed]],
-    applied: dict[store.UserKey, tiers.Applied],
+    applied: dict[store.UserKey, tiers_apply.Applied],
     stored: dict[store.UserKey, store.StoredHistory],
     emitted: dict[store.UserKey, set[store.RemovalKey]],
 ) -> _Changes:

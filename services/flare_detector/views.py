@@ -9,8 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.flare_detector.domain.decisions import Unseparable
 from services.flare_detector.domain.report import FlareReport, SessionBefore
+from services.flare_detector.domain.separation import Unseparable
 from services.flare_detector.reads import UserFlares, flare_key
 from services.flare_detector.store import StoredRemoval
 from shared.events.flares import RemovalEvidence

@@ -1,7 +1,5 @@
-"""Removals: rule one at once, delayed attribution at checkpoints closed by the watermark.
-
-Rule one (DOMAIN.md section 4) is judged per report: an exercise reported with burning,
-shooting or radiating pain, or pain further down the leg than usual, is removed now.
+"""Removals: rule one at once (domain/rule_one.py), delayed attribution at checkpoints closed
+by the watermark.
 
 Delayed attribution is replayed in event time. A checkpoint is the moment a session's last
 window closes (`completed_at` + the end of the last window). It is evaluated once the
@@ -15,104 +13,30 @@ At a checkpoint, exercises are blamed greedily: the candidate with the strongest
 sessions containing a blamed exercise set aside, and so on. An exercise that only "flared"
 alongside a blamed one is thus explained by it, whenever other sessions separate them; one
 that was never done without it, or was done in every session, cannot be separated and is
-reported so (never removed on that evidence).
+reported so (never removed on that evidence). The comparisons that separate exercises are
+domain/separation.py's.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
-from services.flare_detector.domain.attribution import (
+from services.flare_detector.domain.attribution import close_units, unit_counts, units_at
+from services.flare_detector.domain.evidence import DecisionEvidence
+from services.flare_detector.domain.exercise_evidence import (
     INFORMATIVE,
     Evidence,
     Tally,
-    close_units,
     evidence,
     posterior_share,
-    unit_counts,
-    units_at,
 )
-from services.flare_detector.domain.evidence import DecisionEvidence
-from services.flare_detector.domain.flares import is_rule_one, quiz_in_effect
 from services.flare_detector.domain.history import Decision, History, Settled
-from services.flare_detector.domain.records import Observation, QuizSeed, Session, in_time_order
-from services.flare_detector.domain.rules import RULE_ONE_QUALITIES, Rules
-
-
-@dataclass(frozen=True)
-class Report:
-    """A report that fires rule one: a session's exercise or an after-exercise pain log."""
-
-    report_id: str
-    exercise_id: str
-    at: datetime
-
-
-def rule_one_reports(history: History) -> list[Report]:
-    found = reports_of(
-        history.sessions.values(), history.observations.values(), history.quizzes.values()
-    )
-    if history.cold is not None:
-        found.extend(history.cold.reports())
-    return sorted(found, key=lambda r: (r.at, r.report_id))
-
-
-def reports_of(
-    sessions: Iterable[Session], observations: Iterable[Observation], quizzes: Iterable[QuizSeed]
-) -> list[Report]:
-    """The rule-one reports among these records, judged against these quizzes."""
-    in_order = in_time_order(list(quizzes))
-
-    def fires(qualities: tuple[str, ...], locations: tuple[str, ...], at: datetime) -> bool:
-        if RULE_ONE_QUALITIES.intersection(qualities):
-            return True
-        # Only a location can still fire it, against the quiz in effect (the costly part).
-        return bool(locations) and is_rule_one((), locations, quiz_in_effect(in_order, at))
-
-    found = []
-    for s in sessions:
-        for r in s.reports:
-            if fires(r.qualities, r.locations, s.started_at):
-                found.append(Report(f"session:{s.session_id}:{r.exercise_id}", r.exercise_id, s.at))
-    for o in observations:
-        if (
-            o.context == "after_exercise"
-            and o.exercise_id is not None
-            and fires(o.qualities, o.locations, o.at)
-        ):
-            found.append(Report(f"log:{o.log_id}", o.exercise_id, o.at))
-    return found
-
-
-def immediate_decisions(history: History) -> list[Decision]:
-    """One rule-one removal per exercise, with every report that fired it so far."""
-    by_exercise: dict[str, list[Report]] = {}
-    for report in rule_one_reports(history):
-        by_exercise.setdefault(report.exercise_id, []).append(report)
-    return [
-        Decision(
-            exercise_id=exercise_id,
-            rule="immediate",
-            severity="confirmed",
-            at=reports[0].at,
-            rank=-1,
-            evidence=DecisionEvidence(
-                exposures=_exposures(history, exercise_id),
-                flares_after=0,
-                flares_without=0,
-                sessions_without=0,
-                windows=("during",),
-                statistic="rule_one",
-                report_ids=tuple(r.report_id for r in reports),
-                note="burning, shooting or radiating pain, or pain further down the leg, "
-                "during or right after the exercise",
-            ),
-        )
-        for exercise_id, reports in sorted(by_exercise.items())
-    ]
+from services.flare_detector.domain.rule_one import immediate_decisions
+from services.flare_detector.domain.rules import Rules
+from services.flare_detector.domain.separation import aside_for, strongest_separated
 
 
 def checkpoints_due(history: History, rules: Rules) -> list[datetime]:
@@ -217,7 +141,7 @@ def _decide(
     while True:
         passing: dict[str, tuple[str, Evidence]] = {}
         for e in candidates:
-            aside = _aside_for(e, blamed, sessions, rules, fixed)
+            aside = aside_for(e, blamed, sessions, rules, fixed)
             ev = evidence(e, sessions, aside)
             if ev.flares_after >= rules.suspect_min_flares:
                 share = posterior_share(e, sessions, candidates, aside)
@@ -225,7 +149,7 @@ def _decide(
             level = _level(ev, rules)
             if level is not None and not (e in suspected and level == "suspected"):
                 passing[e] = (level, ev)
-        chosen = _strongest_separated(passing, candidates, sessions, blamed, rules, fixed)
+        chosen = strongest_separated(passing, candidates, sessions, blamed, rules, fixed)
         if chosen is None:
             return made
         level, ev = passing[chosen]
@@ -240,143 +164,6 @@ def _decide(
         suspected.add(chosen)
         if level == "confirmed":
             candidates.remove(chosen)
-
-
-def _aside_for(
-    e: str,
-    blamed: Sequence[str],
-    sessions: Sequence[Tally],
-    rules: Rules,
-    fixed: frozenset[str] = frozenset(),
-) -> list[str]:
-    """The blamed exercises whose sessions are set aside when judging `e`: their flares are
-    explained by them. A rule-one removal (`fixed`) always; a delayed one unless `e` beats
-    it head to head (the sessions with `e` but not it flare more often than those with it
-    but not `e`), so that an exercise blamed on flares that `e` explains better (it was
-    done alongside `e`) does not hide `e`'s evidence."""
-    return [
-        b
-        for b in blamed
-        if b != e and (b in fixed or not _beats(e, b, sessions, fixed - {e, b}, rules))
-    ]
-
-
-def _strongest_separated(
-    passing: dict[str, tuple[str, Evidence]],
-    others: Sequence[str],
-    sessions: Sequence[Tally],
-    blamed: list[str],
-    rules: Rules,
-    fixed: frozenset[str],
-) -> str | None:
-    """The passing exercise with the smallest p-value that no other exercise explains.
-
-    Two exercises are compared head to head on the sessions that separate them (one without
-    the other): `f` explains `e` when the sessions with `f` but without `e` flare at least as
-    often as the sessions with `e` but without `f` (rates with half a flare added to each
-    side, so that one or two sessions cannot decide it alone). When the two were only ever
-    done together, nothing separates them: `e` is explained if `f` passes too (neither is
-    blamed until other sessions separate them)."""
-    eligible = [
-        e
-        for e in passing
-        if not any(
-            _explains(f, e, sessions, blamed, f in passing, rules, fixed) for f in others if f != e
-        )
-    ]
-    if not eligible:
-        return None
-    return min(eligible, key=lambda e: (passing[e][1].p_value, e))
-
-
-def _explains(
-    f: str,
-    e: str,
-    sessions: Sequence[Tally],
-    blamed: list[str],
-    f_passes: bool,
-    rules: Rules,
-    fixed: frozenset[str],
-) -> bool:
-    aside = set(_aside_for(e, blamed, sessions, rules, fixed)) - {e, f}
-    e_only, f_only = _apart(e, f, sessions, aside)
-    if e_only[1] == 0 and f_only[1] == 0:
-        return f_passes
-    return _rate(f_only) >= _rate(e_only)
-
-
-def _beats(e: str, f: str, sessions: Sequence[Tally], aside: Iterable[str], rules: Rules) -> bool:
-    """`e` clearly flares more often than `f` in the sessions that separate them: at least
-    `suspect_min_flares` flares there, and a rate higher by `suspect_margin`."""
-    e_only, f_only = _apart(e, f, sessions, set(aside))
-    return (
-        e_only[0] >= rules.suspect_min_flares
-        and _rate(e_only) - _rate(f_only) >= rules.suspect_margin
-    )
-
-
-def _apart(
-    e: str, f: str, sessions: Sequence[Tally], aside: set[str]
-) -> tuple[tuple[int, int], tuple[int, int]]:
-    """(flares, sessions) with `e` but not `f`, and with `f` but not `e`. As in `evidence`,
-    a confounded flare does not count against `e`, but does against `f`."""
-    e_flares = e_only = f_flares = f_only = 0
-    for s in sessions:
-        if s.outcome not in INFORMATIVE or aside.intersection(s.exercises):
-            continue
-        has_e, has_f = e in s.exercises, f in s.exercises
-        if has_e and not has_f:
-            e_only += s.count
-            e_flares += s.count * (s.outcome == "flare")
-        elif has_f and not has_e:
-            f_only += s.count
-            f_flares += s.count * (s.outcome in ("flare", "confounded"))
-    return (e_flares, e_only), (f_flares, f_only)
-
-
-def _rate(counts: tuple[int, int]) -> float:
-    """A flare rate with half a flare added, so that one or two sessions cannot decide."""
-    return (counts[0] + 0.5) / (counts[1] + 1)
-
-
-@dataclass(frozen=True, slots=True)
-class Unseparable:
-    """An exercise with flares after it that the sessions cannot tell apart from others
-    (`together`: the blamed exercises it was always done with)."""
-
-    exercise_id: str
-    reason: str
-    together: tuple[str, ...] = ()
-
-
-def unseparable(
-    sessions: Sequence[Tally], blamed: Sequence[str], rules: Rules
-) -> list[Unseparable]:
-    """Exercises with flares after them that the sessions cannot tell apart from others."""
-    found = []
-    exercises = sorted({e for s in sessions for e in s.exercises})
-    for e in exercises:
-        if e in blamed:
-            continue
-        alone = evidence(e, sessions)
-        if alone.flares_after < rules.suspect_min_flares:
-            continue
-        if alone.sessions_without == 0:
-            found.append(Unseparable(e, "done in every session"))
-            continue
-        aside = evidence(e, sessions, blamed)
-        if aside.exposures == 0:
-            together = [
-                b
-                for b in blamed
-                if all(
-                    b in s.exercises
-                    for s in sessions
-                    if e in s.exercises and s.outcome in INFORMATIVE
-                )
-            ]
-            found.append(Unseparable(e, "never done without", tuple(together or blamed)))
-    return found
 
 
 def _level(ev: Evidence, rules: Rules) -> str | None:
@@ -436,13 +223,3 @@ def _delayed(
             checkpoint=checkpoint,
         ),
     )
-
-
-def _exposures(history: History, exercise_id: str) -> int:
-    """Kept sessions with the exercise: those loaded, and the closed ones (all kept)."""
-    ids = {k for k, s in history.sessions.items() if exercise_id in s.exercises}
-    ids.update(
-        k for k, u in history.units.items() if not u.rest and exercise_id in u.session.exercises
-    )
-    cold = 0 if history.cold is None else history.cold.exposures(exercise_id)
-    return len(ids) + cold

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from services.flare_detector.domain.decisions import advance, immediate_decisions
+from services.flare_detector.domain.decisions import advance
 from services.flare_detector.domain.flares import classify, settle
 from services.flare_detector.domain.history import Decision, History, NeedsWholeHistory
 from services.flare_detector.domain.records import (
@@ -20,6 +20,7 @@ from services.flare_detector.domain.records import (
     quiz_from,
     session_from,
 )
+from services.flare_detector.domain.rule_one import immediate_decisions
 from services.flare_detector.domain.rules import Rules
 from shared.events.painlog import PainLogged, SessionDone
 from shared.events.quiz import QuizCompleted

@@ -21,6 +21,7 @@ from typing import Any
 
 from services.flare_detector.domain.evidence import DecisionEvidence
 from services.flare_detector.domain.history import Decision, History, SessionOutcome, Settled
+from services.flare_detector.domain.parts_json import dump_parts, load_parts
 from services.flare_detector.domain.records import (
     ExerciseReport,
     Observation,
@@ -28,7 +29,6 @@ from services.flare_detector.domain.records import (
     Session,
     as_values,
 )
-from services.flare_detector.domain.tiers import dump_parts, load_parts
 
 
 def dump_history(history: History) -> dict[str, Any]:

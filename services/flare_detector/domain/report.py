@@ -7,12 +7,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from services.flare_detector.domain.attribution import SessionIndex, links_of, outcomes, tally
-from services.flare_detector.domain.decisions import Unseparable, unseparable
+from services.flare_detector.domain.attribution import SessionIndex, links_of, outcomes
+from services.flare_detector.domain.exercise_evidence import tally
 from services.flare_detector.domain.flares import classify
 from services.flare_detector.domain.history import History
 from services.flare_detector.domain.records import in_time_order
 from services.flare_detector.domain.rules import Rules
+from services.flare_detector.domain.separation import Unseparable, unseparable
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,7 +60,7 @@ class Rules:
     confirm_min_flares: int = 3
     confirm_margin: float = 0.4
     confirm_alpha: float = 0.02
-    # And the exercise must carry most of the posterior (attribution.posterior_share).
+    # And the exercise must carry most of the posterior (exercise_evidence.posterior_share).
     suspect_min_share: float = 0.5
     confirm_min_share: float = 0.5
     # Bounds on what is kept per user. Per day of event time (UTC), the first records by

@@ -22,27 +22,30 @@ lateness, a new version of a kept record, a bound that binds) raises `NeedsWhole
 and is applied to the whole history (`assemble`), as before. Both give the same state: the
 counts of a part are exactly what its records would add (tested against the whole history,
 tests/unit/flare_detector/test_tiers.py).
+
+Here: what goes where (`split`, `assemble`) and what an event reads (`parts_needed`). What the
+summary keeps of the parts is domain/cold_days.py's, their JSON domain/parts_json.py's, and
+applying events to the tiers domain/tiers_apply.py's.
 """
 
 from __future__ import annotations
 
 import hashlib
-import zlib
-from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
-from services.flare_detector.domain.attribution import INFORMATIVE
-from services.flare_detector.domain.decisions import Report, reports_of
-from services.flare_detector.domain.history import History, NeedsWholeHistory, SessionOutcome
+from services.flare_detector.domain.cold_days import (
+    MORNINGS,
+    SESSION_COUNT,
+    SESSIONS,
+    ColdDays,
+    PartKey,
+    day_of,
+    informative_count,
+    start_of,
+)
+from services.flare_detector.domain.history import History, NeedsWholeHistory
 from services.flare_detector.domain.records import Observation, QuizSeed, Record, Session
 from services.flare_detector.domain.rules import Rules
-
-SESSIONS, MORNINGS = "s", "o"  # the two kinds of part
-PartKey = tuple[str, str]  # (UTC day as YYYY-MM-DD, kind): the order of the days
-UnitKey = tuple[tuple[str, ...], str, bool]  # (exercises, outcome, rest): attribution.Tally
 
 __all__ = ["NeedsWholeHistory"]
 
@@ -52,194 +55,8 @@ __all__ = ["NeedsWholeHistory"]
 WHOLE_BELOW = 50
 
 
-def day_of(at: datetime) -> str:
-    return at.astimezone(UTC).date().isoformat()
-
-
-def start_of(day: str) -> datetime:
-    return datetime.fromisoformat(day).replace(tzinfo=UTC)
-
-
-# What the summary keeps of one day's part, as stored (read and written on every event, so
-# kept as read: a list [day, kind, sessions, observations, seconds from the day's start to
-# its first record, crc32 of its record ids as 8 hex digits each, its rule-one reports as
-# [report_id, exercise_id, at], how many of its units are informative]). Its units are in
-# `ColdDays.totals`. A part with no informative unit adds nothing to a count, so it is not
-# read for one (a user with sessions every day has no rest morning: none of its morning
-# parts is); an entry written before the last field was kept has no count (read as before).
-DAY, KIND, SESSION_COUNT, OBSERVATION_COUNT, FIRST, IDS, REPORTS, INFORMATIVE_COUNT = range(8)
-
-
-def informative_count(entry: list[Any]) -> int | None:
-    """How many informative units the part holds; None for an entry stored without it."""
-    return entry[INFORMATIVE_COUNT] if len(entry) > INFORMATIVE_COUNT else None
-
-
-def _tallies(units: Iterable[SessionOutcome]) -> Counter[UnitKey]:
-    return Counter(
-        (u.session.exercises, u.outcome, u.rest) for u in units if u.outcome in INFORMATIVE
-    )
-
-
-def _exposures(sessions: Iterable[Session]) -> Counter[str]:
-    return Counter(e for s in sessions for e in s.exercises)
-
-
-@dataclass
-class ColdDays:
-    """`History.cold`: what the summary keeps of the parts, and the parts loaded for this
-    event. Per kind, `totals` tallies the informative units of every part from the day
-    `edges` names on (a lookback's start only moves forward: the part it leaves behind is
-    loaded, subtracted, and the edge moves); `exposures` counts every part's sessions per
-    exercise (a pruned part is loaded and subtracted)."""
-
-    parts: dict[PartKey, list[Any]] = field(default_factory=dict)
-    # The rules the split was made under (`rules_key`): what is kept where, the edges and
-    # the totals all follow from them, so other rules (a setting changed) need the whole.
-    rules: str = ""
-    totals: dict[str, Counter[UnitKey]] = field(default_factory=dict)
-    edges: dict[str, str] = field(default_factory=dict)
-    exposure_counts: Counter[str] = field(default_factory=Counter)
-    loaded: dict[PartKey, list[SessionOutcome]] = field(default_factory=dict)  # units
-
-    def add(self, key: PartKey, content: History, quizzes: Iterable[Any]) -> None:
-        """A new part (a day the watermark left behind)."""
-        day, kind = key
-        records: list[Session | Observation] = [
-            *content.sessions.values(),
-            *content.observations.values(),
-        ]
-        ids = sorted([*content.sessions, *content.observations])
-        reports = reports_of(content.sessions.values(), content.observations.values(), quizzes)
-        self.parts[key] = [
-            day,
-            kind,
-            len(content.sessions),
-            len(content.observations),
-            (min(r.at for r in records) - start_of(day)).total_seconds(),
-            "".join(f"{record_crc(k):08x}" for k in ids),
-            [[r.report_id, r.exercise_id, r.at.isoformat()] for r in reports],
-            sum(1 for u in content.units.values() if u.outcome in INFORMATIVE),
-        ]
-        edge = self.edges.get(kind)
-        if edge is None or day >= edge:
-            self.totals.setdefault(kind, Counter()).update(_tallies(content.units.values()))
-        self.exposure_counts.update(_exposures(content.sessions.values()))
-
-    def _units(self, key: PartKey, why: str) -> list[SessionOutcome]:
-        units = self.loaded.get(key)
-        if units is None:
-            raise NeedsWholeHistory(f"{why}: the part {key[0]} {key[1]} is not loaded")
-        return units
-
-    def _counted(self, key: PartKey, why: str) -> list[SessionOutcome]:
-        """The units of a part that a count (`_tallies`) reads: none, unloaded, when its
-        entry says it has no informative unit."""
-        if key not in self.loaded and informative_count(self.parts[key]) == 0:
-            return []
-        return self._units(key, why)
-
-    def count_units(self, counts: Counter[UnitKey], start: datetime, rules: Rules) -> None:
-        """Add the units of the parts in a checkpoint's lookback (`attribution.units_at`):
-        sessions from `start`, rest mornings from `start + window_end`. Every part lies
-        before the checkpoint (parts are older than any checkpoint still to come); the part
-        of the day the lookback starts in is counted from its units."""
-        for kind in (SESSIONS, MORNINGS):
-            if kind == MORNINGS and not rules.rest_mornings_as_control:
-                continue
-            low = start if kind == SESSIONS else start + rules.window_end
-            day = day_of(low)
-            self._move_edge(kind, day)
-            counts.update(self.totals.get(kind, Counter()))
-            if (day, kind) in self.parts:
-                # The totals hold the whole day: take out its units before `low` (one pass,
-                # per checkpoint; what a checkpoint reads of a count is its positive keys).
-                for u in self._counted((day, kind), "a lookback starts inside it"):
-                    if u.session.at < low and u.outcome in INFORMATIVE:
-                        counts[(u.session.exercises, u.outcome, u.rest)] -= 1
-
-    def move_edges(self, mark: datetime, rules: Rules) -> None:
-        """After an event: every checkpoint still to come closes after the watermark, so its
-        lookback starts after `mark - lookback` (its rest mornings after that + window_end)."""
-        lookback = timedelta(days=rules.lookback_days)
-        self._move_edge(SESSIONS, day_of(mark - lookback))
-        self._move_edge(MORNINGS, day_of(mark - lookback + rules.window_end))
-
-    def _move_edge(self, kind: str, day: str) -> None:
-        edge = self.edges.get(kind)
-        if edge == day:
-            return
-        if edge is not None and day < edge:
-            raise NeedsWholeHistory("a lookback starts before the edge")
-        total = self.totals.setdefault(kind, Counter())
-        for key in self.parts:  # (a sum: in any order)
-            if key[1] == kind and (edge is None or key[0] >= edge) and key[0] < day:
-                total.subtract(_tallies(self._counted(key, "a lookback left it")))
-        self.totals[kind] = +total  # drop the zeros
-        self.edges[kind] = day
-
-    def exposures(self, exercise_id: str) -> int:
-        return self.exposure_counts[exercise_id]
-
-    def reports(self) -> list[Report]:
-        return [
-            Report(i, e, datetime.fromisoformat(a))
-            for p in self.parts.values()
-            for i, e, a in p[REPORTS]
-        ]
-
-    def holds(self, record_id: str) -> bool:
-        crc = f"{record_crc(record_id):08x}"
-        ids = "".join(p[IDS] for p in self.parts.values())  # 8 digits each: align the hit
-        i = ids.find(crc)
-        while i != -1:
-            if i % 8 == 0:
-                return True
-            i = ids.find(crc, i + 1)
-        return False
-
-    def count(self) -> tuple[int, int]:
-        parts = self.parts.values()
-        return sum(p[SESSION_COUNT] for p in parts), sum(p[OBSERVATION_COUNT] for p in parts)
-
-    def first(self) -> datetime | None:
-        if not self.parts:
-            return None
-        day = min(k[0] for k in self.parts)
-        return min(
-            start_of(day) + timedelta(seconds=p[FIRST])
-            for p in self.parts.values()
-            if p[DAY] == day
-        )
-
-    def prune(self, horizon: datetime) -> None:
-        """Drop the parts of the days before `horizon` (a day start: whole parts go), and
-        what they added to the counts."""
-        cut = day_of(horizon)
-        if not self.parts or min(self.parts)[0] >= cut:
-            return
-        for key in sorted(self.parts):
-            day, kind = key
-            if day >= cut:
-                continue
-            if self.parts[key][SESSION_COUNT]:
-                units = self._units(key, "the retention drops it")
-                # Every session of a part has its unit (`split`).
-                self.exposure_counts.subtract(_exposures(u.session for u in units if not u.rest))
-            edge = self.edges.get(kind)
-            if edge is None or day >= edge:
-                self.totals[kind].subtract(_tallies(self._counted(key, "the retention drops it")))
-            del self.parts[key]
-        self.exposure_counts = +self.exposure_counts
-        self.totals = {k: +t for k, t in self.totals.items()}
-
-
 def rules_key(rules: Rules) -> str:
     return hashlib.sha256(repr(rules).encode()).hexdigest()[:16]
-
-
-def record_crc(record_id: str) -> int:
-    return zlib.crc32(record_id.encode())
 
 
 def kind_of(record: Session | Observation) -> str:
@@ -384,130 +201,3 @@ def parts_needed(
         if counted or (day < cut and kind == SESSIONS and entry[SESSION_COUNT] > 0):
             needed.append(key)
     return sorted(needed)
-
-
-def part_units(part: History) -> list[Any]:
-    """A part's units as stored beside it (all an event applied to the summary reads of a
-    part): [time, exercises, outcome, rest] each."""
-    return [
-        [u.session.at.isoformat(), list(u.session.exercises), OUTCOMES.index(u.outcome), u.rest]
-        for u in part.units.values()
-    ]
-
-
-def load_units(data: list[Any]) -> list[SessionOutcome]:
-    found = []
-    for at, exercises, outcome, rest in data:
-        when = datetime.fromisoformat(at)
-        stub = Session("", when, when, tuple(exercises))
-        found.append(SessionOutcome(stub, OUTCOMES[outcome], (), rest))
-    return found
-
-
-# --- the summary's parts as JSON ---------------------------------------------------------
-
-OUTCOMES = ("flare", "confounded", "in_flare", "calm", "unobserved")
-
-
-def _dump_counter(counts: Counter[UnitKey]) -> list[Any]:
-    return [[list(e), OUTCOMES.index(o), int(r), n] for (e, o, r), n in sorted(counts.items())]
-
-
-def _load_counter(data: list[Any]) -> Counter[UnitKey]:
-    return Counter({(tuple(e), OUTCOMES[o], bool(r)): n for e, o, r, n in data})
-
-
-def dump_parts(cold: ColdDays | None) -> dict[str, Any] | None:
-    if cold is None:
-        return None
-    return {
-        "rules": cold.rules,
-        "parts": [cold.parts[k] for k in sorted(cold.parts)],
-        "totals": {k: _dump_counter(t) for k, t in sorted(cold.totals.items())},
-        "edges": dict(sorted(cold.edges.items())),
-        "exposures": dict(sorted(cold.exposure_counts.items())),
-    }
-
-
-def load_parts(data: dict[str, Any] | None) -> ColdDays | None:
-    if data is None:
-        return None
-    return ColdDays(
-        parts={(p[DAY], p[KIND]): p for p in data["parts"]},
-        rules=data["rules"],
-        totals={k: _load_counter(t) for k, t in data["totals"].items()},
-        edges=dict(data["edges"]),
-        exposure_counts=Counter(data["exposures"]),
-    )
-
-
-# --- applying events to the tiers ----------------------------------------------------------
-
-
-@dataclass
-class Applied:
-    """A user's events applied: the summary to store, what each event implied, the parts to
-    write and the parts to delete (deleted first: a whole-history apply rewrites them all)."""
-
-    history: History
-    steps: list[Any]  # detector.Step, per event
-    written: dict[PartKey, tuple[dict[str, Any], list[Any]]]  # the part's JSON, its units'
-    dropped: list[PartKey]
-    whole: bool
-
-
-def _stored(parts: dict[PartKey, History]) -> dict[PartKey, tuple[dict[str, Any], list[Any]]]:
-    from services.flare_detector.domain.history_json import dump_history  # it imports this
-
-    return {k: (dump_history(p), part_units(p)) for k, p in parts.items()}
-
-
-def apply_to_summary(
-    summary: History,
-    units: dict[PartKey, list[SessionOutcome]],
-    events: list[Any],
-    rules: Rules,
-    now: Any,
-    whole_below: int = WHOLE_BELOW,
-) -> Applied:
-    """Apply events to the summary alone, with the units of the parts `parts_needed` named.
-    Raises NeedsWholeHistory when one of them can change what it does not hold (the caller
-    applies them to the whole history instead, from what it had stored)."""
-    from services.flare_detector.domain.detector import ingest
-
-    if summary.cold is None:
-        raise NeedsWholeHistory("a history kept as one row")
-    if summary.cold.rules != rules_key(rules):
-        raise NeedsWholeHistory("split under other rules")
-    before = set(summary.cold.parts)
-    summary.cold.loaded = dict(units)
-    steps = [ingest(summary, e, rules, now) for e in events]
-    mark = summary.watermark(rules)
-    if mark is not None:
-        summary.cold.move_edges(mark, rules)
-    written = _stored(split(summary, rules, whole_below))
-    summary.cold.loaded = {}
-    return Applied(summary, steps, written, sorted(before - set(summary.cold.parts)), False)
-
-
-def apply_to_whole(
-    summary: History,
-    parts: dict[PartKey, History],
-    events: list[Any],
-    rules: Rules,
-    now: Any,
-    whole_below: int = WHOLE_BELOW,
-) -> Applied:
-    """Apply events to the whole history (the summary with every part back in), then split
-    it again: a stored part the events changed (or that is gone) is replaced; the others,
-    usually nearly all, are left as they are."""
-    from services.flare_detector.domain.detector import ingest
-    from services.flare_detector.domain.history_json import dump_history  # it imports this
-
-    before = {key: dump_history(part) for key, part in parts.items()}
-    history = assemble(summary, parts)
-    steps = [ingest(history, e, rules, now) for e in events]
-    split_now = _stored(split(history, rules, whole_below))
-    written = {k: p for k, p in split_now.items() if before.get(k) != p[0]}
-    dropped = sorted(k for k in before if k not in split_now or k in written)
-    return Applied(history, steps, written, dropped, True)

@@ -57,7 +57,7 @@ history_parts = Table(
     Column("day", String(10), primary_key=True),  # YYYY-MM-DD (UTC): sorts as the days do
     Column("kind", String(1), primary_key=True),
     Column("part", JSON, nullable=False),  # its records, classes and units
-    Column("units", JSON, nullable=False),  # its units alone (tiers.part_units)
+    Column("units", JSON, nullable=False),  # its units alone (parts_json.part_units)
 )
 
 removals = Table(

@@ -9,19 +9,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from services.flare_detector.domain.cold_days import PartKey
 from services.flare_detector.domain.detector import ingest, record_of
 from services.flare_detector.domain.history import Decision, History
 from services.flare_detector.domain.history_json import dump_history, load_history
+from services.flare_detector.domain.parts_json import load_units
 from services.flare_detector.domain.rules import Rules
-from services.flare_detector.domain.tiers import (
-    NeedsWholeHistory,
-    PartKey,
-    apply_to_summary,
-    apply_to_whole,
-    assemble,
-    load_units,
-    parts_needed,
-)
+from services.flare_detector.domain.tiers import NeedsWholeHistory, assemble, parts_needed
+from services.flare_detector.domain.tiers_apply import apply_to_summary, apply_to_whole
 from tests.factories.flare_sim import START, SimEvent, pain_event, quiz_event, session_event
 
 T, U = "tn_unit", "u1"

@@ -12,13 +12,15 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from services.flare_detector.domain import decisions
-from services.flare_detector.domain.attribution import fisher_one_sided, outcomes, tally_counts
-from services.flare_detector.domain.decisions import Unseparable, _decide, decide_at
+from services.flare_detector.domain.attribution import outcomes
+from services.flare_detector.domain.decisions import _decide, decide_at
 from services.flare_detector.domain.detector import ingest
+from services.flare_detector.domain.exercise_evidence import fisher_one_sided, tally_counts
 from services.flare_detector.domain.flares import classify
 from services.flare_detector.domain.history import Decision, History
 from services.flare_detector.domain.report import describe_flares
 from services.flare_detector.domain.rules import Rules
+from services.flare_detector.domain.separation import Unseparable
 from shared.events.painlog import MorningContext
 from tests.factories.flare_sim import (
     PLAN,

@@ -19,20 +19,14 @@ from datetime import timedelta
 import pytest
 
 from services.flare_detector.domain.attribution import units_at
+from services.flare_detector.domain.cold_days import INFORMATIVE_COUNT, MORNINGS, informative_count
 from services.flare_detector.domain.detector import ingest, record_of
 from services.flare_detector.domain.history import History
 from services.flare_detector.domain.history_json import load_history
+from services.flare_detector.domain.parts_json import load_units
 from services.flare_detector.domain.rules import Rules
-from services.flare_detector.domain.tiers import (
-    INFORMATIVE_COUNT,
-    MORNINGS,
-    WHOLE_BELOW,
-    NeedsWholeHistory,
-    apply_to_summary,
-    informative_count,
-    load_units,
-    parts_needed,
-)
+from services.flare_detector.domain.tiers import WHOLE_BELOW, NeedsWholeHistory, parts_needed
+from services.flare_detector.domain.tiers_apply import apply_to_summary
 from tests.factories.flare_sim import (
     SimConfig,
     SimEvent,
