@@ -68,7 +68,7 @@ def run_user(seed: int, trigger: str | None, cfg: SimConfig, rules: Rules) -> Re
         if trigger and isinstance(event, SessionDone) and trigger in exercises_of(event):
             exposures += 1
         for d in ingest(history, event, rules).removals:
-            removed.setdefault(d.key, (exposures, int(d.evidence.get("exposures", 0))))
+            removed.setdefault(d.key, (exposures, d.evidence.exposures))
     return Result(removed, time.perf_counter() - started)
 
 
