@@ -24,6 +24,7 @@ from services.notifier.domain.records import Claimed
 from services.notifier.domain.signing import active_secrets
 from services.notifier.sender import Resolver, Sender, resolve
 from services.notifier.settings import NotifierSettings
+from shared.cancellation import raise_if_cancelling
 from shared.db.database import Database
 from shared.events.base import utc_now
 from shared.observability.logging import get_logger
@@ -64,6 +65,7 @@ class DeliveryWorker:
                     log.warning("webhook_claim_failed", exc_info=True)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.wake.wait(), self.settings.webhook_poll_s)
+                raise_if_cancelling()  # swallowed by a `wait_for` (shared.cancellation)
         finally:
             await self._shutdown()
 

@@ -24,6 +24,7 @@ from limits.aio.storage import RedisStorage
 from limits.aio.strategies import MovingWindowRateLimiter
 from redis.asyncio import Redis
 
+from shared.cancellation import raise_if_cancelling
 from shared.http.problems import ApiError
 from shared.observability.logging import get_logger
 
@@ -204,14 +205,10 @@ class SharedRateLimit:
 
     async def run(self, redis: Redis) -> None:
         """Synchronise every `sync_s` until cancelled."""
-        task = asyncio.current_task()
         while True:
             await asyncio.sleep(self.sync_s)
             await self.sync(redis)
-            if task is not None and task.cancelling():
-                # A cancellation that reached a Redis call mid-way may have been swallowed
-                # by the client: the task still ends.
-                raise asyncio.CancelledError
+            raise_if_cancelling()  # one swallowed in a Redis call: the task still ends
 
     async def sync(self, redis: Redis) -> None:
         """Add this replica's counts to Redis and read every key's total back."""

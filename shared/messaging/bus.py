@@ -23,6 +23,7 @@ from faststream.redis.message import RedisBatchStreamMessage, RedisStreamMessage
 from redis.asyncio import Redis
 from sqlalchemy import func, select
 
+from shared.cancellation import raise_if_cancelling
 from shared.db.database import Database
 from shared.events.base import Event
 from shared.events.streams import lane_name, stream_name
@@ -171,6 +172,7 @@ class EventBus:
                     await self._forget_stale_consumers(stream)
                 except Exception:
                     log.warning("consumer_sweep_failed", stream=stream, exc_info=True)
+            raise_if_cancelling()  # swallowed by a Redis call (shared.cancellation)
 
     async def ensure_groups(self) -> None:
         for sub in self.subscriptions:

@@ -22,6 +22,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from shared.cancellation import raise_if_cancelling
 from shared.db.database import Database
 from shared.events.streams import PRIORITY_LANE, lane_name, stream_name
 from shared.messaging import envelope
@@ -107,6 +108,7 @@ class OutboxRelay:
 
     async def _run(self) -> None:
         while True:
+            raise_if_cancelling()  # swallowed by a `wait_for` (shared.cancellation)
             # Cleared before the pass: a commit made during it wakes the next one.
             self.db.outbox_signal.clear()
             relayed = await self._relay_with_retry()

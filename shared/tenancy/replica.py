@@ -25,6 +25,7 @@ from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.cancellation import raise_if_cancelling
 from shared.db.database import Database
 from shared.db.dialect import upsert_insert
 from shared.db.platform_tables import PlatformTables
@@ -138,6 +139,9 @@ class KeyReplica:
                 log.warning("key_follow_failed", exc_info=True)
                 await asyncio.sleep(1)
                 continue
+            # A cancellation swallowed by the client (the first XREAD's connect, see
+            # shared.cancellation) would leave this loop blocking a second at a time forever.
+            raise_if_cancelling()
             for raw_stream, entries in answer or []:
                 stream = raw_stream.decode() if isinstance(raw_stream, bytes) else raw_stream
                 events = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import socket
+import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -21,11 +22,12 @@ from services.tenants.app import build_app as build_tenants
 from services.tenants.settings import TenantsSettings
 from shared.events.quiz import QuizCompleted
 from shared.events.tenants import TenantKeyIssued
+from shared.http import app as service_app
 from tests.factories.quiz import clean_answers
 from tests.support.quiz import tenants_and_quiz
 from tests.support.settings import OPERATOR_TOKEN
 from tests.support.stack import bearer, running, service_settings, stack
-from tests.support.waiting import eventually
+from tests.support.waiting import eventually, scaled
 
 
 def _free_port() -> int:
@@ -200,6 +202,40 @@ async def test_a_trailing_slash_is_not_redirected_to_the_callers_host(
         assert answer.status_code == 404, answer.headers
         assert "location" not in answer.headers
         assert (await client.get("/v1/quiz")).status_code == 401  # the route itself is there
+
+
+class _Warnings:
+    """Stands in for `shared.http.app.log`: keeps what is warned."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, dict[str, Any]]] = []
+
+    def warning(self, event: str, **kw: Any) -> None:
+        self.events.append((event, kw))
+
+    def info(self, event: str, **kw: Any) -> None:
+        pass
+
+
+async def test_a_service_stopped_right_after_it_started_stops_at_once(
+    redis_url: str, tmp_path: Path, prefix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stopped just after one request, while the key replica's first XREAD still sets up its
+    connection, a service stops at once, no step waiting out its bound: a cancellation that
+    Python 3.11's `wait_for` swallowed inside redis-py's handshake left the XREAD loop
+    running, and every such test took 15 s more (see shared.cancellation)."""
+    warnings = _Warnings()
+    monkeypatch.setattr(service_app, "log", warnings)
+    monkeypatch.setattr(service_app, "SHUTDOWN_STEP_S", scaled(5))  # fails in 5 s, not 15
+    app = build_quiz(
+        service_settings(QuizSettings, redis_url, f"sqlite+aiosqlite:///{tmp_path}/x.db", prefix)
+    )
+    async with running(app) as client:
+        assert (await client.get("/metrics")).status_code == 200
+        started = time.monotonic()
+    took = time.monotonic() - started
+    assert not [e for e in warnings.events if e[0] == "shutdown_step_timed_out"], warnings.events
+    assert took < scaled(5), took
 
 
 async def test_a_body_over_the_limit_is_a_413_before_parsing_or_the_key_check(

@@ -6,6 +6,7 @@ an event applied twice shows up as two rows. `FAIL_EVENTS` makes chosen events r
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, ClassVar
@@ -20,6 +21,7 @@ from shared.events.painlog import PainLogged
 from shared.events.quiz import ReferralReason, UserReferred
 from shared.messaging.bus import EventBus
 from shared.settings import ServiceSettings
+from tests.support.waiting import scaled
 
 metadata = MetaData()
 platform = platform_tables(metadata, "probe")
@@ -83,7 +85,16 @@ class Probe:
         await self.bus.start()
 
     async def stop(self) -> None:
-        await self.bus.stop()
+        """Bounded: a stop that hangs (a task that goes on after its cancellation) fails the
+        test at once, naming what still runs, instead of waiting for pytest's timeout."""
+        stopping = asyncio.create_task(self.bus.stop())
+        done, _ = await asyncio.wait([stopping], timeout=scaled(20))
+        if not done:
+            running = sorted(
+                f"{t.get_name()}: {t.get_coro()}" for t in asyncio.all_tasks() if not t.done()
+            )
+            raise AssertionError(f"the probe's bus did not stop in {scaled(20)} s: {running}")
+        stopping.result()
         await self.db.dispose()
 
     async def applied_counts(self) -> dict[uuid.UUID, int]:
