@@ -23,9 +23,9 @@ from services.notifier.views import (
     EndpointChanges,
     EndpointCreated,
     EndpointView,
-    EventTypes,
     NewEndpoint,
     SecretRotated,
+    SubscribableEventTypes,
 )
 from shared.db.database import Database
 from shared.db.uow import UnitOfWork
@@ -77,7 +77,7 @@ async def _idempotent(
 
 
 @router.get("/event-types", summary="The event types an endpoint can subscribe to")
-async def list_event_types(_: TenantId) -> EventTypes:
+async def list_event_types(_: TenantId) -> SubscribableEventTypes:
     return views.event_types()
 
 

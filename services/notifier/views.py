@@ -73,7 +73,7 @@ class _Answer(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
-class EventTypes(_Answer):
+class SubscribableEventTypes(_Answer):
     event_types: list[str] = Field(description="The types an endpoint can subscribe to")
 
 
@@ -151,8 +151,8 @@ class DeliveryView(_Answer):
     attempts: list[AttemptView]
 
 
-def event_types() -> EventTypes:
-    return EventTypes(event_types=list(SUBSCRIBABLE_TYPES))
+def event_types() -> SubscribableEventTypes:
+    return SubscribableEventTypes(event_types=list(SUBSCRIBABLE_TYPES))
 
 
 def endpoint_view(e: Endpoint) -> EndpointView:

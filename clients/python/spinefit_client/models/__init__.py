@@ -13,7 +13,6 @@ from .dose import Dose
 from .endpoint_changes import EndpointChanges
 from .endpoint_created import EndpointCreated
 from .endpoint_view import EndpointView
-from .event_types import EventTypes
 from .excluded_view import ExcludedView
 from .exercise import Exercise
 from .exercise_category import ExerciseCategory
@@ -122,6 +121,7 @@ from .session_accepted import SessionAccepted
 from .session_before_view import SessionBeforeView
 from .session_entry import SessionEntry
 from .session_report import SessionReport
+from .subscribable_event_types import SubscribableEventTypes
 from .symptoms import Symptoms
 from .symptoms_aggravating_movements_item import SymptomsAggravatingMovementsItem
 from .symptoms_directions_that_ease_item import SymptomsDirectionsThatEaseItem
@@ -155,7 +155,6 @@ __all__ = (
     "EndpointChanges",
     "EndpointCreated",
     "EndpointView",
-    "EventTypes",
     "ExcludedView",
     "Exercise",
     "ExerciseCategory",
@@ -264,6 +263,7 @@ __all__ = (
     "SessionBeforeView",
     "SessionEntry",
     "SessionReport",
+    "SubscribableEventTypes",
     "Symptoms",
     "SymptomsAggravatingMovementsItem",
     "SymptomsDirectionsThatEaseItem",

@@ -5,8 +5,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.event_types import EventTypes
 from ...models.problem import Problem
+from ...models.subscribable_event_types import SubscribableEventTypes
 from ...types import Response
 
 
@@ -20,9 +20,11 @@ def _get_kwargs() -> dict[str, Any]:
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> EventTypes | Problem | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | SubscribableEventTypes | None:
     if response.status_code == 200:
-        response_200 = EventTypes.from_dict(response.json())
+        response_200 = SubscribableEventTypes.from_dict(response.json())
 
         return response_200
 
@@ -54,7 +56,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[EventTypes | Problem]:
+) -> Response[Problem | SubscribableEventTypes]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -66,7 +68,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[EventTypes | Problem]:
+) -> Response[Problem | SubscribableEventTypes]:
     """The event types an endpoint can subscribe to
 
     Raises:
@@ -74,7 +76,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EventTypes | Problem]
+        Response[Problem | SubscribableEventTypes]
     """
 
     kwargs = _get_kwargs()
@@ -89,7 +91,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-) -> EventTypes | Problem | None:
+) -> Problem | SubscribableEventTypes | None:
     """The event types an endpoint can subscribe to
 
     Raises:
@@ -97,7 +99,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EventTypes | Problem
+        Problem | SubscribableEventTypes
     """
 
     return sync_detailed(
@@ -108,7 +110,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[EventTypes | Problem]:
+) -> Response[Problem | SubscribableEventTypes]:
     """The event types an endpoint can subscribe to
 
     Raises:
@@ -116,7 +118,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EventTypes | Problem]
+        Response[Problem | SubscribableEventTypes]
     """
 
     kwargs = _get_kwargs()
@@ -129,7 +131,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-) -> EventTypes | Problem | None:
+) -> Problem | SubscribableEventTypes | None:
     """The event types an endpoint can subscribe to
 
     Raises:
@@ -137,7 +139,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EventTypes | Problem
+        Problem | SubscribableEventTypes
     """
 
     return (

@@ -6,11 +6,11 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="EventTypes")
+T = TypeVar("T", bound="SubscribableEventTypes")
 
 
 @_attrs_define
-class EventTypes:
+class SubscribableEventTypes:
     """
     Attributes:
         event_types (list[str]): The types an endpoint can subscribe to
@@ -37,12 +37,12 @@ class EventTypes:
         d = dict(src_dict)
         event_types = cast(list[str], d.pop("event_types"))
 
-        event_types = cls(
+        subscribable_event_types = cls(
             event_types=event_types,
         )
 
-        event_types.additional_properties = d
-        return event_types
+        subscribable_event_types.additional_properties = d
+        return subscribable_event_types
 
     @property
     def additional_keys(self) -> list[str]:
