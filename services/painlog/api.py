@@ -24,10 +24,10 @@ from services.painlog.views import (
     timeline_scope,
 )
 from shared.db.uow import UnitOfWork
-from shared.events.base import utc_now
+from shared.events.base import USER_ID_PATTERN, utc_now
 from shared.events.painlog import PainReport, SessionReport
 from shared.http.auth import TenantId
-from shared.http.deps import USER_ID_PATTERN, IdempotencyKey, ReadSession, UserIdPath, database
+from shared.http.deps import IdempotencyKey, ReadSession, UserIdPath, database
 from shared.http.fast_post import FastPost
 from shared.http.idempotency import fingerprint, request_path, run_idempotent
 from shared.http.pagination import (

@@ -17,13 +17,13 @@ def record(cls: type[R], row: Row[Any]) -> R:
 
 
 def records(cls: type[R], rows: Iterable[Row[Any]]) -> list[R]:
-    return [cls(**row._mapping) for row in rows]
+    return [record(cls, row) for row in rows]
 
 
 async def fetch_one(session: AsyncSession, cls: type[R], stmt: Executable) -> R | None:
     row = (await session.execute(stmt)).first()
-    return None if row is None else cls(**row._mapping)
+    return None if row is None else record(cls, row)
 
 
 async def fetch_all(session: AsyncSession, cls: type[R], stmt: Executable) -> list[R]:
-    return [cls(**row._mapping) for row in await session.execute(stmt)]
+    return records(cls, await session.execute(stmt))

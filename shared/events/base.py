@@ -28,7 +28,8 @@ from pydantic_core import PydanticCustomError
 from shared.observability.context import current_correlation_id
 
 # The tenant's own identifier for its end user: opaque, printable, bounded.
-UserId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:@-]{1,128}$")]
+USER_ID_PATTERN = r"[A-Za-z0-9._:@-]{1,128}"
+UserId = Annotated[str, StringConstraints(pattern=f"^{USER_ID_PATTERN}$")]
 TenantId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 
 # C0 controls but tab and line breaks, DEL, C1 controls, and the bidirectional overrides and

@@ -15,8 +15,8 @@ from fastapi import Depends, Header, Path, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db.database import Database
+from shared.events.base import USER_ID_PATTERN
 
-USER_ID_PATTERN = r"[A-Za-z0-9._:@-]{1,128}"
 IDEMPOTENCY_KEY_MAX = 255
 
 UserIdPath = Annotated[

@@ -23,6 +23,7 @@ from shared.db.database import Database
 from shared.db.records import Fresh, NewRecord
 from shared.db.uow import UnitOfWork
 from shared.events.base import utc_now
+from shared.http.deps import IDEMPOTENCY_KEY_MAX
 from shared.http.problems import BadRequest, Unprocessable, field_error
 
 Action = Callable[[UnitOfWork], Awaitable[tuple[int, dict[str, Any]]]]
@@ -78,10 +79,14 @@ async def run_idempotent(
     (nearly always, for ingest), skips the reads: the key, the row and the events are
     inserted with ON CONFLICT DO NOTHING (on SQLite with the group's other new requests, a
     statement per table); only if a key was taken does `action` run, on the general path."""
-    if key is not None and not 1 <= len(key) <= 255:
+    if key is not None and not 1 <= len(key) <= IDEMPOTENCY_KEY_MAX:
         raise BadRequest(
-            "Idempotency-Key must be 1-255 characters",
-            errors=[field_error("header.Idempotency-Key", "1-255 characters", "string_length")],
+            f"Idempotency-Key must be 1-{IDEMPOTENCY_KEY_MAX} characters",
+            errors=[
+                field_error(
+                    "header.Idempotency-Key", f"1-{IDEMPOTENCY_KEY_MAX} characters", "string_length"
+                )
+            ],
         )
 
     async def once(uow: UnitOfWork) -> Outcome:

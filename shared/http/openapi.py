@@ -215,13 +215,11 @@ def install_openapi(app: FastAPI) -> None:
     """The finished document at `/openapi.json`, and `/docs` and `/redoc` served offline
     (behind the proxy under `/services/<name>`, the root path the middleware sets)."""
     derive: Callable[[], dict[str, Any]] = app.openapi
-    finished: list[dict[str, Any]] = []
 
     def openapi() -> dict[str, Any]:
-        if not finished:  # built once, on first use: every router is included by then
-            finished.append(finish_document(derive()))
-            app.openapi_schema = finished[0]
-        return finished[0]
+        if app.openapi_schema is None:  # built once, on first use: every router is in by then
+            app.openapi_schema = finish_document(derive())
+        return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
     openapi_url = app.openapi_url or "/openapi.json"

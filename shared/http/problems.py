@@ -192,11 +192,6 @@ def validation_problem(errors: list[dict[str, Any]]) -> dict[str, Any]:
     return {"detail": detail, "errors": shown, **extras}
 
 
-def invalid(errors: list[dict[str, Any]]) -> Unprocessable:
-    """`raise invalid(pydantic_errors)`: the same 422 as a body FastAPI found invalid."""
-    return Unprocessable(**validation_problem(errors))
-
-
 def _on_http(_: ExceptionHandler, __: Request, exc: HTTPException) -> rfc9457.Problem:
     if isinstance(exc, ApiError):
         return exc.problem

@@ -21,7 +21,7 @@ from openapi_spec_validator import validate
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import status_code_conformance
 
-from deploy.local.proxy import public_site_route, render_caddyfile
+from deploy.local.proxy import public_site_route, render_caddyfile, tabbed
 from shared.http.openapi import DOCS_CSP
 from tests.e2e.conftest import System
 from tests.support.waiting import scaled
@@ -32,18 +32,14 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(480)]
 
 
-def _tabs(text: str) -> str:
-    return re.sub(r"(?m)^(?:    )+", lambda m: "\t" * (len(m.group(0)) // 4), text)
-
-
 def test_both_caddyfiles_serve_the_public_site() -> None:
     local = render_caddyfile(
         listen_port=1, upstreams={"quiz": 2}, state_dir=Path("/s"), public_dir=Path("/p")
     )
-    assert _tabs(public_site_route(Path("/p"))) in local
+    assert tabbed(public_site_route(Path("/p"))) in local
     production = (ROOT / "deploy" / "caddy" / "Caddyfile").read_text(encoding="utf-8")
     public, _ = production.split("{$SPINEFIT_INTERNAL_ADDRESS::8081} {")
-    assert _tabs(public_site_route("/srv/public")) in public
+    assert tabbed(public_site_route("/srv/public")) in public
     assert (
         "COPY --from=public-api /public /srv/public" in (ROOT / "deploy" / "Dockerfile").read_text()
     )

@@ -102,10 +102,15 @@ def test_the_idempotency_key_header_is_declared_with_its_limits() -> None:
     assert "1-255" in header["description"]
 
 
-def test_the_document_is_built_once_and_the_route_serves_it() -> None:
+async def test_the_document_is_built_once_and_the_route_serves_it() -> None:
     app = _app()
-
-    assert app.openapi() is app.openapi()
+    document = app.openapi()
+    assert app.openapi() is document
+    assert "Problem" in document["components"]["schemas"]
+    assert "HTTPValidationError" not in document["components"]["schemas"]
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        assert (await client.get("/openapi.json")).json() == document
 
 
 @pytest.mark.parametrize("root_path", ["", "/services/demo"])

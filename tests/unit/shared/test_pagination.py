@@ -39,18 +39,17 @@ def _forged(values: list[object]) -> str:
 
 
 @pytest.mark.parametrize(
-    "cursor",
+    ("cursor", "kinds"),
     [
-        "not-base64-json",
-        "AAAA",
-        _forged(["1"]),  # a str where the key is an int
-        _forged([True]),
-        _forged([["t", "2026-12-06T21:00:00"]]),  # a datetime without its zone
-        _forged([1, 2]),
+        ("not-base64-json", (int,)),
+        ("AAAA", (int,)),
+        (_forged(["1"]), (int,)),  # a str where the key is an int
+        (_forged([True]), (int,)),
+        (_forged([["t", "2026-12-06T21:00:00"]]), (datetime,)),  # a datetime without its zone
+        (_forged([1, 2]), (int,)),
     ],
 )
-def test_a_cursor_made_by_hand_is_refused(cursor: str) -> None:
-    kinds: tuple[type, ...] = (datetime,) if "dA" in cursor else (int,)
+def test_a_cursor_made_by_hand_is_refused(cursor: str, kinds: tuple[type, ...]) -> None:
     with pytest.raises(BadRequest):
         decode_cursor(cursor, "versions", "t-1", kinds)
 
